@@ -1,0 +1,258 @@
+//! The command line: clap derive only, one Args struct per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Qualitative study analysis across working groups: import transcripts and
+/// grids, code them with a codebook, synthesise across groups, report.
+#[derive(Debug, Parser)]
+#[command(
+    name = "qualsynth",
+    version,
+    after_help = "Pipeline: init -> import transcript/grid -> segments/status -> run.\nExit codes: 0 ok, 1 bad input or runtime error, 2 usage error."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands, in pipeline order.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a study: writes DIR/study.toml.
+    Init(InitArgs),
+    /// Import transcripts or grids into a study.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List imported segments.
+    Segments(SegmentsArgs),
+    /// Summarise a study: groups, sources, participants, segments.
+    Status(StatusArgs),
+    /// Rebuild a study from its study.toml alone and print its status.
+    Run(RunArgs),
+}
+
+/// Where the study lives.
+#[derive(Debug, Args)]
+pub struct StudyArg {
+    /// The study directory (holding study.toml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub study: PathBuf,
+}
+
+/// `qualsynth init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory of the new study (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The study's title.
+    #[arg(long, short)]
+    pub title: Option<String>,
+    /// Default language of the sources (fr, en, de, nl…).
+    #[arg(long, default_value = "fr")]
+    pub lang: String,
+}
+
+/// `qualsynth import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import transcripts: plain text, WebVTT, SRT, DOCX or a CSV of turns.
+    Transcript(TranscriptArgs),
+    /// Import a grid: CSV/TSV, XLSX or ODS of observations, recommendations or sticky notes.
+    Grid(GridArgs),
+}
+
+/// Options shared by both imports.
+#[derive(Debug, Args)]
+pub struct CommonImport {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// The session (meeting) the files record.
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Language of the files (default: the study's).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Text encoding (utf-8, utf-16, windows-1252…); detected by default.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Replace participant names by stable pseudonyms, also in the text.
+    #[arg(long)]
+    pub pseudonymize: bool,
+    /// Re-import a file that changed since it was imported.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// Transcript formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TranscriptFormatArg {
+    /// By extension, then by content.
+    Auto,
+    /// Plain text with speaker labels.
+    Txt,
+    /// WebVTT subtitles.
+    Vtt,
+    /// SubRip subtitles.
+    Srt,
+    /// Word document.
+    Docx,
+    /// A CSV/TSV of speaker turns.
+    Csv,
+}
+
+/// `qualsynth import transcript`.
+#[derive(Debug, Args)]
+pub struct TranscriptArgs {
+    /// Transcript files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The working group the files belong to.
+    #[arg(long, short)]
+    pub group: String,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: TranscriptFormatArg,
+    /// Speaker column of a CSV transcript.
+    #[arg(long, value_name = "COL")]
+    pub speaker_column: Option<String>,
+    /// Text column of a CSV transcript.
+    #[arg(long, value_name = "COL")]
+    pub text_column: Option<String>,
+    #[command(flatten)]
+    pub common: CommonImport,
+}
+
+/// Grid kinds.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GridKindArg {
+    /// Observations or answers (one segment per text cell).
+    Observations,
+    /// Recommendations, with votes, priority, owner, deadline, indicator.
+    Recommendations,
+    /// Sticky notes, with frame, author, colour and votes.
+    Notes,
+}
+
+/// Grid formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GridFormatArg {
+    /// By extension, then by content.
+    Auto,
+    /// CSV or TSV.
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+    /// OpenDocument spreadsheet.
+    Ods,
+}
+
+/// `qualsynth import grid`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("grouping").required(true).args(["group", "group_column"])))]
+pub struct GridArgs {
+    /// Grid files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The working group every row belongs to.
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// The column naming each row's group.
+    #[arg(long, value_name = "COL")]
+    pub group_column: Option<String>,
+    /// Spreadsheet sheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A column whose cells become segments (repeatable; default: chosen from the headers).
+    #[arg(long = "text-column", value_name = "COL")]
+    pub text_columns: Vec<String>,
+    /// The column naming each row's participant.
+    #[arg(long, value_name = "COL")]
+    pub participant_column: Option<String>,
+    /// What the rows hold.
+    #[arg(long, value_enum, default_value = "observations")]
+    pub kind: GridKindArg,
+    /// Split cells holding several items (lines, bullets, ;-lists) into one segment each.
+    #[arg(long)]
+    pub split_items: bool,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: GridFormatArg,
+    /// CSV delimiter (one character, or "tab"); sniffed by default.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// Column of votes.
+    #[arg(long, value_name = "COL")]
+    pub votes_column: Option<String>,
+    /// Column of priority.
+    #[arg(long, value_name = "COL")]
+    pub priority_column: Option<String>,
+    /// Column of the owner.
+    #[arg(long, value_name = "COL")]
+    pub owner_column: Option<String>,
+    /// Column of the deadline.
+    #[arg(long, value_name = "COL")]
+    pub deadline_column: Option<String>,
+    /// Column of the indicator.
+    #[arg(long, value_name = "COL")]
+    pub indicator_column: Option<String>,
+    /// Column of a sticky note's frame or area.
+    #[arg(long, value_name = "COL")]
+    pub frame_column: Option<String>,
+    /// Column of a sticky note's colour.
+    #[arg(long, value_name = "COL")]
+    pub colour_column: Option<String>,
+    #[command(flatten)]
+    pub common: CommonImport,
+}
+
+/// Output formats of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table fitted to the terminal.
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+/// `qualsynth segments`.
+#[derive(Debug, Args)]
+pub struct SegmentsArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Only this group.
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// Only this source (id or path).
+    #[arg(long, short)]
+    pub source: Option<String>,
+    /// Output format (default: table on a terminal, CSV otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+/// `qualsynth status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Output format (default: table).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+/// `qualsynth run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The study directory, or its study.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}

@@ -1,0 +1,1 @@
+//! Grid parsing (filled by the grid work).

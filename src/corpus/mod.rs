@@ -1,0 +1,16 @@
+//! Sources, segments and participants: decoding and parsing of transcripts
+//! and grids. Pure: bytes and options in, segments out.
+
+pub mod decode;
+pub mod error;
+pub mod model;
+pub mod zipsafe;
+
+pub use error::{InputError, ParseError};
+pub use model::{Participant, RawSegment, Segment, SegmentKind, Source, SourceKind};
+pub mod grid;
+pub mod transcript;
+pub mod ingest;
+pub mod pseudonym;
+pub mod spec;
+pub mod summary;

@@ -1,0 +1,190 @@
+//! The corpus data model: what parsers produce before a study assigns ids.
+
+use std::collections::BTreeMap;
+
+/// What kind of unit a segment is; stored as a lower-case word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum SegmentKind {
+    /// A speaker turn of a transcript.
+    #[default]
+    Turn,
+    /// A paragraph of a transcript without speaker labels.
+    Paragraph,
+    /// A grid cell holding an observation or an answer.
+    Observation,
+    /// A grid cell holding a recommendation.
+    Recommendation,
+    /// A sticky note or a free note.
+    Note,
+}
+
+impl SegmentKind {
+    /// The word stored in the workspace tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::Turn => "turn",
+            SegmentKind::Paragraph => "paragraph",
+            SegmentKind::Observation => "observation",
+            SegmentKind::Recommendation => "recommendation",
+            SegmentKind::Note => "note",
+        }
+    }
+
+    /// Parses the stored word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "turn" => SegmentKind::Turn,
+            "paragraph" => SegmentKind::Paragraph,
+            "observation" => SegmentKind::Observation,
+            "recommendation" => SegmentKind::Recommendation,
+            "note" => SegmentKind::Note,
+            _ => return None,
+        })
+    }
+}
+
+/// One unit of text as a parser found it, before the study gives it ids.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawSegment {
+    /// The group, when the file itself says it (a grid's group column);
+    /// `None` means the group given on the command line.
+    pub group: Option<String>,
+    /// The speaker or author as written in the file (before pseudonymisation).
+    pub speaker: Option<String>,
+    /// The text, trimmed, never empty.
+    pub text: String,
+    /// 1-based line of the file where the segment starts (for grids: the
+    /// line of the row in a CSV, the row number in a spreadsheet).
+    pub line: Option<u64>,
+    /// Start time in milliseconds (subtitles, timestamped transcripts).
+    pub time_ms: Option<u64>,
+    /// The grid column header the text came from.
+    pub question: Option<String>,
+    /// What the segment is.
+    pub kind: SegmentKind,
+    /// Votes (recommendations, sticky notes).
+    pub votes: Option<i64>,
+    /// Priority as written (recommendations).
+    pub priority: Option<String>,
+    /// Who carries the recommendation.
+    pub owner: Option<String>,
+    /// When it is due, as written.
+    pub deadline: Option<String>,
+    /// How success is measured, as written.
+    pub indicator: Option<String>,
+    /// Other columns of the row that describe this segment (frame, colour…).
+    pub attributes: BTreeMap<String, String>,
+    /// Other columns of the row that describe the speaker (role, status…).
+    pub participant_attributes: BTreeMap<String, String>,
+}
+
+/// What kind of file a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    /// Speaker turns or paragraphs.
+    Transcript,
+    /// A spreadsheet of observations, recommendations or notes.
+    Grid,
+}
+
+impl SourceKind {
+    /// The word stored in the manifest and the tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Transcript => "transcript",
+            SourceKind::Grid => "grid",
+        }
+    }
+
+    /// Parses the stored word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "transcript" => Some(SourceKind::Transcript),
+            "grid" => Some(SourceKind::Grid),
+            _ => None,
+        }
+    }
+}
+
+/// A segment as stored in the workspace (`data/segments.parquet`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Segment {
+    /// `{source_id}:{position}`, stable across rebuilds.
+    pub id: String,
+    /// The source it comes from.
+    pub source_id: String,
+    /// The group it belongs to.
+    pub group: String,
+    /// The session (meeting) it comes from, when known.
+    pub session: Option<String>,
+    /// The participant who said or wrote it.
+    pub participant_id: Option<String>,
+    /// 1-based order of the segment within its source.
+    pub position: u32,
+    /// 1-based line (or spreadsheet row) in the source file.
+    pub line: Option<u64>,
+    /// Start time in milliseconds.
+    pub time_ms: Option<u64>,
+    /// What the segment is.
+    pub kind: SegmentKind,
+    /// The grid question (column header) it answers.
+    pub question: Option<String>,
+    /// Language code of the source (`fr`, `en`…).
+    pub lang: String,
+    /// The text (pseudonymised where the source is).
+    pub text: String,
+    /// Votes (recommendations, notes).
+    pub votes: Option<i64>,
+    /// Priority as written.
+    pub priority: Option<String>,
+    /// Owner as written.
+    pub owner: Option<String>,
+    /// Deadline as written.
+    pub deadline: Option<String>,
+    /// Indicator as written.
+    pub indicator: Option<String>,
+    /// Other attributes, as a JSON object with sorted keys (`{}` when none).
+    pub attributes: String,
+}
+
+/// A participant as stored in the workspace (`data/participants.parquet`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Participant {
+    /// `{group-slug}/{name-slug}`.
+    pub id: String,
+    /// The group the participant spoke in.
+    pub group: String,
+    /// The name shown in outputs: the pseudonym where pseudonymised.
+    pub name: String,
+    /// Whether `name` is a pseudonym.
+    pub pseudonymized: bool,
+    /// Attributes from grids (role, status…), as a JSON object.
+    pub attributes: String,
+    /// Source ids the participant appears in, sorted, comma-separated.
+    pub sources: String,
+}
+
+/// A source as stored in the workspace (`data/sources.parquet`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Source {
+    /// Stable id, also in the manifest.
+    pub id: String,
+    /// Path as recorded in the manifest (relative to the study directory).
+    pub path: String,
+    /// `transcript` or `grid`.
+    pub kind: String,
+    /// The format that was read (`txt`, `vtt`, `csv`, `xlsx`…).
+    pub format: String,
+    /// The groups its segments belong to, sorted, comma-separated.
+    pub groups: String,
+    /// The session, when given.
+    pub session: Option<String>,
+    /// Language code.
+    pub lang: String,
+    /// The text encoding that was detected, for text formats.
+    pub encoding: Option<String>,
+    /// `sha256:` and the hex digest of the file's bytes.
+    pub hash: String,
+    /// How many segments it gave.
+    pub segments: u32,
+}

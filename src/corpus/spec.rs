@@ -1,0 +1,310 @@
+//! How one source is imported: the options recorded in the manifest for
+//! each file, and the pure step from file bytes to parsed segments.
+
+use serde::{Deserialize, Serialize};
+
+use super::decode::encoding_for_label;
+use super::error::ParseError;
+use super::grid::{self, ColumnMap, GridFormat, GridKind, GridOptions};
+use super::model::{RawSegment, SourceKind};
+use super::transcript::{self, TranscriptFormat, TranscriptOptions};
+
+/// Grid columns mapped by name (recommendations and sticky notes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSpec {
+    /// Column holding votes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub votes: Option<String>,
+    /// Column holding the priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Column holding the owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Column holding the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// Column holding the indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    /// Column holding a sticky note's frame or area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<String>,
+    /// Column holding a sticky note's colour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+}
+
+impl ColumnSpec {
+    /// Whether no column is mapped.
+    pub fn is_empty(&self) -> bool {
+        *self == ColumnSpec::default()
+    }
+}
+
+/// One `[[sources]]` entry of `study.toml`: a file and how to read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// Stable id; derived from the group and file name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The file, relative to the study directory (or absolute).
+    pub path: String,
+    /// `transcript` or `grid`.
+    pub kind: String,
+    /// The group of every segment (unless `group_column` is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The session (meeting) the file records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Language code; the study's language when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Input format; detected when absent or `auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Text encoding; detected when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// CSV delimiter (`,` `;` `tab` `|`); sniffed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Spreadsheet sheet; the first one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// `observations`, `recommendations` or `notes` (grids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_kind: Option<String>,
+    /// Columns whose cells become segments (grids); chosen when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text_columns: Vec<String>,
+    /// Column naming the participant of each row (grids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_column: Option<String>,
+    /// Column naming the group of each row (grids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_column: Option<String>,
+    /// Speaker column of a tabular transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_column: Option<String>,
+    /// Text column of a tabular transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_column: Option<String>,
+    /// Split cells holding several items into one segment each.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub split_items: bool,
+    /// Replace participant names by pseudonyms.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pseudonymize: bool,
+    /// Recommendation and sticky-note columns mapped by name.
+    #[serde(default, skip_serializing_if = "ColumnSpec::is_empty")]
+    pub columns: ColumnSpec,
+    /// `sha256:` digest of the file when it was imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The result of reading one source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSource {
+    /// The format that was read (`txt`, `vtt`, `csv`, `xlsx`…).
+    pub format: &'static str,
+    /// The text encoding detected, for text formats.
+    pub encoding: Option<&'static str>,
+    /// The segments, in file order.
+    pub segments: Vec<RawSegment>,
+}
+
+impl SourceSpec {
+    /// The source kind, checked.
+    pub fn source_kind(&self) -> Result<SourceKind, String> {
+        SourceKind::parse(&self.kind).ok_or_else(|| {
+            format!(
+                "unknown kind {:?}; expected \"transcript\" or \"grid\"",
+                self.kind
+            )
+        })
+    }
+
+    /// Checks the options without reading the file: known words, and a
+    /// group given one way or the other.
+    pub fn validate(&self) -> Result<(), String> {
+        let kind = self.source_kind()?;
+        match (&self.group, &self.group_column) {
+            (None, None) => return Err("no group: give `group` (or `group_column` for a grid)".into()),
+            (Some(_), Some(_)) => return Err("give `group` or `group_column`, not both".into()),
+            _ => {}
+        }
+        if kind == SourceKind::Transcript && self.group_column.is_some() {
+            return Err("`group_column` applies to grids only".into());
+        }
+        match kind {
+            SourceKind::Transcript => self.transcript_options().map(|_| ()),
+            SourceKind::Grid => self.grid_options().map(|_| ()),
+        }
+    }
+
+    /// Options for the transcript parser.
+    pub fn transcript_options(&self) -> Result<TranscriptOptions, String> {
+        let format = match self.format.as_deref() {
+            None => TranscriptFormat::Auto,
+            Some(f) => TranscriptFormat::parse(f).ok_or_else(|| {
+                format!("unknown transcript format {f:?}; expected auto, txt, vtt, srt, docx or csv")
+            })?,
+        };
+        Ok(TranscriptOptions {
+            format,
+            encoding: self.encoding()?,
+            speaker_column: self.speaker_column.clone(),
+            text_column: self.text_column.clone(),
+        })
+    }
+
+    /// Options for the grid parser.
+    pub fn grid_options(&self) -> Result<GridOptions, String> {
+        let format = match self.format.as_deref() {
+            None => GridFormat::Auto,
+            Some(f) => GridFormat::parse(f).ok_or_else(|| {
+                format!("unknown grid format {f:?}; expected auto, csv, xlsx or ods")
+            })?,
+        };
+        let kind = match self.grid_kind.as_deref() {
+            None => GridKind::Observations,
+            Some(k) => GridKind::parse(k).ok_or_else(|| {
+                format!("unknown grid kind {k:?}; expected observations, recommendations or notes")
+            })?,
+        };
+        let c = &self.columns;
+        Ok(GridOptions {
+            format,
+            kind,
+            sheet: self.sheet.clone(),
+            text_columns: self.text_columns.clone(),
+            participant_column: self.participant_column.clone(),
+            group_column: self.group_column.clone(),
+            split_items: self.split_items,
+            delimiter: self.delimiter()?,
+            encoding: self.encoding()?,
+            columns: ColumnMap {
+                votes: c.votes.clone(),
+                priority: c.priority.clone(),
+                owner: c.owner.clone(),
+                deadline: c.deadline.clone(),
+                indicator: c.indicator.clone(),
+                frame: c.frame.clone(),
+                colour: c.colour.clone(),
+            },
+        })
+    }
+
+    fn encoding(&self) -> Result<Option<&'static encoding_rs::Encoding>, String> {
+        match self.encoding.as_deref() {
+            None => Ok(None),
+            Some(l) => encoding_for_label(l).map(Some).ok_or_else(|| {
+                format!("unknown encoding {l:?}; expected e.g. utf-8, utf-16, windows-1252, latin1")
+            }),
+        }
+    }
+
+    fn delimiter(&self) -> Result<Option<u8>, String> {
+        match self.delimiter.as_deref() {
+            None => Ok(None),
+            Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
+            Some(d) if d.len() == 1 && d.is_ascii() => Ok(Some(d.as_bytes()[0])),
+            Some(d) => Err(format!(
+                "unusable delimiter {d:?}; expected one ASCII character or \"tab\""
+            )),
+        }
+    }
+
+    /// Reads the file's bytes into segments, with this entry's options.
+    /// `file_name` only lends its extension to format detection.
+    pub fn parse(&self, file_name: &str, bytes: &[u8]) -> Result<ParsedSource, ParseError> {
+        let kind = self.source_kind().map_err(ParseError::file)?;
+        let parsed = match kind {
+            SourceKind::Transcript => {
+                let opts = self.transcript_options().map_err(ParseError::file)?;
+                let t = transcript::parse_transcript(file_name, bytes, &opts)?;
+                ParsedSource {
+                    format: t.format.as_str(),
+                    encoding: t.encoding,
+                    segments: t.segments,
+                }
+            }
+            SourceKind::Grid => {
+                let opts = self.grid_options().map_err(ParseError::file)?;
+                let g = grid::parse_grid(file_name, bytes, &opts)?;
+                ParsedSource {
+                    format: g.format.as_str(),
+                    encoding: g.encoding,
+                    segments: g.segments,
+                }
+            }
+        };
+        if parsed.segments.is_empty() {
+            return Err(ParseError::file(format!(
+                "no {} found in this file; expected at least one non-empty {}",
+                match kind {
+                    SourceKind::Transcript => "speaker turn or paragraph",
+                    SourceKind::Grid => "text cell",
+                },
+                match kind {
+                    SourceKind::Transcript => "line of text",
+                    SourceKind::Grid => "cell in the text columns",
+                }
+            )));
+        }
+        Ok(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_entry_round_trips_through_toml() {
+        let spec = SourceSpec {
+            path: "lille/grille.csv".into(),
+            kind: "grid".into(),
+            group: Some("Lille".into()),
+            grid_kind: Some("recommendations".into()),
+            text_columns: vec!["Idées".into()],
+            split_items: true,
+            columns: ColumnSpec {
+                votes: Some("Voix".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let text = toml::to_string(&spec).unwrap();
+        assert!(!text.contains("pseudonymize"), "{text}");
+        let back: SourceSpec = toml::from_str(&text).unwrap();
+        assert_eq!(back, spec);
+        assert!(spec.validate().is_ok());
+    }
+
+    #[test]
+    fn validation_messages() {
+        let mut spec = SourceSpec {
+            path: "a.txt".into(),
+            kind: "transcrit".into(),
+            group: Some("G".into()),
+            ..Default::default()
+        };
+        assert!(spec.validate().unwrap_err().contains("unknown kind"));
+        spec.kind = "transcript".into();
+        spec.group = None;
+        assert!(spec.validate().unwrap_err().contains("no group"));
+        spec.group = Some("G".into());
+        spec.encoding = Some("klingon".into());
+        assert!(spec.validate().unwrap_err().contains("unknown encoding"));
+    }
+}

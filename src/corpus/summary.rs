@@ -1,0 +1,67 @@
+//! A study's summary: per group, how many sources, participants and
+//! segments of each kind.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ingest::Tables;
+use super::model::SegmentKind;
+
+/// Counts for one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GroupSummary {
+    /// The group's name.
+    pub group: String,
+    /// Sources with at least one segment in the group.
+    pub sources: usize,
+    /// Participants of the group.
+    pub participants: usize,
+    /// All segments.
+    pub segments: usize,
+    /// Transcript turns and paragraphs.
+    pub turns: usize,
+    /// Grid observations.
+    pub observations: usize,
+    /// Recommendations.
+    pub recommendations: usize,
+    /// Sticky notes and notes.
+    pub notes: usize,
+}
+
+/// Per-group counts, groups sorted by name, and a total row.
+pub fn by_group(t: &Tables) -> (Vec<GroupSummary>, GroupSummary) {
+    let mut groups: BTreeMap<&str, (GroupSummary, BTreeSet<&str>)> = BTreeMap::new();
+    for s in &t.segments {
+        let (g, sources) = groups.entry(&s.group).or_default();
+        sources.insert(&s.source_id);
+        g.segments += 1;
+        match s.kind {
+            SegmentKind::Turn | SegmentKind::Paragraph => g.turns += 1,
+            SegmentKind::Observation => g.observations += 1,
+            SegmentKind::Recommendation => g.recommendations += 1,
+            SegmentKind::Note => g.notes += 1,
+        }
+    }
+    for p in &t.participants {
+        groups.entry(&p.group).or_default().0.participants += 1;
+    }
+    let mut total = GroupSummary {
+        group: "total".to_owned(),
+        sources: t.sources.len(),
+        ..Default::default()
+    };
+    let rows: Vec<GroupSummary> = groups
+        .into_iter()
+        .map(|(name, (mut g, sources))| {
+            g.group = name.to_owned();
+            g.sources = sources.len();
+            total.participants += g.participants;
+            total.segments += g.segments;
+            total.turns += g.turns;
+            total.observations += g.observations;
+            total.recommendations += g.recommendations;
+            total.notes += g.notes;
+            g
+        })
+        .collect();
+    (rows, total)
+}

@@ -1,0 +1,1 @@
+//! Transcript parsing (filled by the transcript work).

@@ -1,0 +1,9 @@
+//! qualsynth: import transcripts and grids into a study workspace, code them
+//! with a codebook, synthesise across working groups, report.
+
+pub mod cli;
+pub mod cmd;
+pub mod corpus;
+pub mod exit;
+pub mod render;
+pub mod store;

@@ -1,0 +1,74 @@
+//! Atomic writes: every file goes to a temporary file in its own directory
+//! first, and only when all are written are they renamed into place.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+
+/// A set of files to replace together.
+#[derive(Default)]
+pub struct Staged {
+    files: Vec<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+impl Staged {
+    /// Writes `bytes` to a temporary file beside `path` (creating the
+    /// directory). Nothing is visible at `path` until [`Staged::commit`].
+    pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, "create directory", e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".qualsynth-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| StoreError::io(dir, "create a temporary file in", e))?;
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| StoreError::io(tmp.path(), "write", e))?;
+        self.files.push((tmp, path.to_owned()));
+        Ok(())
+    }
+
+    /// Renames every staged file into place, in staging order. If staging
+    /// failed, dropping `Staged` removes the temporary files instead.
+    pub fn commit(self) -> Result<(), StoreError> {
+        for (tmp, path) in self.files {
+            tmp.persist(&path)
+                .map_err(|e| StoreError::io(&path, "replace", e.error))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let mut s = Staged::default();
+    s.stage(path, bytes)?;
+    s.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_visible_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("sub/a.txt");
+        let mut s = Staged::default();
+        s.stage(&a, b"one").unwrap();
+        assert!(!a.exists());
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
+        let mut s = Staged::default();
+        s.stage(&a, b"two").unwrap();
+        drop(s);
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
+        let leftovers = std::fs::read_dir(dir.path().join("sub")).unwrap().count();
+        assert_eq!(leftovers, 1);
+    }
+}

@@ -1,0 +1,230 @@
+//! `study.toml`: the study's manifest. Read with serde; written back with
+//! toml_edit so that a user's comments and layout survive an import.
+
+use serde::{Deserialize, Serialize};
+use toml_edit::DocumentMut;
+
+use crate::corpus::spec::SourceSpec;
+
+/// The `[study]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyMeta {
+    /// The study's title.
+    pub title: String,
+    /// Default language of sources (`fr`, `en`…).
+    #[serde(default = "default_lang")]
+    pub lang: String,
+}
+
+fn default_lang() -> String {
+    "fr".to_owned()
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Study-wide settings.
+    pub study: StudyMeta,
+    /// Every imported file, in import order.
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+}
+
+/// A manifest error at a position of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// 1-based column, when known.
+    pub column: Option<u64>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The manifest with the document it was read from.
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    /// The parsed manifest.
+    pub manifest: Manifest,
+    doc: DocumentMut,
+}
+
+impl ManifestFile {
+    /// A new manifest for `qualsynth init`.
+    pub fn new(title: &str, lang: &str) -> Self {
+        let mut doc = DocumentMut::new();
+        let mut study = toml_edit::Table::new();
+        study.decor_mut().set_prefix(
+            "# qualsynth study manifest: the study is rebuilt from this file alone\n# (`qualsynth run`). Imports append [[sources]] entries below.\n",
+        );
+        study["title"] = toml_edit::value(title);
+        study["lang"] = toml_edit::value(lang);
+        doc["study"] = toml_edit::Item::Table(study);
+        ManifestFile {
+            manifest: Manifest {
+                study: StudyMeta {
+                    title: title.to_owned(),
+                    lang: lang.to_owned(),
+                },
+                sources: Vec::new(),
+            },
+            doc,
+        }
+    }
+
+    /// Parses `study.toml` text; every source entry is validated.
+    pub fn parse(text: &str) -> Result<Self, ManifestError> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+            ManifestError {
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
+        })?;
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| ManifestError {
+            line: None,
+            column: None,
+            message: e.message().to_owned(),
+        })?;
+        for (i, s) in manifest.sources.iter().enumerate() {
+            s.validate().map_err(|m| ManifestError {
+                line: source_line(text, i),
+                column: None,
+                message: format!("source {} ({}): {m}", i + 1, s.path),
+            })?;
+        }
+        Ok(ManifestFile { manifest, doc })
+    }
+
+    /// The document's text, comments kept.
+    pub fn to_text(&self) -> String {
+        let mut s = self.doc.to_string();
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Appends a source entry.
+    pub fn push_source(&mut self, spec: SourceSpec) {
+        let table = spec_table(&spec);
+        let arr = self.doc["sources"]
+            .or_insert(toml_edit::Item::ArrayOfTables(Default::default()))
+            .as_array_of_tables_mut();
+        if let Some(arr) = arr {
+            arr.push(table);
+        }
+        self.manifest.sources.push(spec);
+    }
+
+    /// Replaces the source entry at `index`, keeping its comments.
+    pub fn set_source(&mut self, index: usize, spec: SourceSpec) {
+        if let Some(t) = self.doc["sources"]
+            .as_array_of_tables_mut()
+            .and_then(|a| a.get_mut(index))
+        {
+            let new = spec_table(&spec);
+            let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).collect();
+            for k in keys {
+                if !new.contains_key(&k) {
+                    t.remove(&k);
+                }
+            }
+            for (k, v) in new.iter() {
+                if t.get(k).map(|old| old.to_string()) != Some(v.to_string()) {
+                    t[k] = v.clone();
+                }
+            }
+        }
+        if let Some(slot) = self.manifest.sources.get_mut(index) {
+            *slot = spec;
+        }
+    }
+}
+
+fn spec_table(spec: &SourceSpec) -> toml_edit::Table {
+    // Serialise through `toml` (serde), then take the table back as an
+    // editable one; `columns` becomes an inline table to keep entries flat.
+    let text = toml::to_string(spec).unwrap_or_default();
+    let doc: DocumentMut = text.parse().unwrap_or_default();
+    let mut table = doc.as_table().clone();
+    if let Some(cols) = table.remove("columns").and_then(|c| c.into_table().ok()) {
+        let mut inline = cols.into_inline_table();
+        inline.fmt();
+        table.insert("columns", toml_edit::value(inline));
+    }
+    table.set_implicit(false);
+    table
+}
+
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, col)
+}
+
+/// The line of the `index`-th `[[sources]]` header, for messages.
+fn source_line(text: &str, index: usize) -> Option<u64> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[sources]]"))
+        .nth(index)
+        .map(|(i, _)| i as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# my study\n[study]\ntitle = \"T\" # keep me\n\n[[sources]]\n# the meeting\npath = \"a.txt\"\nkind = \"transcript\"\ngroup = \"Lille\"\n";
+
+    #[test]
+    fn keeps_comments_when_appending() {
+        let mut m = ManifestFile::parse(TEXT).unwrap();
+        assert_eq!(m.manifest.study.lang, "fr");
+        m.push_source(SourceSpec {
+            path: "b.csv".into(),
+            kind: "grid".into(),
+            group: Some("Nord".into()),
+            columns: crate::corpus::spec::ColumnSpec {
+                votes: Some("Voix".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let text = m.to_text();
+        assert!(text.contains("# keep me") && text.contains("# the meeting"), "{text}");
+        let back = ManifestFile::parse(&text).unwrap();
+        assert_eq!(back.manifest, m.manifest);
+        assert!(text.contains("columns = { votes = \"Voix\" }"), "{text}");
+    }
+
+    #[test]
+    fn set_source_updates_in_place() {
+        let mut m = ManifestFile::parse(TEXT).unwrap();
+        let mut s = m.manifest.sources[0].clone();
+        s.hash = Some("sha256:00".into());
+        m.set_source(0, s);
+        let text = m.to_text();
+        assert!(text.contains("# the meeting") && text.contains("hash = \"sha256:00\""), "{text}");
+        assert_eq!(ManifestFile::parse(&text).unwrap().manifest, m.manifest);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = ManifestFile::parse("[study]\ntitle = \"T\"\ntitel = 3\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e:?}");
+        assert!(e.message.contains("titel"), "{e:?}");
+        let bad = format!("{TEXT}\n[[sources]]\npath = \"x\"\nkind = \"video\"\ngroup = \"G\"\n");
+        let e = ManifestFile::parse(&bad).unwrap_err();
+        assert_eq!(e.line, Some(11), "{e:?}");
+        assert!(e.message.contains("source 2 (x): unknown kind"), "{e:?}");
+    }
+}

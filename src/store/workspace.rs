@@ -1,0 +1,172 @@
+//! Opening, creating and saving a study workspace.
+
+use std::path::{Path, PathBuf};
+
+use crate::corpus::ingest::Tables;
+use crate::corpus::pseudonym::PseudonymKey;
+
+use super::StoreError;
+use super::atomic::Staged;
+use super::manifest::ManifestFile;
+use super::tables;
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "study.toml";
+/// Sources table, relative to the study directory.
+pub const SOURCES: &str = "data/sources.parquet";
+/// Participants table.
+pub const PARTICIPANTS: &str = "data/participants.parquet";
+/// Segments table.
+pub const SEGMENTS: &str = "data/segments.parquet";
+/// The pseudonym key: kept apart from the shareable data.
+pub const KEY: &str = "private/pseudonyms.csv";
+
+/// A study directory loaded in memory.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The study directory.
+    pub dir: PathBuf,
+    /// `study.toml`.
+    pub manifest: ManifestFile,
+    /// The imported data.
+    pub tables: Tables,
+    /// Name-to-pseudonym key.
+    pub key: PseudonymKey,
+}
+
+impl Workspace {
+    /// Writes a new `study.toml` in `dir` (created if needed).
+    pub fn init(dir: &Path, title: &str, lang: &str) -> Result<PathBuf, StoreError> {
+        let path = dir.join(MANIFEST);
+        if path.exists() {
+            return Err(StoreError::Exists {
+                path: path.display().to_string(),
+            });
+        }
+        let m = ManifestFile::new(title, lang);
+        super::atomic::write_atomic(&path, m.to_text().as_bytes())?;
+        Ok(path)
+    }
+
+    /// Opens a study: the manifest, the tables if present, the key if present.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let mut ws = Self::open_manifest(dir)?;
+        let read = |rel: &str| -> Result<Option<polars::prelude::DataFrame>, StoreError> {
+            let path = dir.join(rel);
+            match std::fs::read(&path) {
+                Ok(bytes) => tables::from_parquet(&bytes).map(Some).map_err(|e| table_err(&path, e)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(StoreError::io(&path, "read", e)),
+            }
+        };
+        if let Some(df) = read(SOURCES)? {
+            ws.tables.sources = tables::sources_from(&df).map_err(|e| table_err(&dir.join(SOURCES), e))?;
+        }
+        if let Some(df) = read(PARTICIPANTS)? {
+            ws.tables.participants =
+                tables::participants_from(&df).map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
+        }
+        if let Some(df) = read(SEGMENTS)? {
+            ws.tables.segments = tables::segments_from(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
+        }
+        Ok(ws)
+    }
+
+    /// Opens only the manifest and the key (for a rebuild).
+    pub fn open_manifest(dir: &Path) -> Result<Self, StoreError> {
+        let path = dir.join(MANIFEST);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::NoStudy {
+                    dir: dir.display().to_string(),
+                });
+            }
+            Err(e) => return Err(StoreError::io(&path, "read", e)),
+        };
+        let manifest = ManifestFile::parse(&text).map_err(|e| StoreError::Manifest {
+            path: path.display().to_string(),
+            location: match (e.line, e.column) {
+                (Some(l), Some(c)) => format!("{l}:{c}: "),
+                (Some(l), None) => format!("{l}: "),
+                _ => " ".to_owned(),
+            },
+            message: e.message,
+        })?;
+        let key = read_key(&dir.join(KEY))?;
+        Ok(Workspace {
+            dir: dir.to_owned(),
+            manifest,
+            tables: Tables::default(),
+            key,
+        })
+    }
+
+    /// Writes the tables, the key and the manifest: all staged first, then
+    /// renamed into place, so a failure leaves the previous state.
+    pub fn save(&self) -> Result<(), StoreError> {
+        let mut staged = Staged::default();
+        let frame = |path: &str, df: polars::prelude::PolarsResult<polars::prelude::DataFrame>| {
+            let full = self.dir.join(path);
+            df.and_then(tables::to_parquet).map_err(|e| table_err(&full, e))
+        };
+        let put = |staged: &mut Staged, rel: &str, bytes: &[u8]| staged.stage(&self.dir.join(rel), bytes);
+        put(&mut staged, SOURCES, &frame(SOURCES, tables::sources_frame(&self.tables.sources))?)?;
+        put(
+            &mut staged,
+            PARTICIPANTS,
+            &frame(PARTICIPANTS, tables::participants_frame(&self.tables.participants))?,
+        )?;
+        put(&mut staged, SEGMENTS, &frame(SEGMENTS, tables::segments_frame(&self.tables.segments))?)?;
+        if !self.key.is_empty() {
+            put(&mut staged, KEY, key_csv(&self.key).as_bytes())?;
+        }
+        let manifest_path = self.dir.join(MANIFEST);
+        let text = self.manifest.to_text();
+        if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(text.as_str()) {
+            staged.stage(&manifest_path, text.as_bytes())?;
+        }
+        staged.commit()
+    }
+
+    /// Ids of the manifest's sources, in manifest order.
+    pub fn source_order(&self) -> Vec<String> {
+        self.tables.sources.iter().map(|s| s.id.clone()).collect()
+    }
+}
+
+fn table_err(path: &Path, e: polars::prelude::PolarsError) -> StoreError {
+    StoreError::Table {
+        path: path.display().to_string(),
+        message: format!("unreadable workspace table ({e}); rebuild it with `qualsynth run`"),
+    }
+}
+
+fn read_key(path: &Path) -> Result<PseudonymKey, StoreError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(PseudonymKey::default()),
+        Err(e) => return Err(StoreError::io(path, "read", e)),
+    };
+    let mut pairs = Vec::new();
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!("unreadable pseudonym key: {e}"),
+        })?;
+        if let (Some(n), Some(p)) = (rec.get(0), rec.get(1)) {
+            pairs.push((n.to_owned(), p.to_owned()));
+        }
+    }
+    Ok(PseudonymKey::from_pairs(pairs))
+}
+
+fn key_csv(key: &PseudonymKey) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["name", "pseudonym"]);
+    for (n, p) in key.pairs() {
+        let _ = w.write_record([n, p]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
