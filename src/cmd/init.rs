@@ -17,6 +17,10 @@ pub fn run(a: InitArgs) -> anyhow::Result<()> {
     });
     let path = Workspace::init(&a.dir, &title, &a.lang)
         .with_context(|| format!("cannot create a study in {}", a.dir.display()))?;
-    eprintln!("created {}; next: qualsynth import transcript FILE --group G --study {}", path.display(), a.dir.display());
+    eprintln!(
+        "created {}; next: qualsynth import transcript FILE --group G --study {}",
+        path.display(),
+        a.dir.display()
+    );
     Ok(())
 }

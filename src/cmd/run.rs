@@ -11,11 +11,18 @@ use super::output;
 /// Imports every source of the manifest, saves, prints the status.
 pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let dir: PathBuf = if a.dir.is_file() {
-        a.dir.parent().map(PathBuf::from).unwrap_or_else(|| ".".into())
+        a.dir
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| ".".into())
     } else {
         a.dir.clone()
     };
-    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
     let mut ws = Workspace::open_manifest(&dir)?;
     let bar = output::progress_allowed(a.quiet).then(|| {
         let b = indicatif::ProgressBar::new(ws.manifest.manifest.sources.len() as u64);
@@ -37,7 +44,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         b.finish_and_clear();
     }
     for path in &rebuilt.changed {
-        eprintln!("note: {path} changed since it was recorded; study.toml now records its new hash");
+        eprintln!(
+            "note: {path} changed since it was recorded; study.toml now records its new hash"
+        );
     }
     ws.save()?;
     super::status::print(&ws, ListFormat::Table)

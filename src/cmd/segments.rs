@@ -15,13 +15,20 @@ pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
     if let Some(s) = &a.source {
         if !t.sources.iter().any(|x| &x.id == s || &x.path == s) {
             let known: Vec<&str> = t.sources.iter().map(|x| x.id.as_str()).collect();
-            anyhow::bail!("no source {s:?} in this study; sources: {}", known.join(", "));
+            anyhow::bail!(
+                "no source {s:?} in this study; sources: {}",
+                known.join(", ")
+            );
         }
     }
     if let Some(g) = &a.group {
         if !t.segments.iter().any(|x| &x.group == g) {
-            let groups: std::collections::BTreeSet<&str> = t.segments.iter().map(|x| x.group.as_str()).collect();
-            anyhow::bail!("no group {g:?} in this study; groups: {}", groups.into_iter().collect::<Vec<_>>().join(", "));
+            let groups: std::collections::BTreeSet<&str> =
+                t.segments.iter().map(|x| x.group.as_str()).collect();
+            anyhow::bail!(
+                "no group {g:?} in this study; groups: {}",
+                groups.into_iter().collect::<Vec<_>>().join(", ")
+            );
         }
     }
     let source_id = a.source.as_ref().map(|s| {
@@ -30,13 +37,26 @@ pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
             .find(|x| &x.path == s)
             .map_or(s.clone(), |x| x.id.clone())
     });
-    let names: BTreeMap<&str, &str> = t.participants.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
+    let names: BTreeMap<&str, &str> = t
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
     let format = output::list_format(a.format);
     let mut l = Listing::new(&[
-        "segment_id", "group", "source_id", "participant", "position", "kind", "question", "text",
+        "segment_id",
+        "group",
+        "source_id",
+        "participant",
+        "position",
+        "kind",
+        "question",
+        "text",
     ]);
     for s in &t.segments {
-        if a.group.as_ref().is_some_and(|g| g != &s.group) || source_id.as_ref().is_some_and(|x| x != &s.source_id) {
+        if a.group.as_ref().is_some_and(|g| g != &s.group)
+            || source_id.as_ref().is_some_and(|x| x != &s.source_id)
+        {
             continue;
         }
         let position = match (s.time_ms, s.line) {
@@ -48,7 +68,9 @@ pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
             Some(s.id.clone()),
             Some(s.group.clone()),
             Some(s.source_id.clone()),
-            s.participant_id.as_deref().map(|p| names.get(p).copied().unwrap_or(p).to_owned()),
+            s.participant_id
+                .as_deref()
+                .map(|p| names.get(p).copied().unwrap_or(p).to_owned()),
             position,
             Some(s.kind.as_str().to_owned()),
             s.question.clone(),

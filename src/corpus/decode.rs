@@ -48,10 +48,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
                 None => Err(binary_error(bytes)),
             };
         }
-        return Ok(Decoded {
-            text: text.to_owned(),
-            encoding: UTF_8.name(),
-        });
+        return decode_strict(bytes, UTF_8);
     }
     if let Some(enc) = sniff_utf16(bytes) {
         return decode_strict(bytes, enc);
@@ -86,7 +83,9 @@ fn decode_strict(bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, ParseE
     }
     let text = text.into_owned();
     if text.trim().is_empty() {
-        return Err(ParseError::file("file holds only white space; expected text"));
+        return Err(ParseError::file(
+            "file holds only white space; expected text",
+        ));
     }
     Ok(Decoded {
         text,
@@ -149,7 +148,10 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        assert_eq!(decode(b"\xEF\xBB\xBFcaf\xC3\xA9", None).unwrap().text, "café");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFcaf\xC3\xA9", None).unwrap().text,
+            "café"
+        );
         assert_eq!(decode("café".as_bytes(), None).unwrap().encoding, "UTF-8");
     }
 

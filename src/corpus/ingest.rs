@@ -48,7 +48,11 @@ pub fn slug(s: &str) -> String {
         }
     }
     let t = out.trim_matches('-');
-    if t.is_empty() { "x".to_owned() } else { t.to_owned() }
+    if t.is_empty() {
+        "x".to_owned()
+    } else {
+        t.to_owned()
+    }
 }
 
 /// Gives ids to a source's segments and participants. Names are replaced
@@ -243,7 +247,10 @@ mod tests {
     fn ids_and_participants() {
         let mut key = PseudonymKey::default();
         let out = ingest(
-            vec![raw("Claire Dubois", "Bonjour"), raw("Karim", "Salut Claire Dubois")],
+            vec![
+                raw("Claire Dubois", "Bonjour"),
+                raw("Karim", "Salut Claire Dubois"),
+            ],
             &ctx(false),
             &mut key,
         )
@@ -262,7 +269,10 @@ mod tests {
     fn pseudonymises_speakers_and_text() {
         let mut key = PseudonymKey::default();
         let out = ingest(
-            vec![raw("Karim", "Salut Claire Dubois"), raw("Claire Dubois", "Merci Karim")],
+            vec![
+                raw("Karim", "Salut Claire Dubois"),
+                raw("Claire Dubois", "Merci Karim"),
+            ],
             &ctx(true),
             &mut key,
         )
@@ -286,11 +296,23 @@ mod tests {
         let mut key = PseudonymKey::default();
         let mut t = Tables::default();
         let a = ingest(vec![raw("Ana", "x")], &ctx(false), &mut key).unwrap();
-        t.add_source(Source { id: "lille-reunion".into(), ..Default::default() }, a);
+        t.add_source(
+            Source {
+                id: "lille-reunion".into(),
+                ..Default::default()
+            },
+            a,
+        );
         let mut c2 = ctx(false);
         c2.source_id = "lille-grille";
         let b = ingest(vec![raw("Ana", "y"), raw("Bo", "z")], &c2, &mut key).unwrap();
-        t.add_source(Source { id: "lille-grille".into(), ..Default::default() }, b);
+        t.add_source(
+            Source {
+                id: "lille-grille".into(),
+                ..Default::default()
+            },
+            b,
+        );
         assert_eq!(t.participants[0].sources, "lille-grille,lille-reunion");
         t.remove_source("lille-grille");
         assert_eq!(t.participants.len(), 1);

@@ -61,9 +61,7 @@ impl PseudonymKey {
     /// The stored pairs, sorted by pseudonym number then name.
     pub fn pairs(&self) -> Vec<(String, String)> {
         let mut v: Vec<_> = self.entries.values().cloned().collect();
-        v.sort_by(|a, b| {
-            (a.1.len(), &a.1, &a.0).cmp(&(b.1.len(), &b.1, &b.0))
-        });
+        v.sort_by(|a, b| (a.1.len(), &a.1, &a.0).cmp(&(b.1.len(), &b.1, &b.0)));
         v
     }
 
@@ -95,7 +93,8 @@ impl PseudonymKey {
             .unwrap_or(0)
             + 1;
         let p = format!("P{next:02}");
-        self.entries.insert(norm, (name.trim().to_owned(), p.clone()));
+        self.entries
+            .insert(norm, (name.trim().to_owned(), p.clone()));
         p
     }
 
@@ -126,10 +125,7 @@ impl PseudonymKey {
             .match_kind(MatchKind::LeftmostLongest)
             .build(needles.iter().map(|n| n.0.as_str()))
             .ok();
-        Scrubber {
-            needles,
-            automaton,
-        }
+        Scrubber { needles, automaton }
     }
 }
 
@@ -200,7 +196,10 @@ mod tests {
             s.scrub("Comme disait Claire Dubois, et Claire aussi, la rose est belle; Martin?"),
             "Comme disait P01, et P01 aussi, la rose est belle; P02?"
         );
-        assert_eq!(s.scrub("Claireval n'est pas un nom"), "Claireval n'est pas un nom");
+        assert_eq!(
+            s.scrub("Claireval n'est pas un nom"),
+            "Claireval n'est pas un nom"
+        );
     }
 
     #[test]
@@ -208,7 +207,8 @@ mod tests {
         let mut k = PseudonymKey::default();
         k.pseudonym("Mme Corinne Narassiguin");
         assert_eq!(
-            k.scrubber().scrub("Merci Mme Narassiguin. Mme la ministre."),
+            k.scrubber()
+                .scrub("Merci Mme Narassiguin. Mme la ministre."),
             "Merci Mme P01. Mme la ministre."
         );
     }

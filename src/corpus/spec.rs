@@ -138,7 +138,9 @@ impl SourceSpec {
     pub fn validate(&self) -> Result<(), String> {
         let kind = self.source_kind()?;
         match (&self.group, &self.group_column) {
-            (None, None) => return Err("no group: give `group` (or `group_column` for a grid)".into()),
+            (None, None) => {
+                return Err("no group: give `group` (or `group_column` for a grid)".into());
+            }
             (Some(_), Some(_)) => return Err("give `group` or `group_column`, not both".into()),
             _ => {}
         }
@@ -156,7 +158,9 @@ impl SourceSpec {
         let format = match self.format.as_deref() {
             None => TranscriptFormat::Auto,
             Some(f) => TranscriptFormat::parse(f).ok_or_else(|| {
-                format!("unknown transcript format {f:?}; expected auto, txt, vtt, srt, docx or csv")
+                format!(
+                    "unknown transcript format {f:?}; expected auto, txt, vtt, srt, docx or csv"
+                )
             })?,
         };
         Ok(TranscriptOptions {

@@ -83,7 +83,10 @@ pub fn entry_names(bytes: &[u8], what: &str) -> Result<Vec<String>, ParseError> 
     let archive = open(bytes, what)?;
     archive
         .file_names()
-        .map(|n| n.map(|n| n.into_owned()).map_err(|e| corrupt(what, &e.to_string())))
+        .map(|n| {
+            n.map(|n| n.into_owned())
+                .map_err(|e| corrupt(what, &e.to_string()))
+        })
         .collect()
 }
 
@@ -130,7 +133,9 @@ mod tests {
     fn reads_an_entry_case_insensitively() {
         let z = zip_with(&[("Word/Document.xml", b"<w/>")]);
         assert_eq!(
-            read_entry(&z, "word/document.xml", "DOCX").unwrap().unwrap(),
+            read_entry(&z, "word/document.xml", "DOCX")
+                .unwrap()
+                .unwrap(),
             b"<w/>"
         );
         assert_eq!(read_entry(&z, "nope.xml", "DOCX").unwrap(), None);
@@ -149,9 +154,19 @@ mod tests {
 
     #[test]
     fn corrupt_and_not_zip() {
-        assert!(check_archive(b"hello", "XLSX").unwrap_err().message.contains("not a XLSX"));
+        assert!(
+            check_archive(b"hello", "XLSX")
+                .unwrap_err()
+                .message
+                .contains("not a XLSX")
+        );
         let mut z = zip_with(&[("a", b"b")]);
         z.truncate(z.len() - 10);
-        assert!(check_archive(&z, "XLSX").unwrap_err().message.contains("corrupt"));
+        assert!(
+            check_archive(&z, "XLSX")
+                .unwrap_err()
+                .message
+                .contains("corrupt")
+        );
     }
 }

@@ -45,7 +45,10 @@ impl Listing {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(&self.columns)?;
         for r in &self.rows {
-            w.write_record(r.iter().map(|c| neutralise(c.as_deref().unwrap_or("")).into_owned()))?;
+            w.write_record(
+                r.iter()
+                    .map(|c| neutralise(c.as_deref().unwrap_or("")).into_owned()),
+            )?;
         }
         w.flush()
     }
@@ -58,13 +61,18 @@ impl Listing {
             for (c, v) in self.columns.iter().zip(r) {
                 obj.insert(
                     c.clone(),
-                    v.clone().map_or(serde_json::Value::Null, serde_json::Value::String),
+                    v.clone()
+                        .map_or(serde_json::Value::Null, serde_json::Value::String),
                 );
             }
             out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
             serde_json::to_writer(&mut out, &obj)?;
         }
-        out.write_all(if self.rows.is_empty() { b"]\n" } else { b"\n]\n" })
+        out.write_all(if self.rows.is_empty() {
+            b"]\n"
+        } else {
+            b"\n]\n"
+        })
     }
 }
 
@@ -82,7 +90,8 @@ mod tests {
 
     fn sample() -> Listing {
         let mut l = Listing::new(&["id", "text"]);
-        l.rows.push(vec![Some("a:1".into()), Some("=HYPERLINK(\"x\")".into())]);
+        l.rows
+            .push(vec![Some("a:1".into()), Some("=HYPERLINK(\"x\")".into())]);
         l.rows.push(vec![Some("a:2".into()), None]);
         l
     }

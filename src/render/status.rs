@@ -8,7 +8,12 @@ use crate::store::manifest::StudyMeta;
 
 /// Renders the summary: a heading and two tables (groups, sources) as text,
 /// or the same as CSV (groups only) or a JSON object.
-pub fn render(meta: &StudyMeta, t: &Tables, format: ListFormat, width: u16) -> std::io::Result<String> {
+pub fn render(
+    meta: &StudyMeta,
+    t: &Tables,
+    format: ListFormat,
+    width: u16,
+) -> std::io::Result<String> {
     let (groups, total) = by_group(t);
     let listing = groups_listing(&groups, &total);
     match format {
@@ -47,19 +52,33 @@ pub fn render(meta: &StudyMeta, t: &Tables, format: ListFormat, width: u16) -> s
             let v = serde_json::json!({
                 "title": meta.title, "lang": meta.lang, "groups": groups, "total": total, "sources": sources,
             });
-            Ok(format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default()))
+            Ok(format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            ))
         }
     }
 }
 
 /// `1 group`, `2 groups`.
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn groups_listing(groups: &[GroupSummary], total: &GroupSummary) -> Listing {
     let mut l = Listing::new(&[
-        "group", "sources", "participants", "segments", "turns", "observations", "recommendations", "notes",
+        "group",
+        "sources",
+        "participants",
+        "segments",
+        "turns",
+        "observations",
+        "recommendations",
+        "notes",
     ]);
     for g in groups.iter().chain(std::iter::once(total)) {
         l.rows.push(
@@ -82,16 +101,14 @@ fn groups_listing(groups: &[GroupSummary], total: &GroupSummary) -> Listing {
 }
 
 fn sources_listing(t: &Tables) -> Listing {
-    let mut l = Listing::new(&["source", "groups", "kind", "format", "encoding", "segments", "path"]);
+    let mut l = Listing::new(&["source", "groups", "kind", "encoding", "segments"]);
     for s in &t.sources {
         l.rows.push(vec![
             Some(s.id.clone()),
             Some(s.groups.replace(',', ", ")),
-            Some(s.kind.clone()),
-            Some(s.format.clone()),
+            Some(format!("{} ({})", s.kind, s.format)),
             s.encoding.clone(),
             Some(s.segments.to_string()),
-            Some(s.path.clone()),
         ]);
     }
     l

@@ -74,13 +74,20 @@ pub fn import_file(
     let hash = content_hash(&bytes);
     spec.path = relative_path(&ws.dir, file);
     spec.hash = Some(hash.clone());
-    spec.validate().map_err(|m| StoreError::Input(crate::corpus::ParseError::file(m).in_file(&shown)))?;
+    spec.validate()
+        .map_err(|m| StoreError::Input(crate::corpus::ParseError::file(m).in_file(&shown)))?;
 
     let sources = &ws.manifest.manifest.sources;
     let existing = sources.iter().position(|s| s.path == spec.path);
     if let Some(i) = existing {
         let old = &sources[i];
-        let id = old.id.clone().unwrap_or_else(|| ws.tables.sources.get(i).map(|s| s.id.clone()).unwrap_or_default());
+        let id = old.id.clone().unwrap_or_else(|| {
+            ws.tables
+                .sources
+                .get(i)
+                .map(|s| s.id.clone())
+                .unwrap_or_default()
+        });
         if !replace {
             if old.hash.as_deref() != Some(hash.as_str()) {
                 return Err(StoreError::Changed { path: shown });
@@ -189,7 +196,12 @@ fn fresh_id(ws: &Workspace, spec: &SourceSpec) -> String {
     };
     let taken = |id: &str| {
         ws.tables.sources.iter().any(|s| s.id == id)
-            || ws.manifest.manifest.sources.iter().any(|s| s.id.as_deref() == Some(id))
+            || ws
+                .manifest
+                .manifest
+                .sources
+                .iter()
+                .any(|s| s.id.as_deref() == Some(id))
     };
     if !taken(&base) {
         return base;
@@ -219,7 +231,8 @@ fn parse_source(
         lang: &lang,
         pseudonymize: spec.pseudonymize,
     };
-    let ingested = ingest::ingest(parsed.segments, &ctx, &mut ws.key).map_err(|e| e.in_file(shown))?;
+    let ingested =
+        ingest::ingest(parsed.segments, &ctx, &mut ws.key).map_err(|e| e.in_file(shown))?;
     let source = Source {
         id: id.clone(),
         path: spec.path.clone(),

@@ -87,11 +87,13 @@ impl ManifestFile {
                 message: e.message().trim().to_owned(),
             }
         })?;
-        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| ManifestError {
-            line: None,
-            column: None,
-            message: e.message().to_owned(),
-        })?;
+        let doc: DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| ManifestError {
+                line: None,
+                column: None,
+                message: e.message().to_owned(),
+            })?;
         for (i, s) in manifest.sources.iter().enumerate() {
             s.validate().map_err(|m| ManifestError {
                 line: source_line(text, i),
@@ -200,7 +202,10 @@ mod tests {
             ..Default::default()
         });
         let text = m.to_text();
-        assert!(text.contains("# keep me") && text.contains("# the meeting"), "{text}");
+        assert!(
+            text.contains("# keep me") && text.contains("# the meeting"),
+            "{text}"
+        );
         let back = ManifestFile::parse(&text).unwrap();
         assert_eq!(back.manifest, m.manifest);
         assert!(text.contains("columns = { votes = \"Voix\" }"), "{text}");
@@ -213,7 +218,10 @@ mod tests {
         s.hash = Some("sha256:00".into());
         m.set_source(0, s);
         let text = m.to_text();
-        assert!(text.contains("# the meeting") && text.contains("hash = \"sha256:00\""), "{text}");
+        assert!(
+            text.contains("# the meeting") && text.contains("hash = \"sha256:00\""),
+            "{text}"
+        );
         assert_eq!(ManifestFile::parse(&text).unwrap().manifest, m.manifest);
     }
 

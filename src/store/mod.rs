@@ -17,7 +17,9 @@ use crate::corpus::InputError;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No manifest where one was expected.
-    #[error("no study.toml in {dir}; create a study with `qualsynth init {dir}` or pass --study DIR")]
+    #[error(
+        "no study.toml in {dir}; create a study with `qualsynth init {dir}` or pass --study DIR"
+    )]
     NoStudy {
         /// The directory searched.
         dir: String,
@@ -66,7 +68,9 @@ pub enum StoreError {
         path: String,
     },
     /// An input was imported before with other options.
-    #[error("{path} was imported before with other options; pass --replace to re-import it with these")]
+    #[error(
+        "{path} was imported before with other options; pass --replace to re-import it with these"
+    )]
     OptionsDiffer {
         /// The file as the user named it.
         path: String,

@@ -299,7 +299,11 @@ mod tests {
     #[test]
     fn empty_tables_round_trip() {
         let bytes = to_parquet(sources_frame(&[]).unwrap()).unwrap();
-        assert!(sources_from(&from_parquet(&bytes).unwrap()).unwrap().is_empty());
+        assert!(
+            sources_from(&from_parquet(&bytes).unwrap())
+                .unwrap()
+                .is_empty()
+        );
         let p = vec![Participant {
             id: "g/p01".into(),
             group: "G".into(),
@@ -309,6 +313,9 @@ mod tests {
             sources: "a,b".into(),
         }];
         let bytes = to_parquet(participants_frame(&p).unwrap()).unwrap();
-        assert_eq!(participants_from(&from_parquet(&bytes).unwrap()).unwrap(), p);
+        assert_eq!(
+            participants_from(&from_parquet(&bytes).unwrap()).unwrap(),
+            p
+        );
     }
 }

@@ -54,20 +54,24 @@ impl Workspace {
         let read = |rel: &str| -> Result<Option<polars::prelude::DataFrame>, StoreError> {
             let path = dir.join(rel);
             match std::fs::read(&path) {
-                Ok(bytes) => tables::from_parquet(&bytes).map(Some).map_err(|e| table_err(&path, e)),
+                Ok(bytes) => tables::from_parquet(&bytes)
+                    .map(Some)
+                    .map_err(|e| table_err(&path, e)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(StoreError::io(&path, "read", e)),
             }
         };
         if let Some(df) = read(SOURCES)? {
-            ws.tables.sources = tables::sources_from(&df).map_err(|e| table_err(&dir.join(SOURCES), e))?;
+            ws.tables.sources =
+                tables::sources_from(&df).map_err(|e| table_err(&dir.join(SOURCES), e))?;
         }
         if let Some(df) = read(PARTICIPANTS)? {
-            ws.tables.participants =
-                tables::participants_from(&df).map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
+            ws.tables.participants = tables::participants_from(&df)
+                .map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
         }
         if let Some(df) = read(SEGMENTS)? {
-            ws.tables.segments = tables::segments_from(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
+            ws.tables.segments =
+                tables::segments_from(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
         }
         Ok(ws)
     }
@@ -108,16 +112,29 @@ impl Workspace {
         let mut staged = Staged::default();
         let frame = |path: &str, df: polars::prelude::PolarsResult<polars::prelude::DataFrame>| {
             let full = self.dir.join(path);
-            df.and_then(tables::to_parquet).map_err(|e| table_err(&full, e))
+            df.and_then(tables::to_parquet)
+                .map_err(|e| table_err(&full, e))
         };
-        let put = |staged: &mut Staged, rel: &str, bytes: &[u8]| staged.stage(&self.dir.join(rel), bytes);
-        put(&mut staged, SOURCES, &frame(SOURCES, tables::sources_frame(&self.tables.sources))?)?;
+        let put =
+            |staged: &mut Staged, rel: &str, bytes: &[u8]| staged.stage(&self.dir.join(rel), bytes);
+        put(
+            &mut staged,
+            SOURCES,
+            &frame(SOURCES, tables::sources_frame(&self.tables.sources))?,
+        )?;
         put(
             &mut staged,
             PARTICIPANTS,
-            &frame(PARTICIPANTS, tables::participants_frame(&self.tables.participants))?,
+            &frame(
+                PARTICIPANTS,
+                tables::participants_frame(&self.tables.participants),
+            )?,
         )?;
-        put(&mut staged, SEGMENTS, &frame(SEGMENTS, tables::segments_frame(&self.tables.segments))?)?;
+        put(
+            &mut staged,
+            SEGMENTS,
+            &frame(SEGMENTS, tables::segments_frame(&self.tables.segments))?,
+        )?;
         if !self.key.is_empty() {
             put(&mut staged, KEY, key_csv(&self.key).as_bytes())?;
         }

@@ -1,1 +1,12 @@
+//! Integration tests: one module per subcommand, all through the binary.
 
+mod common;
+
+mod bad_input;
+mod help;
+mod import_grid;
+mod import_transcript;
+mod init;
+mod pseudonymize;
+mod run;
+mod segments;

@@ -1,1 +1,627 @@
-//! Grid parsing (filled by the grid work).
+//! Grid parsing: CSV, TSV, XLSX and ODS grids (one row per participant,
+//! answer, sticky note or recommendation) turned into segments.
+//!
+//! The stages: the format is resolved (option, extension, content), the
+//! file is read into a [`table::Table`] (`csv_read`, `sheet`), and the table
+//! is mapped to segments (`map`), cells optionally split into items
+//! (`split`). Pure: bytes and options in, values out.
+
+mod csv_read;
+mod map;
+mod sheet;
+mod split;
+mod table;
+#[cfg(test)]
+mod test_files;
+
+pub use split::split_items;
+pub use table::{Row, Table};
+
+use super::error::ParseError;
+use super::model::RawSegment;
+use super::zipsafe::entry_names;
+use sheet::SheetFormat;
+
+/// What a grid's rows hold; decides the segment kind and which columns are
+/// recognised by their header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridKind {
+    /// Answers and observations (a reading or observation grid).
+    #[default]
+    Observations,
+    /// Recommendations, with votes, priority, owner, deadline, indicator.
+    Recommendations,
+    /// Sticky notes, with author, frame, colour and votes.
+    Notes,
+}
+
+impl GridKind {
+    /// The word used on the command line and in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GridKind::Observations => "observations",
+            GridKind::Recommendations => "recommendations",
+            GridKind::Notes => "notes",
+        }
+    }
+
+    /// Parses the word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "observations" => GridKind::Observations,
+            "recommendations" => GridKind::Recommendations,
+            "notes" => GridKind::Notes,
+            _ => return None,
+        })
+    }
+}
+
+/// The file format of a grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridFormat {
+    /// Decide from the file name's extension, else from the content.
+    #[default]
+    Auto,
+    /// Delimited text (CSV, TSV: a CSV with a tab).
+    Csv,
+    /// Office Open XML workbook.
+    Xlsx,
+    /// OpenDocument spreadsheet.
+    Ods,
+}
+
+impl GridFormat {
+    /// The word used on the command line and in manifests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GridFormat::Auto => "auto",
+            GridFormat::Csv => "csv",
+            GridFormat::Xlsx => "xlsx",
+            GridFormat::Ods => "ods",
+        }
+    }
+
+    /// Parses the word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "auto" => GridFormat::Auto,
+            "csv" => GridFormat::Csv,
+            "xlsx" => GridFormat::Xlsx,
+            "ods" => GridFormat::Ods,
+            _ => return None,
+        })
+    }
+}
+
+/// Columns mapped by flag; None = find by recognisable header.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    /// Votes (a whole number).
+    pub votes: Option<String>,
+    /// Priority, as written.
+    pub priority: Option<String>,
+    /// Who carries the recommendation.
+    pub owner: Option<String>,
+    /// When it is due.
+    pub deadline: Option<String>,
+    /// How success is measured.
+    pub indicator: Option<String>,
+    /// The frame or area a sticky note sits in (attribute `frame`).
+    pub frame: Option<String>,
+    /// A sticky note's colour (attribute `colour`).
+    pub colour: Option<String>,
+}
+
+/// How to read a grid.
+#[derive(Debug, Clone, Default)]
+pub struct GridOptions {
+    /// The format; `Auto` decides by extension, then content.
+    pub format: GridFormat,
+    /// What the rows hold.
+    pub kind: GridKind,
+    /// The sheet of a workbook; `None` is the first sheet.
+    pub sheet: Option<String>,
+    /// The columns whose cells are segments; empty = choose automatically.
+    pub text_columns: Vec<String>,
+    /// The column naming the participant (speaker) of a row.
+    pub participant_column: Option<String>,
+    /// The column naming the group of a row.
+    pub group_column: Option<String>,
+    /// Split each cell into items (lines, bullets, `;`).
+    pub split_items: bool,
+    /// The CSV delimiter; `None` sniffs it.
+    pub delimiter: Option<u8>,
+    /// The CSV encoding; `None` sniffs it (a BOM always wins).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Recommendation and note columns given by name.
+    pub columns: ColumnMap,
+}
+
+/// A grid as parsed, with what was detected.
+#[derive(Debug, Clone)]
+pub struct ParsedGrid {
+    /// The format actually read (never `Auto`).
+    pub format: GridFormat,
+    /// The sheet read (workbooks).
+    pub sheet: Option<String>,
+    /// The delimiter used (CSV).
+    pub delimiter: Option<u8>,
+    /// The encoding used (CSV).
+    pub encoding: Option<&'static str>,
+    /// The column names, made unique.
+    pub headers: Vec<String>,
+    /// The text columns used, as named in `headers`.
+    pub text_columns: Vec<String>,
+    /// The segments, row by row.
+    pub segments: Vec<RawSegment>,
+}
+
+/// Parses a grid file. `file_name` is only used for its extension.
+pub fn parse_grid(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &GridOptions,
+) -> Result<ParsedGrid, ParseError> {
+    let format = resolve_format(file_name, bytes, opts.format)?;
+    let (table, sheet, delimiter, encoding) = match format {
+        GridFormat::Csv | GridFormat::Auto => {
+            let fallback = if extension(file_name) == "tsv" {
+                b'\t'
+            } else {
+                b','
+            };
+            let g = csv_read::read_csv(bytes, opts.delimiter, fallback, opts.encoding)?;
+            (g.table, None, Some(g.delimiter), Some(g.encoding))
+        }
+        GridFormat::Xlsx | GridFormat::Ods => {
+            let f = if format == GridFormat::Xlsx {
+                SheetFormat::Xlsx
+            } else {
+                SheetFormat::Ods
+            };
+            let g = sheet::read_sheet(bytes, f, opts.sheet.as_deref())?;
+            (g.table, Some(g.sheet), None, None)
+        }
+    };
+    let (text_columns, segments) = map::map_table(&table, opts)?;
+    Ok(ParsedGrid {
+        format: if format == GridFormat::Auto {
+            GridFormat::Csv
+        } else {
+            format
+        },
+        sheet,
+        delimiter,
+        encoding,
+        headers: table.headers,
+        text_columns,
+        segments,
+    })
+}
+
+fn extension(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// The format to read: the option, else the extension (`.csv` `.tsv`
+/// `.txt` → CSV, `.xlsx` `.xlsm` → XLSX, `.ods` → ODS), else the content (a
+/// zip with `xl/workbook.xml` is XLSX, one with `content.xml` and a
+/// `mimetype` is ODS, anything else is read as CSV). A CSV name on a zip is
+/// resolved by content too.
+fn resolve_format(
+    file_name: &str,
+    bytes: &[u8],
+    format: GridFormat,
+) -> Result<GridFormat, ParseError> {
+    if format != GridFormat::Auto {
+        return Ok(format);
+    }
+    let by_name = match extension(file_name).as_str() {
+        "csv" | "tsv" | "tab" | "txt" => Some(GridFormat::Csv),
+        "xlsx" | "xlsm" => Some(GridFormat::Xlsx),
+        "ods" => Some(GridFormat::Ods),
+        _ => None,
+    };
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    match by_name {
+        Some(GridFormat::Csv) if !is_zip => return Ok(GridFormat::Csv),
+        Some(f) if f != GridFormat::Csv => return Ok(f),
+        _ => {}
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ParseError::file(
+            "this looks like an old Excel .xls workbook, which is not supported; save it as .xlsx, .ods or .csv",
+        ));
+    }
+    if !is_zip {
+        return Ok(GridFormat::Csv);
+    }
+    let names = entry_names(bytes, "XLSX or ODS")?;
+    let has = |n: &str| names.iter().any(|e| e.eq_ignore_ascii_case(n));
+    if has("xl/workbook.xml") {
+        Ok(GridFormat::Xlsx)
+    } else if has("content.xml") && (has("mimetype") || has("META-INF/manifest.xml")) {
+        Ok(GridFormat::Ods)
+    } else {
+        Err(ParseError::file(
+            "this zip archive is neither an XLSX nor an ODS workbook; expected a CSV, TSV, XLSX or ODS grid",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_files::{ods, xlsx, zip_with};
+    use super::*;
+    use crate::corpus::model::SegmentKind;
+
+    fn texts(g: &ParsedGrid) -> Vec<&str> {
+        g.segments.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    fn utf16le_bom(s: &str) -> Vec<u8> {
+        let mut out = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            out.extend_from_slice(&u.to_le_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn words_round_trip() {
+        for k in [
+            GridKind::Observations,
+            GridKind::Recommendations,
+            GridKind::Notes,
+        ] {
+            assert_eq!(GridKind::parse(k.as_str()), Some(k));
+        }
+        for f in [
+            GridFormat::Auto,
+            GridFormat::Csv,
+            GridFormat::Xlsx,
+            GridFormat::Ods,
+        ] {
+            assert_eq!(GridFormat::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(GridKind::parse("tsv"), None);
+        assert_eq!(GridFormat::parse("tsv"), None);
+    }
+
+    #[test]
+    fn csv_variants_give_the_same_segments() {
+        let want = ["Un espace calme, lumineux", "Des horaires le soir"];
+        let cases: Vec<(&str, Vec<u8>, u8, &str)> = vec![
+            (
+                "g.csv",
+                b"Nom,R\xc3\xa9ponse\nAna,\"Un espace calme, lumineux\"\nBen,Des horaires le soir\n"
+                    .to_vec(),
+                b',',
+                "UTF-8",
+            ),
+            (
+                "g.csv",
+                b"Nom;R\xe9ponse\r\nAna;Un espace calme, lumineux\r\nBen;Des horaires le soir\r\n"
+                    .to_vec(),
+                b';',
+                "windows-1252",
+            ),
+            (
+                "g.tsv",
+                b"\xef\xbb\xbfNom\tR\xc3\xa9ponse\nAna\tUn espace calme, lumineux\nBen\tDes horaires le soir"
+                    .to_vec(),
+                b'\t',
+                "UTF-8",
+            ),
+            (
+                "g.txt",
+                utf16le_bom("Nom;Réponse\nAna;Un espace calme, lumineux\nBen;Des horaires le soir\n"),
+                b';',
+                "UTF-16LE",
+            ),
+            (
+                "noext",
+                b"Nom|R\xc3\xa9ponse\nAna|Un espace calme, lumineux\nBen|Des horaires le soir\n".to_vec(),
+                b'|',
+                "UTF-8",
+            ),
+        ];
+        for (name, bytes, delimiter, encoding) in cases {
+            let opts = GridOptions {
+                participant_column: Some("nom".into()),
+                ..GridOptions::default()
+            };
+            let g = parse_grid(name, &bytes, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(g.format, GridFormat::Csv, "{name}");
+            assert_eq!(g.delimiter, Some(delimiter), "{name}");
+            assert_eq!(g.encoding, Some(encoding), "{name}");
+            assert_eq!(g.headers, ["Nom", "Réponse"], "{name}");
+            assert_eq!(g.text_columns, ["Réponse"], "{name}");
+            assert_eq!(texts(&g), want, "{name}");
+            assert_eq!(g.segments[1].speaker.as_deref(), Some("Ben"), "{name}");
+            assert_eq!(g.segments[1].line, Some(3), "{name}");
+        }
+    }
+
+    #[test]
+    fn forced_delimiter_and_encoding() {
+        let bytes = b"a;b,c\nUne id\xe9e longue, vraiment longue;x\n";
+        let opts = GridOptions {
+            delimiter: Some(b';'),
+            encoding: Some(encoding_rs::WINDOWS_1252),
+            text_columns: vec!["a".into()],
+            ..GridOptions::default()
+        };
+        let g = parse_grid("x.csv", bytes, &opts).unwrap();
+        assert_eq!(g.headers, ["a", "b,c"]);
+        assert_eq!(texts(&g), ["Une idée longue, vraiment longue"]);
+    }
+
+    #[test]
+    fn csv_errors() {
+        let opts = GridOptions {
+            text_columns: vec!["a".into()],
+            ..GridOptions::default()
+        };
+        // (bytes, line, column, message part)
+        type Case<'a> = (&'a [u8], Option<u64>, Option<u64>, &'a str);
+        let cases: &[Case<'_>] = &[
+            (
+                b"a,b,c,d\n1,2,3,4\n1,2,3,4,5\n",
+                Some(3),
+                None,
+                "5 fields, expected 4 like the header; check the delimiter or an unbalanced quote",
+            ),
+            (
+                b"a,b\nx,\"never closed\ny,z\n",
+                Some(2),
+                Some(3),
+                "unbalanced quote opened here",
+            ),
+            (b"", None, None, "empty"),
+            (b"\x00\x01\x02garbage\xff\x00\x00", None, None, "binary"),
+        ];
+        for (bytes, line, column, msg) in cases {
+            let e = parse_grid("g.csv", bytes, &opts).unwrap_err();
+            assert_eq!((e.line, e.column), (*line, *column), "{e}");
+            assert!(e.message.contains(msg), "{e}");
+        }
+    }
+
+    #[test]
+    fn xlsx_grid_by_extension_and_by_content() {
+        let book = xlsx(&[
+            (
+                "Lisez-moi",
+                &[&["Ce classeur contient les recommandations"]],
+            ),
+            (
+                "Recos",
+                &[
+                    &["Groupe", "Recommandation", "Votes", "Échéance"],
+                    &["Sud", "Ouvrir le samedi", "n:3", "d:45658"],
+                    &["Nord", "Baisser les loyers", "", ""],
+                ],
+            ),
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Recommendations,
+            sheet: Some("Recos".into()),
+            group_column: Some("Groupe".into()),
+            ..GridOptions::default()
+        };
+        for name in ["recos.xlsx", "recos", "recos.bin", "recos.csv"] {
+            let g = parse_grid(name, &book, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(g.format, GridFormat::Xlsx);
+            assert_eq!(g.sheet.as_deref(), Some("Recos"));
+            assert_eq!((g.delimiter, g.encoding), (None, None));
+            assert_eq!(texts(&g), ["Ouvrir le samedi", "Baisser les loyers"]);
+            let s = &g.segments[0];
+            assert_eq!((s.line, s.votes), (Some(2), Some(3)));
+            assert_eq!(s.deadline.as_deref(), Some("2025-01-01"));
+            assert_eq!(s.kind, SegmentKind::Recommendation);
+            assert_eq!(g.segments[1].group.as_deref(), Some("Nord"));
+        }
+        let e = parse_grid(
+            "recos.xlsx",
+            &book,
+            &GridOptions {
+                sheet: Some("Synthèse".into()),
+                ..opts.clone()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "no sheet \"Synthèse\"; the workbook has: Lisez-moi, Recos"
+        );
+    }
+
+    #[test]
+    fn ods_notes_grid() {
+        let book = ods(&[(
+            "Tableau",
+            &[
+                &["Note", "Auteur", "Zone", "Couleur", "Votes", "Rôle"],
+                &[
+                    "Plus de plantes\nMoins de bruit",
+                    "Ana",
+                    "Idées",
+                    "jaune",
+                    "n:2",
+                    "membre",
+                ],
+            ],
+        )]);
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            split_items: true,
+            ..GridOptions::default()
+        };
+        for name in ["board.ods", "board"] {
+            let g = parse_grid(name, &book, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(g.format, GridFormat::Ods);
+            assert_eq!(texts(&g), ["Plus de plantes", "Moins de bruit"]);
+            let s = &g.segments[1];
+            assert_eq!(s.kind, SegmentKind::Note);
+            assert_eq!(s.speaker.as_deref(), Some("Ana"));
+            assert_eq!(s.votes, Some(2));
+            assert_eq!(s.attributes["frame"], "Idées");
+            assert_eq!(s.attributes["colour"], "jaune");
+            assert_eq!(s.attributes["item"], "2");
+            assert_eq!(s.participant_attributes["Rôle"], "membre");
+        }
+    }
+
+    #[test]
+    fn refuses_bad_archives_without_panicking() {
+        // A zip bomb: one highly compressible entry.
+        let big = vec![b'a'; 8 << 20];
+        let bomb = zip_with(&[("xl/workbook.xml", &big)]);
+        let e = parse_grid("bomb.xlsx", &bomb, &GridOptions::default()).unwrap_err();
+        assert!(e.message.contains("zip bomb"), "{e}");
+        let e = parse_grid("bomb", &bomb, &GridOptions::default()).unwrap_err();
+        assert!(e.message.contains("zip bomb"), "{e}");
+        let escape = zip_with(&[
+            ("../../evil.xml", b"x"),
+            ("content.xml", b"x"),
+            ("mimetype", b"x"),
+        ]);
+        let e = parse_grid("evil.ods", &escape, &GridOptions::default()).unwrap_err();
+        assert!(e.message.contains("outside"), "{e}");
+
+        let e =
+            parse_grid("x.xlsx", b"this is not a workbook", &GridOptions::default()).unwrap_err();
+        assert!(e.message.contains("not a XLSX"), "{e}");
+        let e = parse_grid(
+            "x",
+            &zip_with(&[("word/document.xml", b"<w/>")]),
+            &GridOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("neither an XLSX nor an ODS"), "{e}");
+        let e = parse_grid(
+            "x.xls",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest",
+            &GridOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains(".xls"), "{e}");
+        let mut truncated = xlsx(&[("A", &[&["Texte"], &["Bonjour à tous les gens"]])]);
+        truncated.truncate(truncated.len() - 30);
+        let e = parse_grid("t.xlsx", &truncated, &GridOptions::default()).unwrap_err();
+        assert!(e.message.starts_with("corrupt XLSX file"), "{e}");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let book = xlsx(&[(
+            "A",
+            &[&["Texte", "Votes"], &["Une idée assez longue", "n:1"]],
+        )]);
+        let board = ods(&[("A", &[&["Texte"], &["Une idée assez longue"]])]);
+        let csv = "a;b\n\"x\";\"y\"\n1;2\n".as_bytes().to_vec();
+        for round in 0..300 {
+            let base = match round % 3 {
+                0 => &book,
+                1 => &board,
+                _ => &csv,
+            };
+            let mut bytes = base.clone();
+            for _ in 0..1 + round % 7 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let i = (seed as usize) % bytes.len();
+                bytes[i] = (seed >> 32) as u8;
+            }
+            if round % 5 == 0 {
+                bytes.truncate((seed as usize) % bytes.len());
+            }
+            for kind in [
+                GridKind::Observations,
+                GridKind::Recommendations,
+                GridKind::Notes,
+            ] {
+                let opts = GridOptions {
+                    kind,
+                    split_items: true,
+                    ..GridOptions::default()
+                };
+                let _ = parse_grid("fuzz", &bytes, &opts);
+                let _ = parse_grid("fuzz.xlsx", &bytes, &opts);
+                let _ = parse_grid("fuzz.ods", &bytes, &opts);
+            }
+        }
+    }
+
+    #[test]
+    fn grand_debat_shaped_grid() {
+        let csv = "id,Sur quel s theme s votre reunion a t elle porte,Quelles sont les propositions qui ont emerge des discussions,Code département,Département\n\
+            c1,Fiscalité et dépenses publiques;Transition écologique,\"Limitation des mandats (en temps, en cumul)\n\
+            Développer la démocratie locale\",4,Alpes de Haute-Provence\n\
+            c2,Démocratie et citoyenneté,,5,Hautes-Alpes\n\
+            c3,Transition écologique,\"RIC constituant :\n\
+            Modifier l'article 11\",5,Hautes-Alpes\n";
+        let opts = GridOptions {
+            kind: GridKind::Recommendations,
+            group_column: Some("departement".into()),
+            split_items: true,
+            ..GridOptions::default()
+        };
+        let g = parse_grid("gd.csv", csv.as_bytes(), &opts).unwrap();
+        assert_eq!(
+            g.text_columns,
+            ["Quelles sont les propositions qui ont emerge des discussions"]
+        );
+        let got: Vec<(&str, &str, u64)> = g
+            .segments
+            .iter()
+            .map(|s| {
+                (
+                    s.group.as_deref().unwrap(),
+                    s.text.as_str(),
+                    s.line.unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Alpes de Haute-Provence",
+                    "Limitation des mandats (en temps, en cumul)",
+                    2
+                ),
+                (
+                    "Alpes de Haute-Provence",
+                    "Développer la démocratie locale",
+                    2
+                ),
+                ("Hautes-Alpes", "RIC constituant : Modifier l'article 11", 5),
+            ]
+        );
+        assert_eq!(g.segments[0].attributes["Code département"], "4");
+
+        let themes = GridOptions {
+            text_columns: vec!["Sur quel s theme s votre reunion a t elle porte".into()],
+            kind: GridKind::Observations,
+            ..opts
+        };
+        let g = parse_grid("gd.csv", csv.as_bytes(), &themes).unwrap();
+        assert_eq!(
+            texts(&g),
+            [
+                "Fiscalité et dépenses publiques",
+                "Transition écologique",
+                "Démocratie et citoyenneté",
+                "Transition écologique",
+            ]
+        );
+    }
+}

@@ -1,0 +1,776 @@
+//! Turning a table into segments: finding the text, participant, group and
+//! recommendation columns (by option or by a recognisable header), parsing
+//! votes, and keeping the other columns as attributes.
+
+use std::collections::{BTreeMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::super::error::ParseError;
+use super::super::model::{RawSegment, SegmentKind};
+use super::split::split_items;
+use super::table::{Row, Table};
+use super::{GridKind, GridOptions};
+
+/// The key columns are looked up by: lower case, accents and white space
+/// removed (`Code  Département` and `codedepartement` are the same).
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c) && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of a header for recognition: folded, split on anything but
+/// letters, digits and `+`, a plural `s` dropped (`Idées` gives `idee`).
+fn words(s: &str) -> Vec<String> {
+    let folded: String = s
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '+'))
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if stem.chars().count() >= 3 => stem.to_owned(),
+            _ => w.to_owned(),
+        })
+        .collect()
+}
+
+/// The header without a parenthesised or bracketed note and without what
+/// follows a colon: `Votes (total)` and `Priorité : 1-3` give the bare name.
+fn bare(header: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ':' if depth == 0 => break,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+// Synonyms in order of preference; a trailing `*` also accepts a header
+// that starts with the synonym (`Échéance prévue`).
+const VOTES: &[&str] = &[
+    "votes",
+    "vote",
+    "voix",
+    "score",
+    "likes",
+    "+1",
+    "dots",
+    "points",
+    "gommettes",
+    "nombre de votes",
+    "nb votes",
+];
+const PRIORITY: &[&str] = &["priorité*", "priority*", "prio"];
+const OWNER: &[&str] = &[
+    "porteur*",
+    "responsable*",
+    "owner*",
+    "pilote*",
+    "who",
+    "qui",
+    "assigned to",
+    "assignee",
+];
+const DEADLINE: &[&str] = &[
+    "échéance*",
+    "deadline*",
+    "date limite",
+    "due",
+    "due date",
+    "quand",
+    "when",
+    "délai",
+];
+const INDICATOR: &[&str] = &[
+    "indicateur*",
+    "indicator*",
+    "kpi*",
+    "mesure",
+    "measure",
+    "target",
+    "cible",
+];
+const FRAME: &[&str] = &["frame", "area", "zone", "cadre", "section"];
+const COLOUR: &[&str] = &["colour", "color", "couleur"];
+const AUTHOR: &[&str] = &[
+    "author",
+    "auteur",
+    "autrice",
+    "created by",
+    "creator",
+    "créé par",
+    "créateur",
+];
+const RECOMMENDATION_TEXT: &[&str] = &[
+    "recommandation*",
+    "recommendation*",
+    "proposition*",
+    "proposal*",
+    "action",
+    "idée",
+    "idea",
+    "texte",
+    "text",
+];
+/// Words that name the recommendation anywhere in a longer header
+/// (`Quelles sont les propositions qui ont émergé ?`), when one header only
+/// has them.
+const RECOMMENDATION_WORDS: &[&str] = &[
+    "recommandation",
+    "recommendation",
+    "proposition",
+    "proposal",
+];
+const NOTE_TEXT: &[&str] = &[
+    "text",
+    "texte",
+    "content",
+    "contenu",
+    "note",
+    "sticky",
+    "sticky note",
+    "note text",
+    "body",
+];
+
+/// Finds the first header (not `taken`) that one of the synonyms names,
+/// trying synonyms in order.
+fn recognise(headers: &[String], synonyms: &[&str], taken: &HashSet<usize>) -> Option<usize> {
+    let forms: Vec<(Vec<String>, Vec<String>)> = headers
+        .iter()
+        .map(|h| (words(h), words(&bare(h))))
+        .collect();
+    for syn in synonyms {
+        let (syn, prefix) = match syn.strip_suffix('*') {
+            Some(s) => (s, true),
+            None => (*syn, false),
+        };
+        let sw = words(syn);
+        let hit = forms.iter().enumerate().find(|(i, (full, bare))| {
+            !taken.contains(i) && (*full == sw || *bare == sw || (prefix && bare.starts_with(&sw)))
+        });
+        if let Some((i, _)) = hit {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The single header (not `taken`) that contains one of the words.
+fn recognise_within(headers: &[String], wanted: &[&str], taken: &HashSet<usize>) -> Option<usize> {
+    let wanted: Vec<String> = wanted.iter().flat_map(|w| words(w)).collect();
+    let mut hits = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !taken.contains(i) && words(h).iter().any(|w| wanted.contains(w)))
+        .map(|(i, _)| i);
+    match (hits.next(), hits.next()) {
+        (Some(i), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// The index of a column the user named; case-, accent- and
+/// white-space-insensitive.
+fn lookup(headers: &[String], name: &str) -> Result<usize, ParseError> {
+    if let Some(i) = headers.iter().position(|h| h == name.trim()) {
+        return Ok(i);
+    }
+    let key = fold(name);
+    headers.iter().position(|h| fold(h) == key).ok_or_else(|| {
+        ParseError::file(format!(
+            "unknown column \"{name}\"; the grid has columns: {}",
+            headers.join(", ")
+        ))
+    })
+}
+
+fn lookup_opt(headers: &[String], name: Option<&String>) -> Result<Option<usize>, ParseError> {
+    name.map(|n| lookup(headers, n)).transpose()
+}
+
+/// Columns that say something about a segment beyond its text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mapped {
+    votes: Option<usize>,
+    priority: Option<usize>,
+    owner: Option<usize>,
+    deadline: Option<usize>,
+    indicator: Option<usize>,
+    frame: Option<usize>,
+    colour: Option<usize>,
+}
+
+impl Mapped {
+    fn all(&self) -> [Option<usize>; 7] {
+        [
+            self.votes,
+            self.priority,
+            self.owner,
+            self.deadline,
+            self.indicator,
+            self.frame,
+            self.colour,
+        ]
+    }
+}
+
+/// Turns a table into segments; returns the text columns used and the
+/// segments, row by row and, in a row, text column by text column.
+pub fn map_table(
+    table: &Table,
+    opts: &GridOptions,
+) -> Result<(Vec<String>, Vec<RawSegment>), ParseError> {
+    let headers = &table.headers;
+    let mut taken: HashSet<usize> = HashSet::new();
+
+    // Columns named by options come first, and are never guessed over.
+    let group = lookup_opt(headers, opts.group_column.as_ref())?;
+    let mut participant = lookup_opt(headers, opts.participant_column.as_ref())?;
+    let c = &opts.columns;
+    let mut mapped = Mapped {
+        votes: lookup_opt(headers, c.votes.as_ref())?,
+        priority: lookup_opt(headers, c.priority.as_ref())?,
+        owner: lookup_opt(headers, c.owner.as_ref())?,
+        deadline: lookup_opt(headers, c.deadline.as_ref())?,
+        indicator: lookup_opt(headers, c.indicator.as_ref())?,
+        frame: lookup_opt(headers, c.frame.as_ref())?,
+        colour: lookup_opt(headers, c.colour.as_ref())?,
+    };
+    let mut text: Vec<usize> = Vec::new();
+    for name in &opts.text_columns {
+        let i = lookup(headers, name)?;
+        if !text.contains(&i) {
+            text.push(i);
+        }
+    }
+    taken.extend(group);
+    taken.extend(participant);
+    taken.extend(mapped.all().into_iter().flatten());
+    taken.extend(text.iter().copied());
+
+    // Then recognisable headers, by kind.
+    if opts.kind == GridKind::Notes && participant.is_none() {
+        participant = recognise(headers, AUTHOR, &taken);
+        taken.extend(participant);
+    }
+    if opts.kind != GridKind::Observations {
+        let mut fill = |slot: &mut Option<usize>, synonyms: &[&str]| {
+            if slot.is_none() {
+                *slot = recognise(headers, synonyms, &taken);
+                taken.extend(*slot);
+            }
+        };
+        fill(&mut mapped.votes, VOTES);
+        fill(&mut mapped.priority, PRIORITY);
+        fill(&mut mapped.owner, OWNER);
+        fill(&mut mapped.deadline, DEADLINE);
+        fill(&mut mapped.indicator, INDICATOR);
+        if opts.kind == GridKind::Notes {
+            fill(&mut mapped.frame, FRAME);
+            fill(&mut mapped.colour, COLOUR);
+        }
+    }
+    if text.is_empty() {
+        let found = match opts.kind {
+            GridKind::Recommendations => recognise(headers, RECOMMENDATION_TEXT, &taken)
+                .or_else(|| recognise_within(headers, RECOMMENDATION_WORDS, &taken)),
+            GridKind::Notes => recognise(headers, NOTE_TEXT, &taken),
+            GridKind::Observations => None,
+        };
+        text = match found {
+            Some(i) => vec![i],
+            None => (0..headers.len())
+                .filter(|i| {
+                    !taken.contains(i)
+                        && is_free_text(table.rows.iter().map(|r| r.cells[*i].as_str()))
+                })
+                .collect(),
+        };
+    }
+    if text.is_empty() {
+        return Err(ParseError::file(format!(
+            "no text column found: no column holds mostly free text; the grid has columns: {}; pass --text-column NAME",
+            headers.join(", ")
+        )));
+    }
+    taken.extend(text.iter().copied());
+
+    let kind = match opts.kind {
+        GridKind::Observations => SegmentKind::Observation,
+        GridKind::Recommendations => SegmentKind::Recommendation,
+        GridKind::Notes => SegmentKind::Note,
+    };
+    let attribute_columns: Vec<usize> = (0..headers.len()).filter(|i| !taken.contains(i)).collect();
+    let mut segments = Vec::new();
+    for row in &table.rows {
+        let texts: Vec<(usize, &str)> = text
+            .iter()
+            .map(|&i| (i, row.cells[i].trim()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if texts.is_empty() {
+            continue;
+        }
+        let template = row_template(
+            table,
+            row,
+            kind,
+            group,
+            participant,
+            &mapped,
+            &attribute_columns,
+        )?;
+        for (i, cell) in texts {
+            let items = if opts.split_items {
+                split_items(cell)
+            } else {
+                vec![cell.to_owned()]
+            };
+            for (n, item) in items.into_iter().enumerate() {
+                let mut seg = template.clone();
+                seg.text = item;
+                seg.question = Some(headers[i].clone());
+                if opts.split_items {
+                    seg.attributes
+                        .insert("item".to_owned(), (n + 1).to_string());
+                }
+                segments.push(seg);
+            }
+        }
+    }
+    let names = text.iter().map(|&i| headers[i].clone()).collect();
+    Ok((names, segments))
+}
+
+/// Everything a row's segments share: group, speaker, recommendation
+/// fields, attributes.
+fn row_template(
+    table: &Table,
+    row: &Row,
+    kind: SegmentKind,
+    group: Option<usize>,
+    participant: Option<usize>,
+    mapped: &Mapped,
+    attribute_columns: &[usize],
+) -> Result<RawSegment, ParseError> {
+    let cell = |i: Option<usize>| {
+        i.map(|i| row.cells[i].trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let group_value = match group {
+        Some(g) => match cell(Some(g)) {
+            Some(v) => Some(v),
+            None => {
+                return Err(ParseError::at_line(
+                    row.line,
+                    format!("empty group in column \"{}\"", table.headers[g]),
+                ));
+            }
+        },
+        None => None,
+    };
+    let votes = match mapped.votes {
+        Some(i) => parse_votes(row.cells[i].trim()).map_err(|v| {
+            ParseError::at(
+                row.line,
+                table.first_column + i as u64,
+                format!(
+                    "votes \"{v}\" in column \"{}\" is not a whole number",
+                    table.headers[i]
+                ),
+            )
+        })?,
+        None => None,
+    };
+    let mut attributes = BTreeMap::new();
+    let mut participant_attributes = BTreeMap::new();
+    for &i in attribute_columns {
+        let v = row.cells[i].trim();
+        if v.is_empty() {
+            continue;
+        }
+        // A sticky note's other columns (created, tags…) describe the
+        // note, not its author.
+        let target = if participant.is_some() && kind != SegmentKind::Note {
+            &mut participant_attributes
+        } else {
+            &mut attributes
+        };
+        target.insert(table.headers[i].clone(), v.to_owned());
+    }
+    if let Some(v) = cell(mapped.frame) {
+        attributes.insert("frame".to_owned(), v);
+    }
+    if let Some(v) = cell(mapped.colour) {
+        attributes.insert("colour".to_owned(), v);
+    }
+    Ok(RawSegment {
+        group: group_value,
+        speaker: cell(participant),
+        kind,
+        votes,
+        priority: cell(mapped.priority),
+        owner: cell(mapped.owner),
+        deadline: cell(mapped.deadline),
+        indicator: cell(mapped.indicator),
+        attributes,
+        participant_attributes,
+        line: Some(row.line),
+        ..RawSegment::default()
+    })
+}
+
+/// Votes as a whole number: `3`, ` 3 `, `3.0`, `3,0`; empty is `None`. The
+/// error carries the value.
+fn parse_votes(v: &str) -> Result<Option<i64>, String> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(n) = v.parse::<i64>() {
+        return Ok(Some(n));
+    }
+    match v.replace(',', ".").parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(f as i64)),
+        _ => Err(v.to_owned()),
+    }
+}
+
+/// Whether a column's non-empty cells are mostly free text: on average at
+/// least 15 characters, more than half of them several words that are not
+/// a number, a date or a URL, and not a short list of repeated values.
+fn is_free_text<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
+    let values: Vec<&str> = cells.map(str::trim).filter(|v| !v.is_empty()).collect();
+    if values.is_empty() {
+        return false;
+    }
+    let chars: usize = values.iter().map(|v| v.chars().count()).sum();
+    if chars < 15 * values.len() {
+        return false;
+    }
+    let texty = values.iter().filter(|v| is_texty(v)).count();
+    if texty * 2 <= values.len() {
+        return false;
+    }
+    let distinct: HashSet<&str> = values.iter().copied().collect();
+    !(values.len() >= 5 && distinct.len() * 3 <= values.len())
+}
+
+fn is_texty(v: &str) -> bool {
+    let lower = v.to_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+        return false;
+    }
+    if v.split_whitespace().nth(1).is_none() {
+        return false;
+    }
+    let (mut digits, mut letters) = (0usize, 0usize);
+    for c in v.chars() {
+        if c.is_numeric() {
+            digits += 1;
+        } else if c.is_alphabetic() {
+            letters += 1;
+        }
+    }
+    // Dates, times and numbers are mostly digits.
+    letters > digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::grid::ColumnMap;
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table::from_records(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| (i as u64 + 1, r.iter().map(|c| (*c).to_owned()).collect())),
+            1,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn folds_and_words() {
+        assert_eq!(fold(" Code  Département "), "codedepartement");
+        assert_eq!(words("Idées (max 3)"), ["idee", "max", "3"]);
+        assert_eq!(words("+1 / Voix"), ["+1", "voix"]);
+        assert_eq!(bare("Priorité : 1-3"), "Priorité ");
+        assert_eq!(bare("Votes (total)"), "Votes ");
+    }
+
+    #[test]
+    fn recognises_headers_by_kind() {
+        let h = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let none = HashSet::new();
+        let cases: &[(&[&str], &[&str], Option<usize>)] = &[
+            (&["Idée", "Votes"], RECOMMENDATION_TEXT, Some(0)),
+            (&["Texte", "Recommandations"], RECOMMENDATION_TEXT, Some(1)),
+            (&["Échéance prévue", "x"], DEADLINE, Some(0)),
+            (&["Date limite"], DEADLINE, Some(0)),
+            (&["Points forts"], VOTES, None),
+            (&["Nb de +1", "+1"], VOTES, Some(1)),
+            (&["Votes (total)"], VOTES, Some(0)),
+            (&["Created by"], AUTHOR, Some(0)),
+            (&["Group"], FRAME, None),
+        ];
+        for (headers, syn, want) in cases {
+            assert_eq!(recognise(&h(headers), syn, &none), *want, "{headers:?}");
+        }
+        let gd = h(&[
+            "Quels constats",
+            "Quelles sont les propositions qui ont émergé",
+        ]);
+        assert_eq!(recognise(&gd, RECOMMENDATION_TEXT, &none), None);
+        assert_eq!(recognise_within(&gd, RECOMMENDATION_WORDS, &none), Some(1));
+    }
+
+    #[test]
+    fn recommendations_with_recognised_columns() {
+        let t = table(&[
+            &[
+                "Groupe",
+                "Recommandation",
+                "Votes",
+                "Priorité",
+                "Porteur",
+                "Échéance",
+                "KPI",
+                "Remarque",
+            ],
+            &[
+                "Sud",
+                "Ouvrir le samedi",
+                " 3.0 ",
+                "haute",
+                "Bureau",
+                "2025",
+                "taux",
+                "vu",
+            ],
+            &["Nord", "", "1", "", "", "", "", ""],
+            &["Nord", "Baisser les loyers", "", "", "", "", "", ""],
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Recommendations,
+            group_column: Some("groupe".into()),
+            ..GridOptions::default()
+        };
+        let (cols, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(cols, ["Recommandation"]);
+        assert_eq!(segs.len(), 2);
+        let s = &segs[0];
+        assert_eq!(s.text, "Ouvrir le samedi");
+        assert_eq!(s.group.as_deref(), Some("Sud"));
+        assert_eq!(s.kind, SegmentKind::Recommendation);
+        assert_eq!(s.votes, Some(3));
+        assert_eq!(s.priority.as_deref(), Some("haute"));
+        assert_eq!(s.owner.as_deref(), Some("Bureau"));
+        assert_eq!(s.deadline.as_deref(), Some("2025"));
+        assert_eq!(s.indicator.as_deref(), Some("taux"));
+        assert_eq!(s.question.as_deref(), Some("Recommandation"));
+        assert_eq!(s.line, Some(2));
+        assert_eq!(s.attributes.get("Remarque").map(String::as_str), Some("vu"));
+        assert_eq!(s.attributes.len(), 1);
+        assert_eq!(segs[1].line, Some(4));
+        assert_eq!(segs[1].votes, None);
+    }
+
+    #[test]
+    fn observations_pick_free_text_and_keep_attributes() {
+        let t = table(&[
+            &[
+                "Participant",
+                "Rôle",
+                "Âge",
+                "Site",
+                "Q1 Besoins",
+                "Q2 Freins",
+            ],
+            &[
+                "Ana",
+                "membre",
+                "34",
+                "https://a.org/x",
+                "Un espace calme pour travailler",
+                "",
+            ],
+            &[
+                "Ben",
+                "membre",
+                "41",
+                "https://a.org/y",
+                "Des horaires plus larges le soir",
+                "Le prix du loyer",
+            ],
+        ]);
+        let opts = GridOptions {
+            participant_column: Some("participant".into()),
+            ..GridOptions::default()
+        };
+        let (cols, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(cols, ["Q1 Besoins", "Q2 Freins"]);
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[2].speaker.as_deref(), Some("Ben"));
+        assert_eq!(segs[2].question.as_deref(), Some("Q2 Freins"));
+        assert_eq!(segs[2].kind, SegmentKind::Observation);
+        let pa = &segs[2].participant_attributes;
+        assert_eq!(pa.get("Rôle").map(String::as_str), Some("membre"));
+        assert_eq!(pa.get("Âge").map(String::as_str), Some("41"));
+        assert!(segs[2].attributes.is_empty());
+        // Observations guess no recommendation column.
+        assert_eq!(segs[2].votes, None);
+    }
+
+    #[test]
+    fn notes_recognise_author_frame_colour() {
+        let t = table(&[
+            &["Content", "Author", "Frame", "Color", "Votes"],
+            &["More plants", "Ana", "Ideas", "yellow", "2"],
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            ..GridOptions::default()
+        };
+        let (cols, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(cols, ["Content"]);
+        let s = &segs[0];
+        assert_eq!(s.kind, SegmentKind::Note);
+        assert_eq!(s.speaker.as_deref(), Some("Ana"));
+        assert_eq!(s.votes, Some(2));
+        assert_eq!(s.attributes.get("frame").map(String::as_str), Some("Ideas"));
+        assert_eq!(
+            s.attributes.get("colour").map(String::as_str),
+            Some("yellow")
+        );
+        assert!(s.participant_attributes.is_empty());
+    }
+
+    #[test]
+    fn errors_name_what_is_wrong() {
+        let t = table(&[
+            &["G", "Texte", "Votes"],
+            &["Sud", "Une idée", "beaucoup"],
+            &["", "Autre", ""],
+        ]);
+        let base = GridOptions {
+            kind: GridKind::Recommendations,
+            ..GridOptions::default()
+        };
+        let e = map_table(&t, &base).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(3)));
+        assert_eq!(
+            e.message,
+            "votes \"beaucoup\" in column \"Votes\" is not a whole number"
+        );
+
+        let opts = GridOptions {
+            group_column: Some("G".into()),
+            columns: ColumnMap {
+                votes: Some("G".into()),
+                ..ColumnMap::default()
+            },
+            ..base.clone()
+        };
+        let e = map_table(&t, &opts).unwrap_err();
+        assert!(e.message.contains("\"Sud\""), "{e}");
+
+        let opts = GridOptions {
+            group_column: Some("G".into()),
+            text_columns: vec!["texte".into()],
+            ..GridOptions::default()
+        };
+        let e = map_table(&t, &opts).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert_eq!(e.message, "empty group in column \"G\"");
+
+        let opts = GridOptions {
+            text_columns: vec!["Nope".into()],
+            ..GridOptions::default()
+        };
+        let e = map_table(&t, &opts).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown column \"Nope\"; the grid has columns: G, Texte, Votes"
+        );
+
+        let t = table(&[&["id", "n"], &["a1", "3"]]);
+        let e = map_table(&t, &GridOptions::default()).unwrap_err();
+        assert!(e.message.contains("--text-column"), "{e}");
+        assert!(e.message.contains("id, n"), "{e}");
+    }
+
+    #[test]
+    fn votes_values() {
+        let cases: &[(&str, Result<Option<i64>, String>)] = &[
+            ("", Ok(None)),
+            ("3", Ok(Some(3))),
+            ("3.0", Ok(Some(3))),
+            ("3,0", Ok(Some(3))),
+            ("-2", Ok(Some(-2))),
+            ("2.5", Err("2.5".into())),
+            ("NaN", Err("NaN".into())),
+            ("1e300", Err("1e300".into())),
+            ("trois", Err("trois".into())),
+        ];
+        for (v, want) in cases {
+            assert_eq!(parse_votes(v), *want, "{v}");
+        }
+    }
+
+    #[test]
+    fn split_items_add_an_item_number() {
+        let t = table(&[&["Idée"], &["- a;\n- b"]]);
+        let opts = GridOptions {
+            kind: GridKind::Recommendations,
+            split_items: true,
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        let got: Vec<(&str, &str)> = segs
+            .iter()
+            .map(|s| (s.text.as_str(), s.attributes["item"].as_str()))
+            .collect();
+        assert_eq!(got, [("a", "1"), ("b", "2")]);
+    }
+
+    #[test]
+    fn free_text_heuristic() {
+        let cases: &[(&[&str], bool)] = &[
+            (
+                &["Un espace calme pour travailler", "Plus de lumière"],
+                true,
+            ),
+            (&["2019-02-28 16:11:43", "2019-03-01 10:00:00"], false),
+            (
+                &[
+                    "https://granddebat.fr/media/x.pdf",
+                    "https://granddebat.fr/y",
+                ],
+                false,
+            ),
+            (&["contrib-29bc1037c801a63a9869f6b8520c6613"], false),
+            (&["12345678901234567", "2345678901234567"], false),
+            (&["court", "bref"], false),
+            (&["organisateur de la réunion"; 6], false),
+            (&[], false),
+        ];
+        for (cells, want) in cases {
+            assert_eq!(is_free_text(cells.iter().copied()), *want, "{cells:?}");
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! `qualsynth import grid`: CSV in its encodings and delimiters, XLSX, ODS,
+//! sticky notes, recommendation columns, and the real Grand Débat grid.
+
+use crate::common::{TestEnv, fixture, speakers, stderr, texts};
+
+fn import(env: &TestEnv, rel: &str, extra: &[&str]) -> std::process::Output {
+    let path = fixture(rel);
+    let mut args = vec!["import", "grid", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    env.study_cmd(&args).output().unwrap()
+}
+
+fn ok(env: &TestEnv, rel: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = import(env, rel, extra);
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.segments(&[])
+}
+
+#[test]
+fn windows_1252_semicolon_wide_grid_with_split_items() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "coop-workspaces/lille/grille-observations.csv",
+        &[
+            "--group",
+            "Lille",
+            "--participant-column",
+            "Participant",
+            "--text-column",
+            "Ce qui fonctionne",
+            "--text-column",
+            "Ce qui bloque",
+            "--text-column",
+            "Idées",
+            "--split-items",
+        ],
+    );
+    let t = texts(&segs);
+    // Non-breaking spaces inside « » are kept as written.
+    assert!(
+        t.contains(&"«\u{a0}Le matériel est top\u{a0}» : écran 27 pouces, traceur A3".to_owned()),
+        "{t:?}"
+    );
+    // A cell of three lines gave three segments, each with the column as question.
+    for item in [
+        "Tarif solidaire selon les revenus",
+        "Formule deux jours par semaine",
+        "Annuaire des compétences des membres",
+    ] {
+        let s = segs
+            .iter()
+            .find(|s| s["text"] == item)
+            .unwrap_or_else(|| panic!("{item} missing: {t:?}"));
+        assert_eq!(s["question"], "Idées");
+        assert_eq!(s["participant"], "Claire Dubois");
+        assert_eq!(s["kind"], "observation");
+    }
+    let st = env.status();
+    assert_eq!(st["sources"][0]["encoding"], "windows-1252");
+    // Rôle and Statut are kept as participant attributes.
+    let parts = polars_participants(&env);
+    assert!(
+        parts.iter().any(
+            |(name, attrs)| name == "Claire Dubois" && attrs.contains("\"Statut\":\"externe\"")
+        ),
+        "{parts:?}"
+    );
+}
+
+/// (name, attributes JSON) of every participant, read from the Parquet table.
+fn polars_participants(env: &TestEnv) -> Vec<(String, String)> {
+    let bytes = std::fs::read(env.study().join("data/participants.parquet")).unwrap();
+    let df = qualsynth::store::tables::from_parquet(&bytes).unwrap();
+    qualsynth::store::tables::participants_from(&df)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.attributes))
+        .collect()
+}
+
+#[test]
+fn xlsx_recommendations_map_votes_priority_owner_deadline() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "coop-workspaces/marseille/recommandations.xlsx",
+        &[
+            "--group",
+            "Marseille",
+            "--kind",
+            "recommendations",
+            "--sheet",
+            "Recommandations",
+        ],
+    );
+    assert_eq!(segs.len(), 6);
+    assert!(
+        segs.iter()
+            .all(|s| s["kind"] == "recommendation" && s["question"] == "Recommandation")
+    );
+    let rows = read_segments(&env);
+    let creche = rows.iter().find(|s| s.text.contains("crèche")).unwrap();
+    assert_eq!(creche.votes, Some(6));
+    assert_eq!(creche.priority.as_deref(), Some("haute"));
+    assert_eq!(creche.owner.as_deref(), Some("Comité local Marseille"));
+    assert_eq!(creche.deadline.as_deref(), Some("2027-09-30"));
+    assert_eq!(
+        creche.indicator.as_deref(),
+        Some("10 places de crèche pour les membres")
+    );
+    let navette = rows.iter().find(|s| s.text.contains("navette")).unwrap();
+    assert_eq!(
+        (navette.owner.as_deref(), navette.deadline.as_deref()),
+        (None, None)
+    );
+    assert_eq!(creche.line, Some(3), "spreadsheet row number");
+}
+
+fn read_segments(env: &TestEnv) -> Vec<qualsynth::corpus::Segment> {
+    let bytes = std::fs::read(env.study().join("data/segments.parquet")).unwrap();
+    qualsynth::store::tables::segments_from(
+        &qualsynth::store::tables::from_parquet(&bytes).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn csv_recommendations_with_bom_in_english() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "coop-workspaces/bruxelles/recommendations.csv",
+        &[
+            "--group",
+            "Bruxelles",
+            "--kind",
+            "recommendations",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(texts(&segs)[0], "Introduce income-based membership fees");
+    let rows = read_segments(&env);
+    assert_eq!(rows[0].votes, Some(8));
+    assert_eq!(rows[0].owner.as_deref(), Some("Board of directors"));
+    assert_eq!(rows[0].lang, "en");
+}
+
+#[test]
+fn a_missing_sheet_lists_the_sheets() {
+    let env = TestEnv::new();
+    let before = env.snapshot();
+    let out = import(
+        &env,
+        "bad/two-sheets.xlsx",
+        &["--group", "G", "--sheet", "C"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("two-sheets.xlsx") && err.contains("\"C\"") && err.contains("A, B"),
+        "{err}"
+    );
+    assert_eq!(env.snapshot(), before);
+    let segs = ok(
+        &env,
+        "bad/two-sheets.xlsx",
+        &["--group", "G", "--sheet", "B"],
+    );
+    assert_eq!(segs.len(), 2);
+}
+
+#[test]
+fn ods_grid() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "formats/grid.ods",
+        &[
+            "--group",
+            "G",
+            "--participant-column",
+            "Participant",
+            "--split-items",
+        ],
+    );
+    let t = texts(&segs);
+    assert!(
+        t.contains(&"Le loyer".to_owned()) && t.contains(&"Les horaires du samedi".to_owned()),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|x| x.contains("L'accueil & le café")), "{t:?}");
+    assert!(segs.iter().all(|s| !s["participant"].is_null()));
+}
+
+#[test]
+fn tsv_with_a_group_column() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "formats/grid.tsv",
+        &[
+            "--group-column",
+            "Groupe",
+            "--participant-column",
+            "Participant",
+            "--text-column",
+            "Réponse",
+            "--split-items",
+        ],
+    );
+    let groups: Vec<&str> = segs.iter().map(|s| s["group"].as_str().unwrap()).collect();
+    assert_eq!(groups, ["Lyon", "Lyon", "Lyon", "Nantes", "Nantes"]);
+    assert_eq!(
+        texts(&segs)[1..3],
+        ["Horaires trop courts", "fermé le samedi"]
+    );
+}
+
+#[test]
+fn sticky_notes_export() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "coop-workspaces/marseille/post-it.csv",
+        &["--group", "Marseille", "--kind", "notes"],
+    );
+    assert!(segs.len() >= 10);
+    assert!(segs.iter().all(|s| s["kind"] == "note"));
+    assert_eq!(speakers(&segs)[0], "Lucas Martin");
+    let rows = read_segments(&env);
+    assert_eq!(rows[0].votes, Some(3));
+    assert!(
+        rows[0].attributes.contains("Ce qui marche"),
+        "{}",
+        rows[0].attributes
+    );
+}
+
+#[test]
+fn grand_debat_by_departement_one_segment_per_proposal() {
+    let env = TestEnv::new();
+    let segs = ok(
+        &env,
+        "corpora/granddebat/reunions_locales_dep04_05.csv",
+        &[
+            "--group-column",
+            "Département",
+            "--text-column",
+            "Quelles sont les propositions qui ont emerge des discussions",
+            "--kind",
+            "recommendations",
+            "--split-items",
+        ],
+    );
+    let st = env.status();
+    let groups: Vec<&str> = st["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Alpes de Haute-Provence", "Hautes-Alpes"]);
+    let t = texts(&segs);
+    assert!(t.contains(
+        &"Limitation des mandats représentatifs (en temps, en cumul et réélection)".to_owned()
+    ));
+    assert!(t.contains(&"Les élus doivent être révocables".to_owned()));
+    assert!(
+        t.iter().all(|x| !x.contains('\n') || x.len() > 200),
+        "items are split"
+    );
+    // Far more proposals than meetings: every line became its own segment.
+    assert!(segs.len() > 150, "{}", segs.len());
+}
+
+#[test]
+fn an_unknown_column_lists_the_columns() {
+    let env = TestEnv::new();
+    let before = env.snapshot();
+    let out = import(
+        &env,
+        "formats/grid.tsv",
+        &["--group", "G", "--text-column", "Answer"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("grid.tsv")
+            && err.contains("\"Answer\"")
+            && err.contains("Participant, Groupe, Réponse"),
+        "{err}"
+    );
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn group_or_group_column_is_required() {
+    let env = TestEnv::new();
+    let out = import(&env, "formats/grid.tsv", &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
