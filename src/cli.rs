@@ -20,6 +20,7 @@ pub struct Cli {
 
 /// The subcommands, in pipeline order.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing would only obscure clap
 pub enum Command {
     /// Create a study: writes DIR/study.toml.
     Init(InitArgs),
@@ -30,8 +31,118 @@ pub enum Command {
     Segments(SegmentsArgs),
     /// Summarise a study: groups, sources, participants, segments.
     Status(StatusArgs),
+    /// Check, show or convert a codebook.
+    #[command(subcommand)]
+    Codebook(CodebookCommand),
+    /// Code a study's segments with a codebook, or code a file to stdout.
+    Code(CodeArgs),
+    /// Keyword in context: show where a term, rule or code matches.
+    Kwic(KwicArgs),
     /// Rebuild a study from its study.toml alone and print its status.
     Run(RunArgs),
+}
+
+/// `qualsynth codebook …`.
+#[derive(Debug, Subcommand)]
+pub enum CodebookCommand {
+    /// Report errors and warnings with file:line:col; exit 1 on errors.
+    Check(CodebookCheckArgs),
+    /// Print the code tree with rule counts.
+    Show(CodebookShowArgs),
+    /// Convert between formats, by extension (.toml, .csv, .qdc; reads also
+    /// .dic, .dicx, .yml/.yaml, .cat, .lc3).
+    Convert(CodebookConvertArgs),
+}
+
+/// `qualsynth codebook check`.
+#[derive(Debug, Args)]
+pub struct CodebookCheckArgs {
+    /// The codebook file.
+    pub file: PathBuf,
+    /// Also warn about rules that match nothing in this study.
+    #[arg(long, value_name = "DIR")]
+    pub study: Option<PathBuf>,
+}
+
+/// `qualsynth codebook show`.
+#[derive(Debug, Args)]
+pub struct CodebookShowArgs {
+    /// The codebook file.
+    pub file: PathBuf,
+}
+
+/// `qualsynth codebook convert`.
+#[derive(Debug, Args)]
+pub struct CodebookConvertArgs {
+    /// The codebook to read.
+    pub input: PathBuf,
+    /// The file to write (.toml, .csv or .qdc).
+    pub output: PathBuf,
+}
+
+/// Output of `code FILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodeFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `qualsynth code`.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// A CSV/TSV/JSONL or plain-text file to code to stdout (no study).
+    pub file: Option<PathBuf>,
+    /// The codebook (default: the study's, from study.toml).
+    #[arg(long, short, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+    /// The study directory.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub study: PathBuf,
+    /// Document id column of FILE.
+    #[arg(long, value_name = "COL")]
+    pub id_column: Option<String>,
+    /// Text column of FILE.
+    #[arg(long, value_name = "COL")]
+    pub text_column: Option<String>,
+    /// Language of FILE's documents (default: the codebook's).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// One row per document and one column per code, instead of codings.
+    #[arg(long)]
+    pub counts: bool,
+    /// Output format for FILE.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: CodeFormat,
+    /// Show which rule matched what in one segment of the study.
+    #[arg(long, value_name = "SEGMENT")]
+    pub explain: Option<String>,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `qualsynth kwic`.
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// A term or rule (`loyer`, `partag*`, `~partager`, `loyer NEAR/5 cher`),
+    /// or a code id of the codebook.
+    pub pattern: String,
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Codebook giving options (language, accent folding) and code ids.
+    #[arg(long, short, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+    /// Characters of context on each side.
+    #[arg(long, default_value_t = 40)]
+    pub width: usize,
+    /// Only this group.
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// At most this many lines (0 = all).
+    #[arg(long, default_value_t = 0)]
+    pub limit: usize,
 }
 
 /// Where the study lives.
@@ -58,6 +169,7 @@ pub struct InitArgs {
 
 /// `qualsynth import …`.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing would only obscure clap
 pub enum ImportCommand {
     /// Import transcripts: plain text, WebVTT, SRT, DOCX or a CSV of turns.
     Transcript(TranscriptArgs),

@@ -2,6 +2,8 @@
 //! with a codebook, synthesise across working groups, report.
 
 pub mod cli;
+pub mod codebook;
+pub mod coding;
 pub mod cmd;
 pub mod corpus;
 pub mod exit;

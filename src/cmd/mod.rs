@@ -1,14 +1,18 @@
 //! Wiring: each subcommand turns its arguments into options, reads, calls
 //! the core, writes. Small files; logic lives in the core modules.
 
+mod code;
+mod code_file;
+mod codebook;
 mod import;
+mod kwic;
 mod init;
 mod output;
 mod run;
 mod segments;
 mod status;
 
-use crate::cli::{Cli, Command, ImportCommand};
+use crate::cli::{Cli, CodebookCommand, Command, ImportCommand};
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -18,6 +22,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Grid(a)) => import::grids(a),
         Command::Segments(a) => segments::run(a),
         Command::Status(a) => status::run(a),
+        Command::Codebook(CodebookCommand::Check(a)) => codebook::check(a),
+        Command::Codebook(CodebookCommand::Show(a)) => codebook::show(a),
+        Command::Codebook(CodebookCommand::Convert(a)) => codebook::convert(a),
+        Command::Code(a) if a.file.is_some() => code_file::run(a),
+        Command::Code(a) => code::run(a),
+        Command::Kwic(a) => kwic::run(a),
         Command::Run(a) => run::run(a),
     }
 }

@@ -12,24 +12,25 @@ use super::output;
 pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
     let ws = Workspace::open(&a.study.study)?;
     let t = &ws.tables;
-    if let Some(s) = &a.source {
-        if !t.sources.iter().any(|x| &x.id == s || &x.path == s) {
-            let known: Vec<&str> = t.sources.iter().map(|x| x.id.as_str()).collect();
-            anyhow::bail!(
-                "no source {s:?} in this study; sources: {}",
-                known.join(", ")
-            );
-        }
+    if let Some(s) = &a.source
+        && !t.sources.iter().any(|x| &x.id == s || &x.path == s)
+    {
+        let known: Vec<&str> = t.sources.iter().map(|x| x.id.as_str()).collect();
+        anyhow::bail!(
+            "no source {s:?} in this study; sources: {}",
+            known.join(", ")
+        );
     }
-    if let Some(g) = &a.group {
-        if !t.segments.iter().any(|x| &x.group == g) {
-            let groups: std::collections::BTreeSet<&str> =
-                t.segments.iter().map(|x| x.group.as_str()).collect();
-            anyhow::bail!(
-                "no group {g:?} in this study; groups: {}",
-                groups.into_iter().collect::<Vec<_>>().join(", ")
-            );
-        }
+    if let Some(g) = &a.group
+        && !t.segments.iter().any(|x| &x.group == g)
+    {
+        let groups: std::collections::BTreeSet<&str> =
+            t.segments.iter().map(|x| x.group.as_str()).collect();
+        let groups: Vec<&str> = groups.into_iter().collect();
+        anyhow::bail!(
+            "no group {g:?} in this study; groups: {}",
+            groups.join(", ")
+        );
     }
     let source_id = a.source.as_ref().map(|s| {
         t.sources

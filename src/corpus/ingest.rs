@@ -209,7 +209,7 @@ impl Tables {
         let key = |id: &str| rank.get(id).copied().unwrap_or(usize::MAX);
         self.sources.sort_by_key(|s| key(&s.id));
         self.segments
-            .sort_by(|a, b| (key(&a.source_id), a.position).cmp(&(key(&b.source_id), b.position)));
+            .sort_by_key(|s| (key(&s.source_id), s.position));
     }
 }
 

@@ -473,7 +473,8 @@ mod tests {
             assert_eq!(s.attributes["frame"], "Idées");
             assert_eq!(s.attributes["colour"], "jaune");
             assert_eq!(s.attributes["item"], "2");
-            assert_eq!(s.participant_attributes["Rôle"], "membre");
+            // Other columns of a sticky note describe the note.
+            assert_eq!(s.attributes["Rôle"], "membre");
         }
     }
 

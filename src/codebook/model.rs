@@ -1,0 +1,169 @@
+//! The codebook model shared by every format, the checker and the coder:
+//! a tree of codes, each with matching rules, and codebook-level options.
+
+/// Where something was written: 1-based line and column in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Origin {
+    /// 1-based line (0 when unknown).
+    pub line: u32,
+    /// 1-based column in characters (0 when unknown).
+    pub column: u32,
+}
+
+/// How matches are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Semantics {
+    /// Qualitative coding: a code applies to the spans its rules match,
+    /// exclusions cancel it in a segment, parents aggregate children.
+    #[default]
+    Codes,
+    /// Dictionary-tool counting (LIWC, WordStat, quanteda): a glob matches
+    /// a whole token, a multi-word value consecutive tokens; each distinct
+    /// token span counts once per category of the patterns matching it;
+    /// nested spans count apart. No stemming, no accent folding.
+    Dictionary,
+}
+
+/// Codebook-level options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodebookOptions {
+    /// Fold accents before matching (`coût` matches `cout`). Default true.
+    pub fold_accents: bool,
+    /// Language of terms given without a language, and of segments
+    /// without one. Default `fr`.
+    pub lang: String,
+    /// How many tokens before a match a negator may stand. Default 3.
+    pub negation_window: u32,
+    /// How matches are counted.
+    pub semantics: Semantics,
+}
+
+impl Default for CodebookOptions {
+    fn default() -> Self {
+        CodebookOptions {
+            fold_accents: true,
+            lang: "fr".to_owned(),
+            negation_window: 3,
+            semantics: Semantics::Codes,
+        }
+    }
+}
+
+/// One token pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Term {
+    /// A whole word: `loyer`.
+    Word(String),
+    /// A prefix wildcard: `partag*` (stored without the `*`).
+    Prefix(String),
+    /// Words with the same Snowball stem: `~partager` (stored without `~`).
+    Stem(String),
+}
+
+/// What a rule matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// One token.
+    Term(Term),
+    /// Consecutive tokens: `espace* de travail`.
+    Phrase(Vec<Term>),
+    /// Two token sequences within `distance` tokens of each other, in
+    /// either order, in one segment: `loyer NEAR/5 cher`.
+    Near {
+        /// The left operand (one term or a phrase).
+        left: Vec<Term>,
+        /// The right operand.
+        right: Vec<Term>,
+        /// Largest number of tokens between the two.
+        distance: u32,
+    },
+    /// A regular expression over the original text: `/\d+ ?€/`.
+    Regex(String),
+}
+
+/// One rule of a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// What it matches.
+    pub pattern: Pattern,
+    /// The language it applies to; `None` = every language.
+    pub lang: Option<String>,
+    /// An exclusion: a match cancels the code in the segment.
+    pub exclude: bool,
+    /// The rule as written, for audit trails and messages.
+    pub text: String,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// A node of the codebook tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Code {
+    /// Unique id (`cost`, `cost.rent`).
+    pub id: String,
+    /// Human label.
+    pub label: String,
+    /// Parent code id.
+    pub parent: Option<String>,
+    /// What the code means.
+    pub definition: Option<String>,
+    /// Display colour (`#RRGGBB`).
+    pub colour: Option<String>,
+    /// Free memo.
+    pub memo: Option<String>,
+    /// Matching rules.
+    pub rules: Vec<Rule>,
+    /// Where the code was defined.
+    pub origin: Origin,
+}
+
+/// A whole codebook.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Codebook {
+    /// Name or title.
+    pub name: String,
+    /// Options.
+    pub options: CodebookOptions,
+    /// Codes in file order.
+    pub codes: Vec<Code>,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something unusable: the codebook cannot be used.
+    Error,
+    /// Something suspicious or ignored.
+    Warning,
+}
+
+/// A message about a codebook file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where (line 0 = the whole file).
+    pub origin: Origin,
+    /// What is wrong, and what was expected.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at a position.
+    pub fn error(origin: Origin, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            origin,
+            message: message.into(),
+        }
+    }
+
+    /// A warning at a position.
+    pub fn warning(origin: Origin, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            origin,
+            message: message.into(),
+        }
+    }
+}

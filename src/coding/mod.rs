@@ -1,0 +1,1 @@
+//! Coding: normalisation, tokens, stems, the compiled matcher.
