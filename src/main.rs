@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Import and coding allocate many small strings; mimalloc is markedly
+// faster than the system allocator for that and returns memory sooner.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = qualsynth::cli::Cli::parse();
     match qualsynth::cmd::dispatch(cli) {

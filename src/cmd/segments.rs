@@ -1,10 +1,11 @@
 //! `qualsynth segments`: lists imported segments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cli::SegmentsArgs;
 use crate::render::listing::Listing;
 use crate::store::Workspace;
+use crate::store::tables::segments_from;
 
 use super::output;
 
@@ -12,32 +13,36 @@ use super::output;
 pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
     let ws = Workspace::open(&a.study.study)?;
     let t = &ws.tables;
-    if let Some(s) = &a.source
-        && !t.sources.iter().any(|x| &x.id == s || &x.path == s)
-    {
-        let known: Vec<&str> = t.sources.iter().map(|x| x.id.as_str()).collect();
-        anyhow::bail!(
-            "no source {s:?} in this study; sources: {}",
-            known.join(", ")
-        );
-    }
+    let source_id = match &a.source {
+        None => None,
+        Some(s) => match t.sources.iter().find(|x| &x.id == s || &x.path == s) {
+            Some(x) => Some(x.id.clone()),
+            None => {
+                let known: Vec<&str> = t.sources.iter().map(|x| x.id.as_str()).collect();
+                anyhow::bail!(
+                    "no source {s:?} in this study; sources: {}",
+                    known.join(", ")
+                );
+            }
+        },
+    };
+    let groups = t.segment_strs("group")?;
     if let Some(g) = &a.group
-        && !t.segments.iter().any(|x| &x.group == g)
+        && !groups.contains(&g.as_str())
     {
-        let groups: std::collections::BTreeSet<&str> =
-            t.segments.iter().map(|x| x.group.as_str()).collect();
-        let groups: Vec<&str> = groups.into_iter().collect();
-        anyhow::bail!(
-            "no group {g:?} in this study; groups: {}",
-            groups.join(", ")
-        );
+        let known: BTreeSet<&str> = groups.iter().copied().collect();
+        let known: Vec<&str> = known.into_iter().collect();
+        anyhow::bail!("no group {g:?} in this study; groups: {}", known.join(", "));
     }
-    let source_id = a.source.as_ref().map(|s| {
-        t.sources
-            .iter()
-            .find(|x| &x.path == s)
-            .map_or(s.clone(), |x| x.id.clone())
-    });
+    let sources = t.segment_strs("source_id")?;
+    let keep: polars::prelude::BooleanChunked = groups
+        .iter()
+        .zip(&sources)
+        .map(|(g, s)| {
+            a.group.as_ref().is_none_or(|x| x == g) && source_id.as_ref().is_none_or(|x| x == s)
+        })
+        .collect();
+    let rows = segments_from(&t.segments.filter(&keep)?)?;
     let names: BTreeMap<&str, &str> = t
         .participants
         .iter()
@@ -54,28 +59,25 @@ pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
         "question",
         "text",
     ]);
-    for s in &t.segments {
-        if a.group.as_ref().is_some_and(|g| g != &s.group)
-            || source_id.as_ref().is_some_and(|x| x != &s.source_id)
-        {
-            continue;
-        }
+    for s in rows {
         let position = match (s.time_ms, s.line) {
             (Some(ms), _) => Some(clock(ms)),
             (None, Some(line)) => Some(format!("line {line}")),
             _ => None,
         };
+        let participant = s
+            .participant_id
+            .as_deref()
+            .map(|p| names.get(p).copied().unwrap_or(p).to_owned());
         l.rows.push(vec![
-            Some(s.id.clone()),
-            Some(s.group.clone()),
-            Some(s.source_id.clone()),
-            s.participant_id
-                .as_deref()
-                .map(|p| names.get(p).copied().unwrap_or(p).to_owned()),
+            Some(s.id),
+            Some(s.group),
+            Some(s.source_id),
+            participant,
             position,
             Some(s.kind.as_str().to_owned()),
-            s.question.clone(),
-            Some(s.text.clone()),
+            s.question,
+            Some(s.text),
         ]);
     }
     output::print_listing(&l, format)

@@ -2,11 +2,11 @@
 //! pseudonyms; and keeping the study's tables consistent as sources come
 //! and go.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::error::ParseError;
-use super::model::{Participant, RawSegment, Segment, Source};
-use super::pseudonym::PseudonymKey;
+use super::model::{Participant, RawSegment, Segment};
+use super::pseudonym::{PseudonymKey, Scrubber};
 
 /// What the study knows about a source before its segments are stored.
 #[derive(Debug, Clone)]
@@ -55,27 +55,53 @@ pub fn slug(s: &str) -> String {
     }
 }
 
-/// Gives ids to a source's segments and participants. Names are replaced
-/// by pseudonyms (in speakers and text) when the context asks for it.
-pub fn ingest(
-    raw: Vec<RawSegment>,
-    ctx: &SourceContext<'_>,
-    key: &mut PseudonymKey,
-) -> Result<Ingested, ParseError> {
-    // Assign pseudonyms first, in order of appearance, so that the scrubber
-    // knows every name of this source before any text is scrubbed.
-    if ctx.pseudonymize {
-        for r in &raw {
-            if let Some(s) = &r.speaker {
-                key.pseudonym(s);
-            }
+/// Gives ids to a source's segments and participants, one segment at a
+/// time, so that large sources stream. With pseudonymisation, every
+/// speaker must have a pseudonym in the key before the ingester is made
+/// (see [`ingest`]), since any name may occur in any segment's text.
+pub struct Ingester<'a> {
+    ctx: SourceContext<'a>,
+    scrubber: Option<Scrubber>,
+    people: BTreeMap<String, (Participant, BTreeMap<String, String>)>,
+    groups: BTreeSet<String>,
+    /// (speaker as written, group) -> participant id, to skip re-slugging.
+    ids: HashMap<(String, String), String>,
+    count: u32,
+}
+
+impl<'a> Ingester<'a> {
+    /// An ingester for one source; the scrubber is built from `key` now.
+    pub fn new(ctx: SourceContext<'a>, key: &PseudonymKey) -> Self {
+        let scrubber = ctx.pseudonymize.then(|| key.scrubber());
+        Ingester {
+            ctx,
+            scrubber,
+            people: BTreeMap::new(),
+            groups: BTreeSet::new(),
+            ids: HashMap::new(),
+            count: 0,
         }
     }
-    let scrubber = ctx.pseudonymize.then(|| key.scrubber());
-    let mut out = Ingested::default();
-    let mut people: BTreeMap<String, Participant> = BTreeMap::new();
-    for (i, r) in raw.into_iter().enumerate() {
-        let group = match (&r.group, ctx.group) {
+
+    /// The next segment of the source.
+    pub fn push(&mut self, r: RawSegment, key: &mut PseudonymKey) -> Result<Segment, ParseError> {
+        let RawSegment {
+            group,
+            speaker,
+            text,
+            line,
+            time_ms,
+            question,
+            kind,
+            votes,
+            priority,
+            owner,
+            deadline,
+            indicator,
+            attributes,
+            participant_attributes,
+        } = r;
+        let group = match (group, self.ctx.group) {
             (Some(g), _) => g.trim().to_owned(),
             (None, Some(g)) => g.to_owned(),
             (None, None) => {
@@ -84,59 +110,119 @@ pub fn ingest(
                 ));
             }
         };
-        let participant_id = r.speaker.as_deref().map(|name| {
-            let shown = if ctx.pseudonymize {
-                key.pseudonym(name)
-            } else {
-                name.trim().to_owned()
-            };
-            let id = format!("{}/{}", slug(&group), slug(&shown));
-            let p = people.entry(id.clone()).or_insert_with(|| Participant {
+        let (participant_id, group) = match speaker {
+            None => (None, group),
+            Some(name) => {
+                let cache_key = (name, group);
+                let id = match self.ids.get(&cache_key) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = self.new_participant(&cache_key.0, &cache_key.1, key);
+                        self.ids.insert(cache_key.clone(), id.clone());
+                        id
+                    }
+                };
+                if !participant_attributes.is_empty()
+                    && let Some((_, attrs)) = self.people.get_mut(&id)
+                {
+                    attrs.extend(participant_attributes);
+                }
+                (Some(id), cache_key.1)
+            }
+        };
+        self.count += 1;
+        if !self.groups.contains(&group) {
+            self.groups.insert(group.clone());
+        }
+        let text = match &self.scrubber {
+            Some(s) => s.scrub(&text),
+            None => text,
+        };
+        Ok(Segment {
+            id: format!("{}:{}", self.ctx.source_id, self.count),
+            source_id: self.ctx.source_id.to_owned(),
+            group,
+            session: self.ctx.session.map(str::to_owned),
+            participant_id,
+            position: self.count,
+            line,
+            time_ms,
+            kind,
+            question,
+            lang: self.ctx.lang.to_owned(),
+            text,
+            votes,
+            priority,
+            owner,
+            deadline,
+            indicator,
+            attributes: attrs_json(&attributes),
+        })
+    }
+
+    /// Registers a speaker of a group; returns the participant id.
+    fn new_participant(&mut self, name: &str, group: &str, key: &mut PseudonymKey) -> String {
+        let shown = if self.ctx.pseudonymize {
+            key.pseudonym(name)
+        } else {
+            name.trim().to_owned()
+        };
+        let id = format!("{}/{}", slug(group), slug(&shown));
+        let pseudonymized = self.ctx.pseudonymize && shown != name.trim();
+        let source = self.ctx.source_id;
+        self.people.entry(id.clone()).or_insert_with(|| {
+            let p = Participant {
                 id: id.clone(),
-                group: group.clone(),
-                pseudonymized: ctx.pseudonymize && shown != name.trim(),
+                group: group.to_owned(),
+                pseudonymized,
                 name: shown,
                 attributes: String::new(),
-                sources: ctx.source_id.to_owned(),
-            });
-            let mut attrs = parse_attrs(&p.attributes);
-            attrs.extend(r.participant_attributes.clone());
-            p.attributes = attrs_json(&attrs);
-            id
+                sources: source.to_owned(),
+            };
+            (p, BTreeMap::new())
         });
-        let text = match &scrubber {
-            Some(s) => s.scrub(&r.text),
-            None => r.text,
-        };
-        out.groups.insert(group.clone());
-        out.segments.push(Segment {
-            id: format!("{}:{}", ctx.source_id, i + 1),
-            source_id: ctx.source_id.to_owned(),
-            group,
-            session: ctx.session.map(str::to_owned),
-            participant_id,
-            position: (i + 1) as u32,
-            line: r.line,
-            time_ms: r.time_ms,
-            kind: r.kind,
-            question: r.question,
-            lang: ctx.lang.to_owned(),
-            text,
-            votes: r.votes,
-            priority: r.priority,
-            owner: r.owner,
-            deadline: r.deadline,
-            indicator: r.indicator,
-            attributes: attrs_json(&r.attributes),
-        });
+        id
     }
-    for p in people.values_mut() {
-        if p.attributes.is_empty() {
-            p.attributes = "{}".to_owned();
+
+    /// The participants met, with their attributes, and the groups.
+    pub fn finish(self) -> (Vec<Participant>, BTreeSet<String>) {
+        let participants = self
+            .people
+            .into_values()
+            .map(|(mut p, attrs)| {
+                p.attributes = attrs_json(&attrs);
+                p
+            })
+            .collect();
+        (participants, self.groups)
+    }
+}
+
+/// Gives ids to all of a source's segments at once (pseudonyms assigned
+/// first, in order of appearance).
+pub fn ingest(
+    raw: Vec<RawSegment>,
+    ctx: &SourceContext<'_>,
+    key: &mut PseudonymKey,
+) -> Result<Ingested, ParseError> {
+    if ctx.pseudonymize {
+        for r in &raw {
+            if let Some(s) = &r.speaker {
+                key.pseudonym(s);
+            }
         }
     }
-    out.participants = people.into_values().collect();
-    Ok(out)
+    let mut ing = Ingester::new(ctx.clone(), key);
+    let mut segments = Vec::with_capacity(raw.len());
+    for r in raw {
+        segments.push(ing.push(r, key)?);
+    }
+    let (participants, groups) = ing.finish();
+    Ok(Ingested {
+        segments,
+        participants,
+        groups,
+    })
 }
 
 /// A JSON object with sorted keys: `{}` when empty.
@@ -147,70 +233,6 @@ pub fn attrs_json(attrs: &BTreeMap<String, String>) -> String {
 /// Parses a stored attribute object (an empty or bad one gives no attributes).
 pub fn parse_attrs(json: &str) -> BTreeMap<String, String> {
     serde_json::from_str(json).unwrap_or_default()
-}
-
-/// The study's three tables held in memory, kept sorted and consistent.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tables {
-    /// Sources, in manifest order.
-    pub sources: Vec<Source>,
-    /// Participants, sorted by id.
-    pub participants: Vec<Participant>,
-    /// Segments, grouped by source in manifest order, then by position.
-    pub segments: Vec<Segment>,
-}
-
-impl Tables {
-    /// Removes a source and everything that came only from it.
-    pub fn remove_source(&mut self, source_id: &str) {
-        self.sources.retain(|s| s.id != source_id);
-        self.segments.retain(|s| s.source_id != source_id);
-        for p in &mut self.participants {
-            let rest: Vec<&str> = p.sources.split(',').filter(|s| *s != source_id).collect();
-            p.sources = rest.join(",");
-        }
-        self.participants.retain(|p| !p.sources.is_empty());
-    }
-
-    /// Adds a source's rows (after any old version was removed).
-    pub fn add_source(&mut self, mut source: Source, ingested: Ingested) {
-        source.segments = ingested.segments.len() as u32;
-        source.groups = ingested
-            .groups
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(",");
-        self.sources.push(source);
-        self.segments.extend(ingested.segments);
-        for new in ingested.participants {
-            match self.participants.iter_mut().find(|p| p.id == new.id) {
-                Some(p) => {
-                    let mut attrs = parse_attrs(&p.attributes);
-                    attrs.extend(parse_attrs(&new.attributes));
-                    p.attributes = attrs_json(&attrs);
-                    let mut sources: BTreeSet<&str> = p.sources.split(',').collect();
-                    sources.insert(&new.sources);
-                    p.sources = sources.into_iter().collect::<Vec<_>>().join(",");
-                }
-                None => self.participants.push(new),
-            }
-        }
-        self.participants.sort_by(|a, b| a.id.cmp(&b.id));
-    }
-
-    /// Puts segments in manifest order of their sources (stable output).
-    pub fn order_by(&mut self, source_order: &[String]) {
-        let rank: BTreeMap<&str, usize> = source_order
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        let key = |id: &str| rank.get(id).copied().unwrap_or(usize::MAX);
-        self.sources.sort_by_key(|s| key(&s.id));
-        self.segments
-            .sort_by_key(|s| (key(&s.source_id), s.position));
-    }
 }
 
 #[cfg(test)]
@@ -289,34 +311,5 @@ mod tests {
         let mut c = ctx(false);
         c.group = None;
         assert!(ingest(vec![raw("A", "b")], &c, &mut key).is_err());
-    }
-
-    #[test]
-    fn replacing_a_source_keeps_shared_participants() {
-        let mut key = PseudonymKey::default();
-        let mut t = Tables::default();
-        let a = ingest(vec![raw("Ana", "x")], &ctx(false), &mut key).unwrap();
-        t.add_source(
-            Source {
-                id: "lille-reunion".into(),
-                ..Default::default()
-            },
-            a,
-        );
-        let mut c2 = ctx(false);
-        c2.source_id = "lille-grille";
-        let b = ingest(vec![raw("Ana", "y"), raw("Bo", "z")], &c2, &mut key).unwrap();
-        t.add_source(
-            Source {
-                id: "lille-grille".into(),
-                ..Default::default()
-            },
-            b,
-        );
-        assert_eq!(t.participants[0].sources, "lille-grille,lille-reunion");
-        t.remove_source("lille-grille");
-        assert_eq!(t.participants.len(), 1);
-        assert_eq!(t.participants[0].sources, "lille-reunion");
-        assert_eq!(t.segments.len(), 1);
     }
 }

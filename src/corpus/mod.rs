@@ -12,5 +12,4 @@ pub mod grid;
 pub mod ingest;
 pub mod pseudonym;
 pub mod spec;
-pub mod summary;
 pub mod transcript;

@@ -231,41 +231,59 @@ impl SourceSpec {
     /// Reads the file's bytes into segments, with this entry's options.
     /// `file_name` only lends its extension to format detection.
     pub fn parse(&self, file_name: &str, bytes: &[u8]) -> Result<ParsedSource, ParseError> {
+        let mut segments = Vec::new();
+        let (format, encoding) = self.parse_into(file_name, bytes, &mut |s| {
+            segments.push(s);
+            Ok(())
+        })?;
+        Ok(ParsedSource {
+            format,
+            encoding,
+            segments,
+        })
+    }
+
+    /// Reads the file, handing each segment to `sink` in file order (grids
+    /// stream; transcripts are small and parsed whole). Returns the format
+    /// read and the encoding detected. A file with no segment is an error.
+    pub fn parse_into(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+    ) -> Result<(&'static str, Option<&'static str>), ParseError> {
         let kind = self.source_kind().map_err(ParseError::file)?;
-        let parsed = match kind {
+        let mut count = 0usize;
+        let mut counted = |s: RawSegment| {
+            count += 1;
+            sink(s)
+        };
+        let read = match kind {
             SourceKind::Transcript => {
                 let opts = self.transcript_options().map_err(ParseError::file)?;
                 let t = transcript::parse_transcript(file_name, bytes, &opts)?;
-                ParsedSource {
-                    format: t.format.as_str(),
-                    encoding: t.encoding,
-                    segments: t.segments,
+                for s in t.segments {
+                    counted(s)?;
                 }
+                (t.format.as_str(), t.encoding)
             }
             SourceKind::Grid => {
                 let opts = self.grid_options().map_err(ParseError::file)?;
-                let g = grid::parse_grid(file_name, bytes, &opts)?;
-                ParsedSource {
-                    format: g.format.as_str(),
-                    encoding: g.encoding,
-                    segments: g.segments,
-                }
+                let g = grid::parse_grid_into(file_name, bytes, &opts, &mut counted)?;
+                (g.format.as_str(), g.encoding)
             }
         };
-        if parsed.segments.is_empty() {
-            return Err(ParseError::file(format!(
-                "no {} found in this file; expected at least one non-empty {}",
-                match kind {
-                    SourceKind::Transcript => "speaker turn or paragraph",
-                    SourceKind::Grid => "text cell",
-                },
-                match kind {
-                    SourceKind::Transcript => "line of text",
-                    SourceKind::Grid => "cell in the text columns",
+        if count == 0 {
+            return Err(ParseError::file(match kind {
+                SourceKind::Transcript => {
+                    "no text found; expected at least one speaker turn or paragraph"
                 }
-            )));
+                SourceKind::Grid => {
+                    "no text found; expected at least one non-empty cell in the text columns"
+                }
+            }));
         }
-        Ok(parsed)
+        Ok(read)
     }
 }
 

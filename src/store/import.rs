@@ -5,10 +5,11 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::corpus::Source;
-use crate::corpus::ingest::{self, SourceContext, Tables, slug};
+use crate::corpus::ingest::{Ingester, SourceContext, slug};
 use crate::corpus::spec::SourceSpec;
+use crate::corpus::{Participant, Source};
 
+use super::tables::{SegmentFrameBuilder, Tables};
 use super::{StoreError, Workspace, relative_path};
 
 /// What an import did with one file.
@@ -100,13 +101,14 @@ pub fn import_file(
             return Ok(Outcome::Unchanged { source_id: id });
         }
         spec.id = Some(id.clone());
-        let (source, ingested) = parse_source(ws, &spec, &bytes, &shown)?;
-        ws.tables.remove_source(&id);
-        let (segments, participants) = (ingested.segments.len(), ingested.participants.len());
-        ws.tables.add_source(source, ingested);
+        let parsed = parse_source(ws, &spec, &bytes, &shown)?;
+        drop(bytes);
+        ws.tables.remove_source(&id).map_err(|e| table_err(ws, e))?;
+        let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
+        add(ws, parsed)?;
         ws.manifest.set_source(i, spec);
         let order: Vec<String> = manifest_ids(ws);
-        ws.tables.order_by(&order);
+        ws.tables.order_by(&order).map_err(|e| table_err(ws, e))?;
         return Ok(Outcome::Replaced {
             source_id: id,
             segments,
@@ -124,9 +126,10 @@ pub fn import_file(
         None => fresh_id(ws, &spec),
     };
     spec.id = Some(id.clone());
-    let (source, ingested) = parse_source(ws, &spec, &bytes, &shown)?;
-    let (segments, participants) = (ingested.segments.len(), ingested.participants.len());
-    ws.tables.add_source(source, ingested);
+    let parsed = parse_source(ws, &spec, &bytes, &shown)?;
+    drop(bytes);
+    let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
+    add(ws, parsed)?;
     ws.manifest.push_source(spec);
     Ok(Outcome::Imported {
         source_id: id,
@@ -169,8 +172,9 @@ pub fn rebuild(
             ws.manifest.set_source(i, updated);
         }
         spec.id = Some(id);
-        let (source, ingested) = parse_source(ws, &spec, &bytes, &file.display().to_string())?;
-        ws.tables.add_source(source, ingested);
+        let parsed = parse_source(ws, &spec, &bytes, &file.display().to_string())?;
+        drop(bytes);
+        add(ws, parsed)?;
     }
     Ok(out)
 }
@@ -212,13 +216,40 @@ fn fresh_id(ws: &Workspace, spec: &SourceSpec) -> String {
         .unwrap_or(base)
 }
 
+/// A source read and given ids, ready to be added to the tables.
+struct ParsedRows {
+    source: Source,
+    segments: polars::prelude::DataFrame,
+    participants: Vec<Participant>,
+    groups: std::collections::BTreeSet<String>,
+}
+
+fn table_err(ws: &Workspace, e: polars::prelude::PolarsError) -> StoreError {
+    StoreError::Table {
+        path: ws
+            .dir
+            .join(super::workspace::SEGMENTS)
+            .display()
+            .to_string(),
+        message: format!("cannot update the segments table: {e}"),
+    }
+}
+
+fn add(ws: &mut Workspace, p: ParsedRows) -> Result<(), StoreError> {
+    ws.tables
+        .add_source(p.source, p.segments, p.participants, &p.groups)
+        .map_err(|e| table_err(ws, e))
+}
+
+/// Parses a source and gives its segments ids, streaming them into a
+/// columnar frame. With pseudonymisation the segments are first collected,
+/// since every speaker needs a pseudonym before any text is scrubbed.
 fn parse_source(
     ws: &mut Workspace,
     spec: &SourceSpec,
     bytes: &[u8],
     shown: &str,
-) -> Result<(Source, ingest::Ingested), StoreError> {
-    let parsed = spec.parse(shown, bytes).map_err(|e| e.in_file(shown))?;
+) -> Result<ParsedRows, StoreError> {
     let lang = spec
         .lang
         .clone()
@@ -231,19 +262,49 @@ fn parse_source(
         lang: &lang,
         pseudonymize: spec.pseudonymize,
     };
-    let ingested =
-        ingest::ingest(parsed.segments, &ctx, &mut ws.key).map_err(|e| e.in_file(shown))?;
+    let mut frame = SegmentFrameBuilder::default();
+    let key = &mut ws.key;
+    let (format, encoding, ingester) = if spec.pseudonymize {
+        let parsed = spec.parse(shown, bytes).map_err(|e| e.in_file(shown))?;
+        for s in parsed.segments.iter().filter_map(|s| s.speaker.as_deref()) {
+            key.pseudonym(s);
+        }
+        let mut ing = Ingester::new(ctx, key);
+        for raw in parsed.segments {
+            frame.push(&ing.push(raw, key).map_err(|e| e.in_file(shown))?);
+        }
+        (parsed.format, parsed.encoding, ing)
+    } else {
+        let mut ing = Ingester::new(ctx, key);
+        let (format, encoding) = spec
+            .parse_into(shown, bytes, &mut |raw| {
+                frame.push(&ing.push(raw, key)?);
+                Ok(())
+            })
+            .map_err(|e| e.in_file(shown))?;
+        (format, encoding, ing)
+    };
+    let (participants, groups) = ingester.finish();
+    let segments = frame.finish().map_err(|e| StoreError::Table {
+        path: shown.to_owned(),
+        message: format!("cannot build the segments of this source: {e}"),
+    })?;
     let source = Source {
         id: id.clone(),
         path: spec.path.clone(),
         kind: spec.kind.clone(),
-        format: parsed.format.to_owned(),
+        format: format.to_owned(),
         groups: String::new(),
         session: spec.session.clone(),
         lang,
-        encoding: parsed.encoding.map(str::to_owned),
+        encoding: encoding.map(str::to_owned),
         hash: spec.hash.clone().unwrap_or_else(|| content_hash(bytes)),
         segments: 0,
     };
-    Ok((source, ingested))
+    Ok(ParsedRows {
+        source,
+        segments,
+        participants,
+        groups,
+    })
 }

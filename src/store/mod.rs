@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod import;
 pub mod manifest;
+pub mod summary;
 pub mod tables;
 pub mod workspace;
 

@@ -2,94 +2,335 @@
 //! out, and back. Column names and types are the documented schema that
 //! polars, pandas, DuckDB and R arrow read.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
 use polars::prelude::*;
 
+use crate::corpus::ingest::{attrs_json, parse_attrs};
 use crate::corpus::{Participant, Segment, SegmentKind, Source};
 
-fn col<T: AsRef<[Option<String>]>>(name: &str, v: T) -> Column
-where
-    Series: NamedFrom<T, [Option<String>]>,
-{
-    Column::new(name.into(), v)
+/// The study's three tables in memory: sources and participants as rows
+/// (they are few), segments as a polars frame (they can be millions).
+#[derive(Debug, Clone)]
+pub struct Tables {
+    /// Sources, in manifest order.
+    pub sources: Vec<Source>,
+    /// Participants, sorted by id.
+    pub participants: Vec<Participant>,
+    /// Segments (the schema of [`segments_frame`]), grouped by source in
+    /// manifest order, then by position.
+    pub segments: DataFrame,
 }
 
-fn strs(name: &str, v: Vec<String>) -> Column {
-    Column::new(name.into(), v)
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            sources: Vec::new(),
+            participants: Vec::new(),
+            segments: segments_frame(&[]).unwrap_or_default(),
+        }
+    }
+}
+
+impl Tables {
+    /// Removes a source and everything that came only from it.
+    pub fn remove_source(&mut self, source_id: &str) -> PolarsResult<()> {
+        self.sources.retain(|s| s.id != source_id);
+        let keep: BooleanChunked = self
+            .segments
+            .column("source_id")?
+            .str()?
+            .iter()
+            .map(|s| s != Some(source_id))
+            .collect();
+        self.segments = self.segments.filter(&keep)?;
+        for p in &mut self.participants {
+            let rest: Vec<&str> = p.sources.split(',').filter(|s| *s != source_id).collect();
+            p.sources = rest.join(",");
+        }
+        self.participants.retain(|p| !p.sources.is_empty());
+        Ok(())
+    }
+
+    /// Adds a source's rows (after any old version was removed).
+    pub fn add_source(
+        &mut self,
+        mut source: Source,
+        segments: DataFrame,
+        participants: Vec<Participant>,
+        groups: &BTreeSet<String>,
+    ) -> PolarsResult<()> {
+        source.segments = segments.height() as u32;
+        source.groups = groups.iter().cloned().collect::<Vec<_>>().join(",");
+        self.sources.push(source);
+        self.segments.vstack_mut_owned(segments)?;
+        let index: HashMap<String, usize> = self
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        for new in participants {
+            match index.get(&new.id).map(|&i| &mut self.participants[i]) {
+                Some(p) => {
+                    let mut attrs = parse_attrs(&p.attributes);
+                    attrs.extend(parse_attrs(&new.attributes));
+                    p.attributes = attrs_json(&attrs);
+                    let mut sources: BTreeSet<&str> = p.sources.split(',').collect();
+                    sources.insert(&new.sources);
+                    p.sources = sources.into_iter().collect::<Vec<_>>().join(",");
+                }
+                None => self.participants.push(new),
+            }
+        }
+        self.participants.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(())
+    }
+
+    /// Puts sources and segments in manifest order (stable output).
+    pub fn order_by(&mut self, source_order: &[String]) -> PolarsResult<()> {
+        let rank: BTreeMap<&str, usize> = source_order
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let key = |id: &str| rank.get(id).copied().unwrap_or(usize::MAX);
+        self.sources.sort_by_key(|s| key(&s.id));
+        let ids = self.segments.column("source_id")?.str()?.clone();
+        let pos = self.segments.column("position")?.u32()?.clone();
+        let mut order: Vec<(usize, u32, IdxSize)> = ids
+            .iter()
+            .zip(pos.iter())
+            .enumerate()
+            .map(|(i, (s, p))| (key(s.unwrap_or("")), p.unwrap_or(0), i as IdxSize))
+            .collect();
+        if order
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) <= (w[1].0, w[1].1))
+        {
+            return Ok(());
+        }
+        order.sort_unstable();
+        let idx = IdxCa::from_vec("idx".into(), order.into_iter().map(|o| o.2).collect());
+        self.segments = self.segments.take(&idx)?;
+        Ok(())
+    }
+
+    /// Number of segments.
+    pub fn segment_count(&self) -> usize {
+        self.segments.height()
+    }
+
+    /// A string column of the segments, borrowed (nulls as "").
+    pub fn segment_strs(&self, name: &str) -> PolarsResult<Vec<&str>> {
+        Ok(self
+            .segments
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or(""))
+            .collect())
+    }
+
+    /// `(text, lang)` of every segment, in table order: what the coder needs.
+    pub fn segment_docs(&self) -> PolarsResult<Vec<(&str, &str)>> {
+        let texts = self.segment_strs("text")?;
+        let langs = self.segment_strs("lang")?;
+        Ok(texts.into_iter().zip(langs).collect())
+    }
+}
+
+/// Builds a segments frame one segment at a time, holding strings in
+/// polars' compact buffers rather than as one allocation each.
+pub struct SegmentFrameBuilder {
+    id: StringChunkedBuilder,
+    source_id: StringChunkedBuilder,
+    group: StringChunkedBuilder,
+    session: StringChunkedBuilder,
+    participant_id: StringChunkedBuilder,
+    position: Vec<u32>,
+    line: Vec<Option<u64>>,
+    time_ms: Vec<Option<u64>>,
+    kind: StringChunkedBuilder,
+    question: StringChunkedBuilder,
+    lang: StringChunkedBuilder,
+    text: StringChunkedBuilder,
+    votes: Vec<Option<i64>>,
+    priority: StringChunkedBuilder,
+    owner: StringChunkedBuilder,
+    deadline: StringChunkedBuilder,
+    indicator: StringChunkedBuilder,
+    attributes: StringChunkedBuilder,
+}
+
+impl Default for SegmentFrameBuilder {
+    fn default() -> Self {
+        let b = |name: &str| StringChunkedBuilder::new(name.into(), 1024);
+        SegmentFrameBuilder {
+            id: b("segment_id"),
+            source_id: b("source_id"),
+            group: b("group"),
+            session: b("session"),
+            participant_id: b("participant_id"),
+            position: Vec::new(),
+            line: Vec::new(),
+            time_ms: Vec::new(),
+            kind: b("kind"),
+            question: b("question"),
+            lang: b("lang"),
+            text: b("text"),
+            votes: Vec::new(),
+            priority: b("priority"),
+            owner: b("owner"),
+            deadline: b("deadline"),
+            indicator: b("indicator"),
+            attributes: b("attributes"),
+        }
+    }
+}
+
+impl SegmentFrameBuilder {
+    /// Appends one segment.
+    pub fn push(&mut self, r: &Segment) {
+        self.id.append_value(&r.id);
+        self.source_id.append_value(&r.source_id);
+        self.group.append_value(&r.group);
+        self.session.append_option(r.session.as_deref());
+        self.participant_id
+            .append_option(r.participant_id.as_deref());
+        self.position.push(r.position);
+        self.line.push(r.line);
+        self.time_ms.push(r.time_ms);
+        self.kind.append_value(r.kind.as_str());
+        self.question.append_option(r.question.as_deref());
+        self.lang.append_value(&r.lang);
+        self.text.append_value(&r.text);
+        self.votes.push(r.votes);
+        self.priority.append_option(r.priority.as_deref());
+        self.owner.append_option(r.owner.as_deref());
+        self.deadline.append_option(r.deadline.as_deref());
+        self.indicator.append_option(r.indicator.as_deref());
+        self.attributes.append_value(&r.attributes);
+    }
+
+    /// The frame, with the schema of [`segments_frame`].
+    pub fn finish(self) -> PolarsResult<DataFrame> {
+        let s = |b: StringChunkedBuilder| b.finish().into_column();
+        DataFrame::new_infer_height(vec![
+            s(self.id),
+            s(self.source_id),
+            s(self.group),
+            s(self.session),
+            s(self.participant_id),
+            Column::new("position".into(), self.position),
+            Column::new("line".into(), self.line),
+            Column::new("time_ms".into(), self.time_ms),
+            s(self.kind),
+            s(self.question),
+            s(self.lang),
+            s(self.text),
+            Column::new("votes".into(), self.votes),
+            s(self.priority),
+            s(self.owner),
+            s(self.deadline),
+            s(self.indicator),
+            s(self.attributes),
+        ])
+    }
+}
+
+fn strs<'a>(name: &str, rows: impl Iterator<Item = &'a str>) -> Column {
+    Column::new(name.into(), rows.collect::<Vec<&str>>())
+}
+
+fn opts<'a>(name: &str, rows: impl Iterator<Item = Option<&'a str>>) -> Column {
+    Column::new(name.into(), rows.collect::<Vec<Option<&str>>>())
 }
 
 /// Segments as a data frame.
 pub fn segments_frame(rows: &[Segment]) -> PolarsResult<DataFrame> {
-    let s = |f: fn(&Segment) -> String| rows.iter().map(f).collect::<Vec<_>>();
-    let o = |f: fn(&Segment) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+    let r = || rows.iter();
     DataFrame::new_infer_height(vec![
-        strs("segment_id", s(|r| r.id.clone())),
-        strs("source_id", s(|r| r.source_id.clone())),
-        strs("group", s(|r| r.group.clone())),
-        col("session", o(|r| r.session.clone())),
-        col("participant_id", o(|r| r.participant_id.clone())),
+        strs("segment_id", r().map(|r| r.id.as_str())),
+        strs("source_id", r().map(|r| r.source_id.as_str())),
+        strs("group", r().map(|r| r.group.as_str())),
+        opts("session", r().map(|r| r.session.as_deref())),
+        opts("participant_id", r().map(|r| r.participant_id.as_deref())),
         Column::new(
             "position".into(),
-            rows.iter().map(|r| r.position).collect::<Vec<u32>>(),
+            r().map(|r| r.position).collect::<Vec<u32>>(),
         ),
         Column::new(
             "line".into(),
-            rows.iter().map(|r| r.line).collect::<Vec<Option<u64>>>(),
+            r().map(|r| r.line).collect::<Vec<Option<u64>>>(),
         ),
         Column::new(
             "time_ms".into(),
-            rows.iter().map(|r| r.time_ms).collect::<Vec<Option<u64>>>(),
+            r().map(|r| r.time_ms).collect::<Vec<Option<u64>>>(),
         ),
-        strs("kind", s(|r| r.kind.as_str().to_owned())),
-        col("question", o(|r| r.question.clone())),
-        strs("lang", s(|r| r.lang.clone())),
-        strs("text", s(|r| r.text.clone())),
+        strs("kind", r().map(|r| r.kind.as_str())),
+        opts("question", r().map(|r| r.question.as_deref())),
+        strs("lang", r().map(|r| r.lang.as_str())),
+        strs("text", r().map(|r| r.text.as_str())),
         Column::new(
             "votes".into(),
-            rows.iter().map(|r| r.votes).collect::<Vec<Option<i64>>>(),
+            r().map(|r| r.votes).collect::<Vec<Option<i64>>>(),
         ),
-        col("priority", o(|r| r.priority.clone())),
-        col("owner", o(|r| r.owner.clone())),
-        col("deadline", o(|r| r.deadline.clone())),
-        col("indicator", o(|r| r.indicator.clone())),
-        strs("attributes", s(|r| r.attributes.clone())),
+        opts("priority", r().map(|r| r.priority.as_deref())),
+        opts("owner", r().map(|r| r.owner.as_deref())),
+        opts("deadline", r().map(|r| r.deadline.as_deref())),
+        opts("indicator", r().map(|r| r.indicator.as_deref())),
+        strs("attributes", r().map(|r| r.attributes.as_str())),
     ])
 }
 
 /// Participants as a data frame.
 pub fn participants_frame(rows: &[Participant]) -> PolarsResult<DataFrame> {
-    let s = |f: fn(&Participant) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let r = || rows.iter();
     DataFrame::new_infer_height(vec![
-        strs("participant_id", s(|r| r.id.clone())),
-        strs("group", s(|r| r.group.clone())),
-        strs("name", s(|r| r.name.clone())),
+        strs("participant_id", r().map(|r| r.id.as_str())),
+        strs("group", r().map(|r| r.group.as_str())),
+        strs("name", r().map(|r| r.name.as_str())),
         Column::new(
             "pseudonymized".into(),
-            rows.iter().map(|r| r.pseudonymized).collect::<Vec<bool>>(),
+            r().map(|r| r.pseudonymized).collect::<Vec<bool>>(),
         ),
-        strs("attributes", s(|r| r.attributes.clone())),
-        strs("sources", s(|r| r.sources.clone())),
+        strs("attributes", r().map(|r| r.attributes.as_str())),
+        strs("sources", r().map(|r| r.sources.as_str())),
     ])
 }
 
 /// Sources as a data frame.
 pub fn sources_frame(rows: &[Source]) -> PolarsResult<DataFrame> {
-    let s = |f: fn(&Source) -> String| rows.iter().map(f).collect::<Vec<_>>();
-    let o = |f: fn(&Source) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+    let r = || rows.iter();
     DataFrame::new_infer_height(vec![
-        strs("source_id", s(|r| r.id.clone())),
-        strs("path", s(|r| r.path.clone())),
-        strs("kind", s(|r| r.kind.clone())),
-        strs("format", s(|r| r.format.clone())),
-        strs("groups", s(|r| r.groups.clone())),
-        col("session", o(|r| r.session.clone())),
-        strs("lang", s(|r| r.lang.clone())),
-        col("encoding", o(|r| r.encoding.clone())),
-        strs("hash", s(|r| r.hash.clone())),
+        strs("source_id", r().map(|r| r.id.as_str())),
+        strs("path", r().map(|r| r.path.as_str())),
+        strs("kind", r().map(|r| r.kind.as_str())),
+        strs("format", r().map(|r| r.format.as_str())),
+        strs("groups", r().map(|r| r.groups.as_str())),
+        opts("session", r().map(|r| r.session.as_deref())),
+        strs("lang", r().map(|r| r.lang.as_str())),
+        opts("encoding", r().map(|r| r.encoding.as_deref())),
+        strs("hash", r().map(|r| r.hash.as_str())),
         Column::new(
             "segments".into(),
-            rows.iter().map(|r| r.segments).collect::<Vec<u32>>(),
+            r().map(|r| r.segments).collect::<Vec<u32>>(),
         ),
     ])
+}
+
+/// Checks that a frame read from disk has the segments schema.
+pub fn check_segments_schema(df: &DataFrame) -> PolarsResult<()> {
+    let expected = segments_frame(&[])?;
+    for c in expected.columns() {
+        let (name, dtype) = (c.name(), c.dtype());
+        let found = df.column(name)?.dtype();
+        if found != dtype {
+            polars_bail!(SchemaMismatch: "column {name} is {found}, expected {dtype}");
+        }
+    }
+    Ok(())
 }
 
 /// A frame as Parquet bytes (zstd, deterministic for the same rows).

@@ -2,13 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::corpus::ingest::Tables;
 use crate::corpus::pseudonym::PseudonymKey;
 
 use super::StoreError;
 use super::atomic::Staged;
 use super::manifest::ManifestFile;
-use super::tables;
+use super::tables::{self, Tables};
 
 /// The manifest's file name.
 pub const MANIFEST: &str = "study.toml";
@@ -70,8 +69,8 @@ impl Workspace {
                 .map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
         }
         if let Some(df) = read(SEGMENTS)? {
-            ws.tables.segments =
-                tables::segments_from(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
+            tables::check_segments_schema(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
+            ws.tables.segments = df;
         }
         Ok(ws)
     }
@@ -133,7 +132,7 @@ impl Workspace {
         put(
             &mut staged,
             SEGMENTS,
-            &frame(SEGMENTS, tables::segments_frame(&self.tables.segments))?,
+            &frame(SEGMENTS, Ok(self.tables.segments.clone()))?,
         )?;
         if !self.key.is_empty() {
             put(&mut staged, KEY, key_csv(&self.key).as_bytes())?;

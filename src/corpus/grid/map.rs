@@ -229,10 +229,27 @@ impl Mapped {
 
 /// Turns a table into segments; returns the text columns used and the
 /// segments, row by row and, in a row, text column by text column.
+#[cfg(test)]
 pub fn map_table(
     table: &Table,
     opts: &GridOptions,
 ) -> Result<(Vec<String>, Vec<RawSegment>), ParseError> {
+    let mut segments = Vec::new();
+    let names = map_table_into(table, opts, &mut |s| {
+        segments.push(s);
+        Ok(())
+    })?;
+    Ok((names, segments))
+}
+
+/// Like [`map_table`], but hands each segment to `sink` as soon as it is
+/// made, so that a large grid never holds all its segments at once.
+/// Returns the text columns used.
+pub fn map_table_into(
+    table: &Table,
+    opts: &GridOptions,
+    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+) -> Result<Vec<String>, ParseError> {
     let headers = &table.headers;
     let mut taken: HashSet<usize> = HashSet::new();
 
@@ -314,7 +331,6 @@ pub fn map_table(
         GridKind::Notes => SegmentKind::Note,
     };
     let attribute_columns: Vec<usize> = (0..headers.len()).filter(|i| !taken.contains(i)).collect();
-    let mut segments = Vec::new();
     for row in &table.rows {
         let texts: Vec<(usize, &str)> = text
             .iter()
@@ -324,7 +340,7 @@ pub fn map_table(
         if texts.is_empty() {
             continue;
         }
-        let template = row_template(
+        let mut template = row_template(
             table,
             row,
             kind,
@@ -341,18 +357,20 @@ pub fn map_table(
             };
             for (n, item) in items.into_iter().enumerate() {
                 let mut seg = template.clone();
+                // The row's participant attributes travel with its first
+                // segment only: the study merges them per participant.
+                template.participant_attributes.clear();
                 seg.text = item;
                 seg.question = Some(headers[i].clone());
                 if opts.split_items {
                     seg.attributes
                         .insert("item".to_owned(), (n + 1).to_string());
                 }
-                segments.push(seg);
+                sink(seg)?;
             }
         }
     }
-    let names = text.iter().map(|&i| headers[i].clone()).collect();
-    Ok((names, segments))
+    Ok(text.iter().map(|&i| headers[i].clone()).collect())
 }
 
 /// Everything a row's segments share: group, speaker, recommendation
@@ -628,7 +646,9 @@ mod tests {
         assert_eq!(segs[2].speaker.as_deref(), Some("Ben"));
         assert_eq!(segs[2].question.as_deref(), Some("Q2 Freins"));
         assert_eq!(segs[2].kind, SegmentKind::Observation);
-        let pa = &segs[2].participant_attributes;
+        // A row's participant attributes travel with its first segment.
+        assert!(segs[2].participant_attributes.is_empty());
+        let pa = &segs[1].participant_attributes;
         assert_eq!(pa.get("Rôle").map(String::as_str), Some("membre"));
         assert_eq!(pa.get("Âge").map(String::as_str), Some("41"));
         assert!(segs[2].attributes.is_empty());

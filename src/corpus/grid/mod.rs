@@ -162,6 +162,47 @@ pub fn parse_grid(
     bytes: &[u8],
     opts: &GridOptions,
 ) -> Result<ParsedGrid, ParseError> {
+    let mut segments = Vec::new();
+    let info = parse_grid_into(file_name, bytes, opts, &mut |s| {
+        segments.push(s);
+        Ok(())
+    })?;
+    Ok(ParsedGrid {
+        format: info.format,
+        sheet: info.sheet,
+        delimiter: info.delimiter,
+        encoding: info.encoding,
+        headers: info.headers,
+        text_columns: info.text_columns,
+        segments,
+    })
+}
+
+/// What was read from a grid, without its segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridInfo {
+    /// The format that was read (never `Auto`).
+    pub format: GridFormat,
+    /// The sheet that was read (spreadsheets).
+    pub sheet: Option<String>,
+    /// The delimiter used (CSV).
+    pub delimiter: Option<u8>,
+    /// The encoding detected (CSV).
+    pub encoding: Option<&'static str>,
+    /// The header row.
+    pub headers: Vec<String>,
+    /// The text columns used.
+    pub text_columns: Vec<String>,
+}
+
+/// Parses a grid, handing each segment to `sink` in file order as soon as
+/// it is made: the streaming form of [`parse_grid`] used by imports.
+pub fn parse_grid_into(
+    file_name: &str,
+    bytes: &[u8],
+    opts: &GridOptions,
+    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+) -> Result<GridInfo, ParseError> {
     let format = resolve_format(file_name, bytes, opts.format)?;
     let (table, sheet, delimiter, encoding) = match format {
         GridFormat::Csv | GridFormat::Auto => {
@@ -183,8 +224,8 @@ pub fn parse_grid(
             (g.table, Some(g.sheet), None, None)
         }
     };
-    let (text_columns, segments) = map::map_table(&table, opts)?;
-    Ok(ParsedGrid {
+    let text_columns = map::map_table_into(&table, opts, sink)?;
+    Ok(GridInfo {
         format: if format == GridFormat::Auto {
             GridFormat::Csv
         } else {
@@ -195,7 +236,6 @@ pub fn parse_grid(
         encoding,
         headers: table.headers,
         text_columns,
-        segments,
     })
 }
 

@@ -3,8 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ingest::Tables;
-use super::model::SegmentKind;
+use polars::prelude::PolarsResult;
+
+use super::tables::Tables;
+use crate::corpus::SegmentKind;
 
 /// Counts for one group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -28,13 +30,19 @@ pub struct GroupSummary {
 }
 
 /// Per-group counts, groups sorted by name, and a total row.
-pub fn by_group(t: &Tables) -> (Vec<GroupSummary>, GroupSummary) {
+pub fn by_group(t: &Tables) -> PolarsResult<(Vec<GroupSummary>, GroupSummary)> {
     let mut groups: BTreeMap<&str, (GroupSummary, BTreeSet<&str>)> = BTreeMap::new();
-    for s in &t.segments {
-        let (g, sources) = groups.entry(&s.group).or_default();
-        sources.insert(&s.source_id);
+    let df = &t.segments;
+    let (g_col, s_col, k_col) = (
+        df.column("group")?.str()?,
+        df.column("source_id")?.str()?,
+        df.column("kind")?.str()?,
+    );
+    for ((group, source), kind) in g_col.iter().zip(s_col.iter()).zip(k_col.iter()) {
+        let (g, sources) = groups.entry(group.unwrap_or("")).or_default();
+        sources.insert(source.unwrap_or(""));
         g.segments += 1;
-        match s.kind {
+        match kind.and_then(SegmentKind::parse).unwrap_or_default() {
             SegmentKind::Turn | SegmentKind::Paragraph => g.turns += 1,
             SegmentKind::Observation => g.observations += 1,
             SegmentKind::Recommendation => g.recommendations += 1,
@@ -63,5 +71,5 @@ pub fn by_group(t: &Tables) -> (Vec<GroupSummary>, GroupSummary) {
             g
         })
         .collect();
-    (rows, total)
+    Ok((rows, total))
 }
