@@ -1,6 +1,12 @@
 //! Codebooks: the model, the rule syntax, the formats, validation.
 
+pub mod check;
+pub mod diagnostics;
+pub mod formats;
 pub mod model;
 pub mod pattern;
+pub mod show;
 
-pub use model::{Code, Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Rule, Semantics, Severity, Term};
+pub use model::{
+    Code, Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Rule, Semantics, Severity, Term,
+};

@@ -105,6 +105,9 @@ pub struct Code {
     pub label: String,
     /// Parent code id.
     pub parent: Option<String>,
+    /// Where the parent id was written (so that `codebook check` can point
+    /// at it); the code's own origin when unknown.
+    pub parent_origin: Origin,
     /// What the code means.
     pub definition: Option<String>,
     /// Display colour (`#RRGGBB`).

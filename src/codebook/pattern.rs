@@ -32,7 +32,10 @@ pub fn parse_pattern(text: &str) -> Result<Pattern, PatternError> {
         };
     }
     let words: Vec<(u32, &str)> = words_with_columns(text);
-    if let Some(pos) = words.iter().position(|(_, w)| w.to_ascii_uppercase().starts_with("NEAR/")) {
+    if let Some(pos) = words
+        .iter()
+        .position(|(_, w)| w.to_ascii_uppercase().starts_with("NEAR/"))
+    {
         let (col, op) = words[pos];
         let distance = op[5..].parse::<u32>().map_err(|_| PatternError {
             column: col,
@@ -94,12 +97,16 @@ fn term(column: u32, w: &str) -> Result<Term, PatternError> {
     }
     if let Some(prefix) = w.strip_suffix('*') {
         if prefix.is_empty() || prefix.contains('*') {
-            return Err(bad(format!("`{w}`: a wildcard needs letters before one trailing `*`, like partag*")));
+            return Err(bad(format!(
+                "`{w}`: a wildcard needs letters before one trailing `*`, like partag*"
+            )));
         }
         return Ok(Term::Prefix(prefix.to_owned()));
     }
     if w.contains('*') {
-        return Err(bad(format!("`{w}`: `*` is allowed only at the end of a word")));
+        return Err(bad(format!(
+            "`{w}`: `*` is allowed only at the end of a word"
+        )));
     }
     Ok(Term::Word(w.to_owned()))
 }
@@ -110,9 +117,18 @@ mod tests {
 
     #[test]
     fn rule_kinds() {
-        assert_eq!(parse_pattern("loyer"), Ok(Pattern::Term(Term::Word("loyer".into()))));
-        assert_eq!(parse_pattern(" partag* "), Ok(Pattern::Term(Term::Prefix("partag".into()))));
-        assert_eq!(parse_pattern("~partager"), Ok(Pattern::Term(Term::Stem("partager".into()))));
+        assert_eq!(
+            parse_pattern("loyer"),
+            Ok(Pattern::Term(Term::Word("loyer".into())))
+        );
+        assert_eq!(
+            parse_pattern(" partag* "),
+            Ok(Pattern::Term(Term::Prefix("partag".into())))
+        );
+        assert_eq!(
+            parse_pattern("~partager"),
+            Ok(Pattern::Term(Term::Stem("partager".into())))
+        );
         assert_eq!(
             parse_pattern("espace* de travail"),
             Ok(Pattern::Phrase(vec![
@@ -129,7 +145,10 @@ mod tests {
                 distance: 5
             })
         );
-        assert_eq!(parse_pattern("/\\d+ ?€/"), Ok(Pattern::Regex("\\d+ ?€".into())));
+        assert_eq!(
+            parse_pattern("/\\d+ ?€/"),
+            Ok(Pattern::Regex("\\d+ ?€".into()))
+        );
     }
 
     #[test]

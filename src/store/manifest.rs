@@ -21,12 +21,23 @@ fn default_lang() -> String {
     "fr".to_owned()
 }
 
+/// The `[codebook]` table: which codebook `run` and `code` apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodebookRef {
+    /// The codebook file, relative to the study directory.
+    pub path: String,
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Study-wide settings.
     pub study: StudyMeta,
+    /// The codebook of the study, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebook: Option<CodebookRef>,
     /// Every imported file, in import order.
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
@@ -68,6 +79,7 @@ impl ManifestFile {
                     title: title.to_owned(),
                     lang: lang.to_owned(),
                 },
+                codebook: None,
                 sources: Vec::new(),
             },
             doc,
@@ -111,6 +123,23 @@ impl ManifestFile {
             s.push('\n');
         }
         s
+    }
+
+    /// Sets the study's codebook path (relative to the study directory).
+    pub fn set_codebook(&mut self, path: &str) {
+        let mut t = toml_edit::Table::new();
+        t["path"] = toml_edit::value(path);
+        match self.doc.get_mut("codebook").and_then(|c| c.as_table_mut()) {
+            Some(existing) => existing["path"] = toml_edit::value(path),
+            None => {
+                // Keep `[codebook]` next to `[study]`, before the sources.
+                t.set_position(Some(1));
+                self.doc["codebook"] = toml_edit::Item::Table(t);
+            }
+        }
+        self.manifest.codebook = Some(CodebookRef {
+            path: path.to_owned(),
+        });
     }
 
     /// Appends a source entry.
@@ -209,6 +238,25 @@ mod tests {
         let back = ManifestFile::parse(&text).unwrap();
         assert_eq!(back.manifest, m.manifest);
         assert!(text.contains("columns = { votes = \"Voix\" }"), "{text}");
+    }
+
+    #[test]
+    fn codebook_goes_after_the_study_table() {
+        let mut m = ManifestFile::parse(TEXT).unwrap();
+        m.set_codebook("codebook.toml");
+        let text = m.to_text();
+        let (study, codebook, sources) = (
+            text.find("[study]").unwrap(),
+            text.find("[codebook]").unwrap(),
+            text.find("[[sources]]").unwrap(),
+        );
+        assert!(study < codebook && codebook < sources, "{text}");
+        let back = ManifestFile::parse(&text).unwrap();
+        assert_eq!(back.manifest.codebook.unwrap().path, "codebook.toml");
+        let mut m = ManifestFile::new("T", "fr");
+        m.set_codebook("a.toml");
+        m.set_codebook("b.toml");
+        assert_eq!(m.to_text().matches("[codebook]").count(), 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `data/`, the pseudonym key under `private/`, and atomic writes.
 
 pub mod atomic;
+pub mod codings;
 pub mod import;
 pub mod manifest;
 pub mod summary;

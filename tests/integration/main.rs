@@ -3,6 +3,8 @@
 mod common;
 
 mod bad_input;
+mod codebook;
+mod code;
 mod help;
 mod import_grid;
 mod import_transcript;

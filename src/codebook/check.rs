@@ -1,0 +1,356 @@
+//! Validation of a codebook: what makes it unusable (duplicate ids,
+//! unknown parents, cycles, invalid regular expressions) and what is
+//! suspicious (codes that can never apply, a rule in two codes, languages
+//! without a stemmer). Pure: a codebook in, diagnostics out.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::formats::common::has_stemmer;
+use super::model::{Codebook, Diagnostic, Origin, Pattern, Semantics, Severity};
+
+/// Largest compiled size of a rule's regular expression (1 MiB).
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles a rule's regular expression with the size limit every part of
+/// qualsynth uses; the error is a one-line message.
+pub fn compile_regex(re: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(re)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(64)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(s) => {
+                let what = s
+                    .lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix("error: "))
+                    .unwrap_or(s.lines().last().unwrap_or("syntax error"))
+                    .to_owned();
+                format!("invalid regular expression /{re}/: {what}")
+            }
+            regex::Error::CompiledTooBig(_) => format!(
+                "regular expression /{re}/ is too big (it compiles to more than 1 MiB); simplify it or use terms"
+            ),
+            other => format!("invalid regular expression /{re}/: {other}"),
+        })
+}
+
+/// Checks a codebook; diagnostics come in code order.
+pub fn check(cb: &Codebook) -> Vec<Diagnostic> {
+    check_with(cb, &HashSet::new())
+}
+
+/// Like [`check`], for a codebook read in spite of errors: codes in
+/// `incomplete` lost rules the reader could not parse, so they get no
+/// "no rules" warning (the reader's error says it already).
+pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in cb.codes.iter().enumerate() {
+        if c.id.trim().is_empty() {
+            out.push(Diagnostic::error(c.origin, "a code has an empty id"));
+        } else if c.id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+            out.push(Diagnostic::error(
+                c.origin,
+                format!("code id \"{}\" contains white space; use `_` or `.`", c.id),
+            ));
+        }
+        match first.get(c.id.as_str()) {
+            Some(&k) => out.push(Diagnostic::error(
+                c.origin,
+                format!(
+                    "duplicate code id \"{}\" (first defined{})",
+                    c.id,
+                    at_line(cb.codes[k].origin)
+                ),
+            )),
+            None => {
+                first.insert(&c.id, i);
+            }
+        }
+    }
+    // Parents.
+    let has_child: HashSet<&str> = cb
+        .codes
+        .iter()
+        .filter_map(|c| c.parent.as_deref())
+        .collect();
+    for c in &cb.codes {
+        let Some(p) = c.parent.as_deref() else {
+            continue;
+        };
+        if p == c.id {
+            out.push(Diagnostic::error(
+                c.parent_origin,
+                format!("code \"{}\" is its own parent", c.id),
+            ));
+        } else if !first.contains_key(p) {
+            out.push(Diagnostic::error(
+                c.parent_origin,
+                format!("code \"{}\" has unknown parent \"{p}\"", c.id),
+            ));
+        }
+    }
+    out.extend(cycles(cb, &first));
+    // Rules.
+    let mut seen: HashMap<(String, Option<&str>, bool), (usize, Origin)> = HashMap::new();
+    let mut langs_warned: HashSet<&str> = HashSet::new();
+    let dictionary = cb.options.semantics == Semantics::Dictionary;
+    for (i, c) in cb.codes.iter().enumerate() {
+        if c.rules.is_empty() && !has_child.contains(c.id.as_str()) && !incomplete.contains(&c.id) {
+            out.push(Diagnostic::warning(
+                c.origin,
+                format!(
+                    "code \"{}\" has no rules and no child codes: it can never apply",
+                    c.id
+                ),
+            ));
+        }
+        for r in &c.rules {
+            if let Pattern::Regex(re) = &r.pattern
+                && let Err(e) = compile_regex(re)
+            {
+                out.push(Diagnostic::error(r.origin, e));
+            }
+            if let Some(l) = r.lang.as_deref()
+                && !dictionary
+                && !has_stemmer(l)
+                && langs_warned.insert(l)
+            {
+                out.push(Diagnostic::warning(
+                    r.origin,
+                    format!("no stemmer for \"{l}\"; stems (~word) fall back to words"),
+                ));
+            }
+            if dictionary {
+                continue;
+            }
+            let key = (
+                normalise(&r.text, cb.options.fold_accents),
+                r.lang.as_deref(),
+                r.exclude,
+            );
+            match seen.get(&key) {
+                Some(&(k, o)) if k == i => out.push(Diagnostic::warning(
+                    r.origin,
+                    format!(
+                        "rule \"{}\" appears twice in code \"{}\"{}",
+                        r.text,
+                        c.id,
+                        also_at(o)
+                    ),
+                )),
+                Some(&(k, o)) => out.push(Diagnostic::warning(
+                    r.origin,
+                    format!(
+                        "rule \"{}\" of code \"{}\" is also a rule of code \"{}\"{}",
+                        r.text,
+                        c.id,
+                        cb.codes[k].id,
+                        also_at(o)
+                    ),
+                )),
+                None => {
+                    seen.insert(key, (i, r.origin));
+                }
+            }
+        }
+    }
+    if !dictionary && !has_stemmer(&cb.options.lang) {
+        out.push(Diagnostic::warning(
+            Origin::default(),
+            format!(
+                "no stemmer for the codebook language \"{}\"; stems (~word) fall back to words",
+                cb.options.lang
+            ),
+        ));
+    }
+    out
+}
+
+/// The codes a reader's errors fall in (between a code's start and the
+/// next code's): they lost rules that did not parse. For [`check_with`].
+pub fn incomplete_codes(cb: &Codebook, reader: &[Diagnostic]) -> HashSet<String> {
+    let mut starts: Vec<(u32, &str)> = cb
+        .codes
+        .iter()
+        .map(|c| (c.origin.line, c.id.as_str()))
+        .filter(|(l, _)| *l > 0)
+        .collect();
+    starts.sort_unstable();
+    reader
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.origin.line > 0)
+        .filter_map(|d| {
+            let k = starts.partition_point(|(l, _)| *l <= d.origin.line);
+            k.checked_sub(1).map(|k| starts[k].1.to_owned())
+        })
+        .collect()
+}
+
+/// One error per cycle of parents, at the parent of its first code.
+fn cycles(cb: &Codebook, first: &HashMap<&str, usize>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut reported: HashSet<usize> = HashSet::new();
+    for (i, c) in cb.codes.iter().enumerate() {
+        if reported.contains(&i) || c.parent.as_deref() == Some(c.id.as_str()) {
+            continue;
+        }
+        let mut path = vec![i];
+        let mut at = i;
+        while let Some(&p) = cb.codes[at].parent.as_deref().and_then(|p| first.get(p)) {
+            if p == at {
+                break; // its own parent: reported above
+            }
+            if let Some(k) = path.iter().position(|&x| x == p) {
+                if k == 0 {
+                    let members: Vec<usize> = path.clone();
+                    if members.iter().all(|m| !reported.contains(m)) {
+                        let mut names: Vec<String> = members
+                            .iter()
+                            .map(|&m| format!("\"{}\"", cb.codes[m].id))
+                            .collect();
+                        names.push(names[0].clone());
+                        out.push(Diagnostic::error(
+                            c.parent_origin,
+                            format!("cycle of parents: {}", names.join(" → ")),
+                        ));
+                    }
+                    reported.extend(members);
+                }
+                break;
+            }
+            path.push(p);
+            at = p;
+        }
+    }
+    out
+}
+
+fn at_line(o: Origin) -> String {
+    if o.line == 0 {
+        String::new()
+    } else {
+        format!(" at line {}", o.line)
+    }
+}
+
+fn also_at(o: Origin) -> String {
+    if o.line == 0 {
+        String::new()
+    } else {
+        format!(" (line {})", o.line)
+    }
+}
+
+/// A rule as the matcher sees it: lower case, white space collapsed,
+/// accents folded when the codebook folds them.
+fn normalise(text: &str, fold: bool) -> String {
+    let t = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    if fold {
+        t.nfd().filter(|c| !is_combining_mark(*c)).nfc().collect()
+    } else {
+        t.nfc().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::formats::native;
+    use crate::codebook::model::Severity;
+
+    fn run(src: &str) -> Vec<(Severity, u32, u32, String)> {
+        let (cb, d) = native::read(src);
+        assert!(d.is_empty(), "{d:?}");
+        check(&cb.unwrap())
+            .into_iter()
+            .map(|d| (d.severity, d.origin.line, d.origin.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_codebook_has_no_diagnostics() {
+        let d = run(
+            "[[codes]]\nid = \"a\"\nterms = [\"x\"]\n[[codes]]\nid = \"a.b\"\nparent = \"a\"\nterms = [\"y\", '/\\d+/']\nterms_en = [\"z\"]\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn structural_errors() {
+        let src = "[[codes]]\nid = \"a\"\nterms = [\"x\"]\n\
+                   [[codes]]\nid = \"a\"\nterms = [\"y\"]\n\
+                   [[codes]]\nid = \"b\"\nparent = \"nope\"\nterms = [\"z\"]\n\
+                   [[codes]]\nid = \"c\"\nparent = \"d\"\nterms = [\"c\"]\n\
+                   [[codes]]\nid = \"d\"\nparent = \"c\"\nterms = [\"d\"]\n\
+                   [[codes]]\nid = \"e\"\nparent = \"e\"\nregex = ['(']\n";
+        let d = run(src);
+        let errors: Vec<_> = d.iter().filter(|x| x.0 == Severity::Error).collect();
+        assert_eq!(errors.len(), 5, "{d:#?}");
+        assert_eq!((errors[0].1, errors[0].2), (5, 6));
+        assert!(
+            errors[0]
+                .3
+                .contains("duplicate code id \"a\" (first defined at line 2)")
+        );
+        assert!(errors[1].3.contains("unknown parent \"nope\"") && errors[1].1 == 9);
+        assert!(errors[2].3.contains("own parent"));
+        assert_eq!(errors[3].3, "cycle of parents: \"c\" → \"d\" → \"c\"");
+        assert_eq!(errors[3].1, 13);
+        assert!(errors[4].3.contains("unclosed group"), "{}", errors[4].3);
+    }
+
+    #[test]
+    fn warnings() {
+        let src = "[codebook]\nlang = \"pl\"\n[[codes]]\nid = \"a\"\nterms = [\"Coût\", \"x\", \"x\"]\n\
+                   [[codes]]\nid = \"b\"\nterms = [\"cout\"]\nterms_xx = [\"~y\"]\n\
+                   [[codes]]\nid = \"empty\"\n";
+        let d = run(src);
+        assert!(d.iter().all(|x| x.0 == Severity::Warning), "{d:#?}");
+        let msgs: Vec<&str> = d.iter().map(|x| x.3.as_str()).collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("appears twice in code \"a\""))
+        );
+        assert!(msgs.iter().any(|m| {
+            m.contains("rule \"cout\" of code \"b\" is also a rule of code \"a\" (line 5)")
+        }));
+        assert!(msgs.iter().any(|m| m.contains("no stemmer for \"xx\"")));
+        assert!(msgs.iter().any(|m| m.contains("codebook language \"pl\"")));
+        assert!(msgs.iter().any(|m| m.contains("\"empty\" has no rules")));
+        assert_eq!(d.len(), 5);
+    }
+
+    #[test]
+    fn reader_errors_silence_the_no_rules_warning_of_their_code() {
+        let (cb, d) = native::read(
+            "[[codes]]\nid = \"a\"\nterms = [\"x NEAR/y z\"]\n[[codes]]\nid = \"b\"\n",
+        );
+        let cb = cb.unwrap();
+        assert_eq!(d.len(), 1);
+        let inc = incomplete_codes(&cb, &d);
+        assert_eq!(inc.into_iter().collect::<Vec<_>>(), ["a"]);
+        let w = check_with(&cb, &incomplete_codes(&cb, &d));
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("\"b\""));
+    }
+
+    #[test]
+    fn regex_size_limit() {
+        assert!(
+            compile_regex("a{1000}{1000}")
+                .unwrap_err()
+                .contains("too big")
+        );
+        assert!(compile_regex(r"\d+ ?€").is_ok());
+    }
+}

@@ -1,0 +1,263 @@
+//! Codebook formats, chosen by file extension, in one place: the native
+//! TOML, the CSV spreadsheet and REFI-QDA `.qdc` (read and written), and
+//! dictionaries of other tools (read): LIWC `.dic`/`.dicx`, quanteda
+//! `.yml`/`.yaml`, WordStat `.cat`, Lexicoder `.lc3`.
+
+pub mod common;
+pub mod lexicoder;
+pub mod liwc;
+pub mod native;
+pub mod quanteda;
+pub mod refi;
+pub mod sheet;
+pub mod wordstat;
+
+use crate::codebook::model::{Codebook, Diagnostic, Origin, Severity};
+use crate::corpus::decode::decode;
+
+/// Extensions that can be read.
+pub const READABLE: [&str; 9] = [
+    "toml", "csv", "qdc", "dic", "dicx", "yml", "yaml", "cat", "lc3",
+];
+/// Extensions that can be written.
+pub const WRITABLE: [&str; 3] = ["toml", "csv", "qdc"];
+
+/// What a reader made of a file, errors included: the codebook (without
+/// what could not be read) unless nothing usable was found.
+#[derive(Debug, Clone)]
+pub struct Lenient {
+    /// The codebook, `None` when the file could not be read at all.
+    pub codebook: Option<Codebook>,
+    /// Errors and warnings, in file order of discovery.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Lenient {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Decodes a codebook file's bytes: UTF-8 (with or without BOM), UTF-16
+/// with a BOM, or Windows-1252. The error is a diagnostic.
+pub fn decode_text(bytes: &[u8]) -> Result<String, Diagnostic> {
+    decode(bytes, None).map(|d| d.text).map_err(|e| {
+        let origin = Origin {
+            line: e.line.unwrap_or(0) as u32,
+            column: e.column.unwrap_or(0) as u32,
+        };
+        Diagnostic::error(origin, e.message)
+    })
+}
+
+/// Whether `ext` (any case, without the dot) can be read; the error lists
+/// the extensions that can.
+pub fn check_extension(ext: &str) -> Result<(), String> {
+    if READABLE.contains(&ext.to_ascii_lowercase().as_str()) {
+        Ok(())
+    } else {
+        Err(unknown_extension(ext, &READABLE))
+    }
+}
+
+/// Reads decoded text in the format of `ext` (lower or upper case, without
+/// the dot), going on after errors so that `codebook check` can report
+/// them all. `path_for_messages` names dictionaries that carry no name.
+pub fn read_lenient(path_for_messages: &str, ext: &str, text: &str) -> Lenient {
+    let name = common::file_stem(path_for_messages);
+    let (codebook, diagnostics) = match ext.to_ascii_lowercase().as_str() {
+        "toml" => native::read(text),
+        "csv" => {
+            let (cb, d) = sheet::read(text);
+            (
+                cb.map(|mut cb| {
+                    cb.name = name;
+                    cb
+                }),
+                d,
+            )
+        }
+        "qdc" => refi::read(text, &name),
+        "dic" => liwc::read_dic(text, &name),
+        "dicx" => liwc::read_dicx(text, &name),
+        "yml" | "yaml" => quanteda::read(text, &name),
+        "cat" => wordstat::read(text, &name),
+        "lc3" => lexicoder::read(text, &name),
+        other => (
+            None,
+            vec![Diagnostic::error(
+                Origin::default(),
+                unknown_extension(other, &READABLE),
+            )],
+        ),
+    };
+    Lenient {
+        codebook,
+        diagnostics,
+    }
+}
+
+/// Reads a codebook file by extension. `Ok` holds the codebook and its
+/// warnings; `Err` every diagnostic when there is any error (positions in
+/// the decoded text). Structural checks (parents, cycles, regexes) are
+/// [`crate::codebook::check::check`]'s job.
+pub fn read(
+    path_for_messages: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<(Codebook, Vec<Diagnostic>), Vec<Diagnostic>> {
+    check_extension(ext).map_err(|m| vec![Diagnostic::error(Origin::default(), m)])?;
+    let text = decode_text(bytes).map_err(|d| vec![d])?;
+    let l = read_lenient(path_for_messages, ext, &text);
+    match l.codebook {
+        Some(cb) if !l.has_errors() => Ok((cb, l.diagnostics)),
+        _ => Err(l.diagnostics),
+    }
+}
+
+/// Writes a codebook as `toml`, `csv` or `qdc`.
+pub fn write(ext: &str, cb: &Codebook) -> Result<Vec<u8>, String> {
+    match ext.to_ascii_lowercase().as_str() {
+        "toml" => Ok(native::write(cb).into_bytes()),
+        "csv" => sheet::write(cb),
+        "qdc" => Ok(refi::write(cb).into_bytes()),
+        other if READABLE.contains(&other) => Err(format!(
+            "cannot write .{other} files; codebooks are written as {}",
+            list(&WRITABLE)
+        )),
+        other => Err(unknown_extension(other, &WRITABLE)),
+    }
+}
+
+fn list(exts: &[&str]) -> String {
+    exts.iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_extension(ext: &str, known: &[&str]) -> String {
+    if ext.is_empty() {
+        format!(
+            "no file extension to tell the codebook format; expected one of {}",
+            list(known)
+        )
+    } else {
+        format!(
+            "unknown codebook extension .{ext}; expected one of {}",
+            list(known)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::model::Origin;
+
+    #[test]
+    fn unknown_extensions_list_the_known_ones() {
+        let e = read("x.docx", "docx", b"x").unwrap_err();
+        assert!(
+            e[0].message.contains(".toml, .csv, .qdc, .dic"),
+            "{}",
+            e[0].message
+        );
+        assert!(
+            write("dic", &Codebook::default())
+                .unwrap_err()
+                .contains("cannot write .dic")
+        );
+        assert!(
+            write("", &Codebook::default())
+                .unwrap_err()
+                .contains("no file extension")
+        );
+    }
+
+    #[test]
+    fn read_refuses_errors_and_empty_files() {
+        let e = read("x.toml", "toml", b"[[codes]]\nid = 1\n").unwrap_err();
+        assert_eq!(e[0].origin, Origin { line: 2, column: 6 });
+        let e = read("x.toml", "TOML", b"").unwrap_err();
+        assert!(e[0].message.contains("empty"));
+        let (cb, w) = read("dir/toy.dic", "dic", b"%\n1 a\n%\nx 1\n").unwrap();
+        assert!(w.is_empty());
+        assert_eq!(cb.name, "toy");
+    }
+
+    #[test]
+    fn byte_order_marks_and_windows_1252_are_decoded() {
+        let (cb, _) = read("x.dicx", "dicx", b"\xEF\xBB\xBFDicTerm,caf\xC3\xA9\nx,X\n").unwrap();
+        assert_eq!(cb.codes[0].id, "café");
+        let qdc = b"\xEF\xBB\xBF<?xml version=\"1.0\"?><CodeBook><Codes><Code guid=\"a\" name=\"A\" isCodable=\"true\"/></Codes></CodeBook>";
+        assert_eq!(read("x.qdc", "qdc", qdc).unwrap().0.codes.len(), 1);
+        let (cb, _) = read("x.lc3", "lc3", b"+sant\xE9\r\nh\xF4pital*\r\n").unwrap();
+        assert_eq!(cb.codes[0].label, "santé");
+        assert_eq!(cb.codes[0].rules[0].text, "hôpital*");
+        let (cb, _) = read("x.toml", "toml", b"\xEF\xBB\xBF[[codes]]\nid = \"a\"\n").unwrap();
+        assert_eq!(cb.codes[0].origin, Origin { line: 2, column: 6 });
+    }
+
+    /// Same codebook, modulo positions.
+    pub(crate) fn strip(mut cb: Codebook) -> Codebook {
+        for c in &mut cb.codes {
+            c.origin = Origin::default();
+            c.parent_origin = Origin::default();
+            for r in &mut c.rules {
+                r.origin = Origin::default();
+            }
+        }
+        cb
+    }
+
+    const FULL: &str = r##"[codebook]
+name = "Espaces de travail partagés"
+lang = "fr"
+fold_accents = true
+negation_window = 4
+
+[[codes]]
+id = "cout"
+label = "Coût et tarifs"
+definition = "Le prix de l'espace; le loyer, les \"tarifs\"."
+colour = "#d62728"
+terms = ["loyer", "tarif*", "~coûter", "prix"]
+terms_en = ["rent", "price*", "~cost", "fee*"]
+exclude = ["prix nobel"]
+exclude_en = ["free of charge"]
+regex = ['\d+ ?€', 'a;b']
+memo = "deux\nlignes \\ et ; point-virgule"
+
+[[codes]]
+id = "cout.loyer"
+parent = "cout"
+label = "Loyer"
+terms = ["loyer NEAR/5 cher", "espace* de travail"]
+
+[[codes]]
+id = "lien"
+label = "Lien & <communauté>"
+"##;
+
+    #[test]
+    fn round_trips_through_every_writable_format() {
+        let (cb, w) = read("a.toml", "toml", FULL.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        for ext in WRITABLE {
+            let bytes = write(ext, &cb).unwrap();
+            let (mut back, w) = read("a.toml", ext, &bytes)
+                .unwrap_or_else(|e| panic!("{ext}: {e:?}\n{}", String::from_utf8_lossy(&bytes)));
+            assert!(w.is_empty(), "{ext}: {w:?}");
+            if ext == "csv" {
+                // CSV carries no codebook options.
+                back.name = cb.name.clone();
+                back.options = cb.options.clone();
+            }
+            assert_eq!(strip(back), strip(cb.clone()), "{ext}");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! `codebook show`: the code tree as text, one code a line with its id,
+//! label, rule count and languages, drawn with `├─`/`└─`.
+
+use super::model::{Code, Codebook, Semantics};
+
+/// Renders the codebook's header and tree.
+pub fn render(cb: &Codebook) -> String {
+    let n_rules: usize = cb.codes.iter().map(|c| c.rules.len()).sum();
+    let o = &cb.options;
+    let mut out = String::new();
+    if !cb.name.is_empty() {
+        out.push_str(&format!("{}\n", cb.name));
+    }
+    let semantics = match o.semantics {
+        Semantics::Codes => format!(
+            "codes; lang {}; accents {}; negation window {}",
+            o.lang,
+            if o.fold_accents { "folded" } else { "kept" },
+            o.negation_window
+        ),
+        Semantics::Dictionary => "dictionary counting".to_owned(),
+    };
+    out.push_str(&format!(
+        "{} code{}, {} rule{} ({semantics})\n\n",
+        cb.codes.len(),
+        plural(cb.codes.len()),
+        n_rules,
+        plural(n_rules)
+    ));
+    let rows = tree_rows(cb);
+    let w_tree = rows
+        .iter()
+        .map(|(p, c)| p.chars().count() + c.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let w_label = rows
+        .iter()
+        .map(|(_, c)| c.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let w_count = rows
+        .iter()
+        .map(|(_, c)| rules_cell(c).len())
+        .max()
+        .unwrap_or(0);
+    for (prefix, c) in &rows {
+        let tree = format!("{prefix}{}", c.id);
+        let langs = languages(cb, c);
+        let line = format!(
+            "{tree:<w_tree$}  {:<w_label$}  {:<w_count$}  {langs}",
+            c.label,
+            rules_cell(c)
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn rules_cell(c: &Code) -> String {
+    format!("{} rule{}", c.rules.len(), plural(c.rules.len()))
+}
+
+/// The languages of a code's rules: rules for any language show as the
+/// codebook's language (they are written in it), then the others.
+fn languages(cb: &Codebook, c: &Code) -> String {
+    let mut langs: Vec<&str> = Vec::new();
+    let dictionary = cb.options.semantics == Semantics::Dictionary;
+    if c.rules.iter().any(|r| r.lang.is_none()) && !dictionary {
+        langs.push(&cb.options.lang);
+    }
+    let mut others: Vec<&str> = c.rules.iter().filter_map(|r| r.lang.as_deref()).collect();
+    others.sort_unstable();
+    for l in others {
+        if !langs.contains(&l) {
+            langs.push(l);
+        }
+    }
+    langs.join(" ")
+}
+
+/// Codes in tree order with their drawn prefix (`│  ├─ `). Codes whose
+/// parent is missing are roots; codes caught in a cycle come last.
+fn tree_rows(cb: &Codebook) -> Vec<(String, &Code)> {
+    let n = cb.codes.len();
+    let mut done = vec![false; n];
+    let ids: std::collections::HashSet<&str> = cb.codes.iter().map(|c| c.id.as_str()).collect();
+    let mut roots: Vec<usize> = (0..n)
+        .filter(|&i| {
+            cb.codes[i]
+                .parent
+                .as_deref()
+                .is_none_or(|p| !ids.contains(p) || p == cb.codes[i].id)
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut pending: Vec<usize> = Vec::new();
+    loop {
+        for &i in &roots {
+            done[i] = true;
+        }
+        let count = roots.len();
+        for (k, &i) in roots.iter().enumerate() {
+            walk(cb, i, "", k + 1 == count, &mut done, &mut rows);
+        }
+        pending.extend((0..n).filter(|&i| !done[i]).take(1));
+        match pending.pop() {
+            Some(i) => roots = vec![i],
+            None => break,
+        }
+    }
+    rows
+}
+
+fn walk<'a>(
+    cb: &'a Codebook,
+    i: usize,
+    indent: &str,
+    last: bool,
+    done: &mut [bool],
+    rows: &mut Vec<(String, &'a Code)>,
+) {
+    let c = &cb.codes[i];
+    rows.push((format!("{indent}{}", if last { "└─ " } else { "├─ " }), c));
+    let children: Vec<usize> = (0..cb.codes.len())
+        .filter(|&k| !done[k] && cb.codes[k].parent.as_deref() == Some(c.id.as_str()))
+        .collect();
+    for &k in &children {
+        done[k] = true;
+    }
+    let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
+    for (n, &k) in children.iter().enumerate() {
+        walk(cb, k, &deeper, n + 1 == children.len(), done, rows);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::formats::native;
+
+    #[test]
+    fn draws_the_tree() {
+        let src = "[codebook]\nname = \"Test\"\n\
+                   [[codes]]\nid = \"cout\"\nlabel = \"Coût\"\nterms = [\"prix\"]\nterms_en = [\"price\"]\n\
+                   [[codes]]\nid = \"lien\"\nlabel = \"Lien\"\n\
+                   [[codes]]\nid = \"cout.loyer\"\nparent = \"cout\"\nlabel = \"Loyer\"\nterms = [\"loyer\", \"bail\"]\n\
+                   [[codes]]\nid = \"lien.x\"\nparent = \"lien\"\nlabel = \"X\"\nterms_en = [\"x\"]\n\
+                   [[codes]]\nid = \"cout.tarif\"\nparent = \"cout\"\nlabel = \"Tarifs\"\n";
+        let (cb, _) = native::read(src);
+        let got = render(&cb.unwrap());
+        let want = [
+            "Test",
+            "5 codes, 5 rules (codes; lang fr; accents folded; negation window 3)",
+            "",
+            "├─ cout           Coût    2 rules  fr en",
+            "│  ├─ cout.loyer  Loyer   2 rules  fr",
+            "│  └─ cout.tarif  Tarifs  0 rules",
+            "└─ lien           Lien    0 rules",
+            "   └─ lien.x      X       1 rule   en",
+            "",
+        ]
+        .join("\n");
+        assert_eq!(got, want, "\n{got}");
+    }
+
+    #[test]
+    fn cycles_and_orphans_still_show() {
+        let src = "[[codes]]\nid = \"a\"\nparent = \"b\"\n[[codes]]\nid = \"b\"\nparent = \"a\"\n[[codes]]\nid = \"c\"\nparent = \"gone\"\n";
+        let (cb, _) = native::read(src);
+        let got = render(&cb.unwrap());
+        assert!(got.contains("└─ c "), "{got}");
+        assert!(got.contains("└─ a ") && got.contains("   └─ b "), "{got}");
+    }
+}

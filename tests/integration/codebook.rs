@@ -1,0 +1,351 @@
+//! `qualsynth codebook check|show|convert`, and the readers of other tools'
+//! codebooks on real sample files.
+
+use std::path::{Path, PathBuf};
+
+use qualsynth::codebook::formats;
+use qualsynth::codebook::{Codebook, Origin, Pattern, Semantics, Term};
+
+use crate::common::{TestEnv, fixture, stderr};
+
+/// A shipped codebook's absolute path.
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("codebooks")
+        .join(name)
+}
+
+fn read_file(path: &Path) -> Codebook {
+    let bytes = std::fs::read(path).unwrap();
+    let ext = path.extension().unwrap().to_str().unwrap();
+    let (cb, _) = formats::read(&path.display().to_string(), ext, &bytes)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    cb
+}
+
+/// The codebook without positions (they differ between formats).
+fn strip(mut cb: Codebook) -> Codebook {
+    for c in &mut cb.codes {
+        c.origin = Origin::default();
+        c.parent_origin = Origin::default();
+        for r in &mut c.rules {
+            r.origin = Origin::default();
+        }
+    }
+    cb
+}
+
+/// (category, entry) pairs, sorted.
+fn entries(cb: &Codebook) -> Vec<(String, String, Pattern)> {
+    let mut v: Vec<_> = cb
+        .codes
+        .iter()
+        .flat_map(|c| {
+            c.rules
+                .iter()
+                .map(move |r| (c.id.clone(), r.text.clone(), r.pattern.clone()))
+        })
+        .collect();
+    v.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    v
+}
+
+#[test]
+fn check_reports_every_mistake_with_a_caret() {
+    let env = TestEnv::new();
+    env.copy_in("codebooks/broken.toml");
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "broken.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.ends_with("error: broken.toml: 5 errors, 1 warning\n"),
+        "{err}"
+    );
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn check_passes_the_shipped_codebooks() {
+    let env = TestEnv::new();
+    for name in ["coop-workspaces.toml", "granddebat.toml"] {
+        let path = shipped(name);
+        let out = env
+            .cmd()
+            .args(["codebook", "check"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+        assert!(err.ends_with(": 0 errors, 0 warnings\n"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn show_draws_the_tree() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args(["codebook", "show"])
+        .arg(shipped("coop-workspaces.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn show_refuses_a_broken_codebook_in_one_line() {
+    let env = TestEnv::new();
+    env.copy_in("codebooks/broken.toml");
+    let out = env
+        .cmd()
+        .args(["codebook", "show", "broken.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: broken.toml:15:6: duplicate code id \"cost\""),
+        "{err}"
+    );
+    assert!(err.contains("and 4 more errors"), "{err}");
+}
+
+/// Converts with the CLI and reads the result back.
+fn convert(env: &TestEnv, from: &Path, to: &str) -> Codebook {
+    let out = env
+        .cmd()
+        .args(["codebook", "convert"])
+        .arg(from)
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    read_file(&env.dir.path().join(to))
+}
+
+#[test]
+fn toml_round_trips_through_toml_csv_and_qdc() {
+    let env = TestEnv::new();
+    for name in ["coop-workspaces.toml", "granddebat.toml"] {
+        let original = strip(read_file(&shipped(name)));
+        assert!(!original.codes.is_empty());
+        let toml = convert(&env, &shipped(name), "again.toml");
+        assert_eq!(strip(toml), original, "{name} → toml");
+        let qdc = convert(&env, &shipped(name), "book.qdc");
+        let back = convert(&env, &env.dir.path().join("book.qdc"), "from-qdc.toml");
+        assert_eq!(strip(qdc), original, "{name} → qdc");
+        assert_eq!(strip(back), original, "{name} → qdc → toml");
+        let mut csv = strip(convert(&env, &shipped(name), "book.csv"));
+        let back = convert(&env, &env.dir.path().join("book.csv"), "from-csv.toml");
+        assert_eq!(strip(back), csv, "{name} → csv → toml");
+        // CSV keeps every code and rule, not the codebook options.
+        csv.name = original.name.clone();
+        csv.options = original.options.clone();
+        assert_eq!(csv, original, "{name} → csv");
+    }
+}
+
+#[test]
+fn convert_is_deterministic() {
+    let env = TestEnv::new();
+    for to in ["a.qdc", "b.qdc"] {
+        convert(&env, &shipped("coop-workspaces.toml"), to);
+    }
+    let a = std::fs::read(env.dir.path().join("a.qdc")).unwrap();
+    let b = std::fs::read(env.dir.path().join("b.qdc")).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn exported_qdc_validates_against_the_schema() {
+    let have_xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_xmllint {
+        eprintln!("skipped: xmllint is not on PATH (Debian: apt-get install libxml2-utils)");
+        return;
+    }
+    let env = TestEnv::new();
+    let xsd = fixture("refi/Codebook.xsd");
+    for (from, to) in [
+        (shipped("coop-workspaces.toml"), "coop.qdc"),
+        (shipped("granddebat.toml"), "gd.qdc"),
+        (fixture("refi/taguette_style_example.qdc"), "taguette.qdc"),
+        (fixture("dicts/liwca_toy.dic"), "liwc.qdc"),
+    ] {
+        convert(&env, &from, to);
+        let out = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(env.dir.path().join(to))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{to}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn convert_refuses_an_unwritable_format_and_writes_nothing() {
+    let env = TestEnv::new();
+    let before = env.snapshot();
+    let out = env
+        .cmd()
+        .args(["codebook", "convert"])
+        .arg(shipped("coop-workspaces.toml"))
+        .arg("out.dic")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("cannot write .dic"), "{err}");
+    assert!(err.contains(".toml, .csv, .qdc"), "{err}");
+    assert_eq!(env.snapshot(), before);
+    // A broken input writes nothing either.
+    env.copy_in("codebooks/broken.toml");
+    let before = env.snapshot();
+    let out = env
+        .cmd()
+        .args(["codebook", "convert", "broken.toml", "out.qdc"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn bad_files_fail_cleanly() {
+    let env = TestEnv::new();
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("missing.toml", b"", "no such file"),
+        (
+            "book.docx",
+            b"PK\x03\x04\x00",
+            "unknown codebook extension .docx",
+        ),
+        ("binary.toml", b"\x00\x01\x02\x03\x00\xff\x00", "binary"),
+        (
+            "notxml.qdc",
+            b"{ \"codes\": [] }",
+            "expected a REFI-QDA <CodeBook>",
+        ),
+        ("bad.qdc", b"<CodeBook>\n<Codes></Code>", "bad.qdc:2:8"),
+    ];
+    for (name, bytes, needle) in cases {
+        if name != "missing.toml" {
+            std::fs::write(env.dir.path().join(name), bytes).unwrap();
+        }
+        let out = env
+            .cmd()
+            .args(["codebook", "check", name])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(needle), "{name}: {needle:?} not in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn liwc_dic_and_dicx_samples_give_the_same_entries() {
+    let dic = read_file(&fixture("dicts/liwca_toy.dic"));
+    let dicx = read_file(&fixture("dicts/liwca_toy.dicx"));
+    assert_eq!(dic.options.semantics, Semantics::Dictionary);
+    assert!(!dic.options.fold_accents);
+    let ids: Vec<&str> = dic.codes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["Basketball", "Baseball", "Football"]);
+    let e = entries(&dic);
+    assert_eq!(e.len(), 18, "{e:?}");
+    assert_eq!(e, entries(&dicx));
+    // A term in several categories is a rule in each.
+    let coach = e.iter().filter(|(_, t, _)| t == "coach").count();
+    assert_eq!(coach, 3);
+    assert!(e.contains(&(
+        "Football".into(),
+        "fumbl*".into(),
+        Pattern::Term(Term::Prefix("fumbl".into()))
+    )));
+}
+
+#[test]
+fn refi_spec_example_reads() {
+    let cb = read_file(&fixture("refi/spec_annexA1_codebook.qdc"));
+    let got: Vec<(&str, &str, Option<&str>)> = cb
+        .codes
+        .iter()
+        .map(|c| (c.id.as_str(), c.label.as_str(), c.colour.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Topics", "Topics", None),
+            ("Economy", "Economy", Some("#ffff00")),
+            ("Health_care", "Health care", Some("#33cc33")),
+            ("Values", "Values", None),
+            ("Conservatives", "Conservatives", Some("#ff0000")),
+            ("Liberals", "Liberals", Some("#0000ff")),
+        ]
+    );
+    assert_eq!(
+        cb.codes[1].definition.as_deref(),
+        Some("Anything about jobs or taxes or business")
+    );
+    assert!(cb.codes.iter().all(|c| c.rules.is_empty()));
+    assert_eq!(cb.options.semantics, Semantics::Codes);
+}
+
+#[test]
+fn taguette_style_qdc_reads_despite_empty_sets() {
+    let cb = read_file(&fixture("refi/taguette_style_example.qdc"));
+    let labels: Vec<&str> = cb.codes.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["interesting", "people", "interesting\\places"]);
+    assert_eq!(cb.name, "taguette_style_example");
+    // Codes without rules are fine to read; check warns about them.
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args(["codebook", "check"])
+        .arg(fixture("refi/taguette_style_example.qdc"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.matches("has no rules").count(), 3, "{err}");
+}
+
+#[test]
+fn check_with_a_study_lists_rules_that_match_nothing() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let run = env.cmd().args(["run", "study"]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let out = env
+        .cmd()
+        .args(["codebook", "check"])
+        .arg(shipped("coop-workspaces.toml"))
+        .args(["--study", "study"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // Nobody in the study mentions a printer; everyone mentions rent.
+    assert!(
+        err.contains("rule \"imprimante*\" of code \"equipement\" matches nothing"),
+        "{err}"
+    );
+    assert!(!err.contains("rule \"loyer*\""), "{err}");
+}
