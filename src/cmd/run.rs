@@ -1,4 +1,5 @@
-//! `qualsynth run [DIR]`: rebuilds the study from study.toml alone.
+//! `qualsynth run [DIR]`: rebuilds the study from study.toml alone:
+//! imports every source, then codes the segments when a codebook is set.
 
 use std::path::PathBuf;
 
@@ -49,5 +50,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         );
     }
     ws.save()?;
-    super::status::print(&ws, ListFormat::Table)
+    super::status::print(&ws, ListFormat::Table)?;
+    if ws.manifest.manifest.codebook.is_some() {
+        let path = super::code::codebook_path(&mut ws, None)?;
+        let coder = super::code::compile(&path)?;
+        let summary = super::code::code_study(&mut ws, &coder, &path, a.quiet)?;
+        println!();
+        output::print_listing(&summary, ListFormat::Table)?;
+    }
+    Ok(())
 }

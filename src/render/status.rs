@@ -1,8 +1,8 @@
 //! The study summary shown by `status` and at the end of `run`.
 
 use crate::cli::ListFormat;
-use crate::corpus::ingest::Tables;
-use crate::corpus::summary::{GroupSummary, by_group};
+use crate::store::summary::{GroupSummary, by_group};
+use crate::store::tables::Tables;
 use crate::render::listing::Listing;
 use crate::store::manifest::StudyMeta;
 
@@ -14,7 +14,7 @@ pub fn render(
     format: ListFormat,
     width: u16,
 ) -> std::io::Result<String> {
-    let (groups, total) = by_group(t);
+    let (groups, total) = by_group(t).map_err(std::io::Error::other)?;
     let listing = groups_listing(&groups, &total);
     match format {
         ListFormat::Table => {

@@ -137,12 +137,44 @@ impl Workspace {
         if !self.key.is_empty() {
             put(&mut staged, KEY, key_csv(&self.key).as_bytes())?;
         }
+        self.stage_manifest(&mut staged)?;
+        staged.commit()
+    }
+
+    /// Writes the coding tables and their provenance, with the manifest
+    /// (which may have gained a codebook), all or nothing.
+    pub fn save_codings(
+        &self,
+        codings: polars::prelude::DataFrame,
+        codes: polars::prelude::DataFrame,
+        provenance: &super::codings::Provenance,
+    ) -> Result<(), StoreError> {
+        use super::codings::{CODES, CODINGS, PROVENANCE};
+        let mut staged = Staged::default();
+        for (rel, df) in [(CODINGS, codings), (CODES, codes)] {
+            let full = self.dir.join(rel);
+            let bytes = tables::to_parquet(df).map_err(|e| table_err(&full, e))?;
+            staged.stage(&full, &bytes)?;
+        }
+        let json = serde_json::to_string_pretty(provenance).unwrap_or_default() + "\n";
+        staged.stage(&self.dir.join(PROVENANCE), json.as_bytes())?;
+        self.stage_manifest(&mut staged)?;
+        staged.commit()
+    }
+
+    /// Reads the provenance of the codings, when the study is coded.
+    pub fn coding_provenance(&self) -> Option<super::codings::Provenance> {
+        let text = std::fs::read_to_string(self.dir.join(super::codings::PROVENANCE)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn stage_manifest(&self, staged: &mut Staged) -> Result<(), StoreError> {
         let manifest_path = self.dir.join(MANIFEST);
         let text = self.manifest.to_text();
         if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(text.as_str()) {
             staged.stage(&manifest_path, text.as_bytes())?;
         }
-        staged.commit()
+        Ok(())
     }
 
     /// Ids of the manifest's sources, in manifest order.
