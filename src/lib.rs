@@ -2,9 +2,9 @@
 //! with a codebook, synthesise across working groups, report.
 
 pub mod cli;
+pub mod cmd;
 pub mod codebook;
 pub mod coding;
-pub mod cmd;
 pub mod corpus;
 pub mod exit;
 pub mod render;

@@ -3,12 +3,12 @@
 
 mod coder;
 pub mod documents;
-pub mod kwic;
-pub mod tally;
 mod fast;
 mod hash;
+pub mod kwic;
 mod lang;
 mod normalize;
+pub mod tally;
 mod token;
 
 pub use coder::{CodeInfo, Coder, Coding};

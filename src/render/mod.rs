@@ -1,5 +1,6 @@
 //! Rendering values for people and programs: tables fitted to a width,
 //! CSV, JSON. Values in, bytes out; no terminal access here.
 
+pub mod codings;
 pub mod listing;
 pub mod status;

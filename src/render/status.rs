@@ -1,10 +1,10 @@
 //! The study summary shown by `status` and at the end of `run`.
 
 use crate::cli::ListFormat;
-use crate::store::summary::{GroupSummary, by_group};
-use crate::store::tables::Tables;
 use crate::render::listing::Listing;
 use crate::store::manifest::StudyMeta;
+use crate::store::summary::{GroupSummary, by_group};
+use crate::store::tables::Tables;
 
 /// Renders the summary: a heading and two tables (groups, sources) as text,
 /// or the same as CSV (groups only) or a JSON object.

@@ -6,9 +6,15 @@ use crate::common::{TestEnv, fixture, stderr};
 fn coded() -> TestEnv {
     let env = TestEnv::new();
     let t = fixture("coop-workspaces/lille/reunion-2026-03-12.txt");
-    env.study_cmd(&["import", "transcript", t.to_str().unwrap(), "--group", "Lille"])
-        .assert()
-        .success();
+    env.study_cmd(&[
+        "import",
+        "transcript",
+        t.to_str().unwrap(),
+        "--group",
+        "Lille",
+    ])
+    .assert()
+    .success();
     let cb = fixture("../codebooks/coop-workspaces.toml");
     let out = env
         .study_cmd(&["code", "--codebook", cb.to_str().unwrap(), "--quiet"])
@@ -22,13 +28,51 @@ fn codings(env: &TestEnv) -> Vec<(String, String, u32, u32, String, String, bool
     let bytes = std::fs::read(env.study().join("data/codings.parquet")).unwrap();
     let df = qualsynth::store::tables::from_parquet(&bytes).unwrap();
     let s = |n: &str| -> Vec<String> {
-        df.column(n).unwrap().str().unwrap().iter().map(|v| v.unwrap().to_owned()).collect()
+        df.column(n)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_owned())
+            .collect()
     };
-    let u = |n: &str| -> Vec<u32> { df.column(n).unwrap().u32().unwrap().iter().map(|v| v.unwrap()).collect() };
-    let neg: Vec<bool> = df.column("negated").unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect();
-    let (seg, code, start, end, matched, rule) = (s("segment_id"), s("code"), u("start"), u("end"), s("matched"), s("rule"));
+    let u = |n: &str| -> Vec<u32> {
+        df.column(n)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect()
+    };
+    let neg: Vec<bool> = df
+        .column("negated")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let (seg, code, start, end, matched, rule) = (
+        s("segment_id"),
+        s("code"),
+        u("start"),
+        u("end"),
+        s("matched"),
+        s("rule"),
+    );
     (0..df.height())
-        .map(|i| (seg[i].clone(), code[i].clone(), start[i], end[i], matched[i].clone(), rule[i].clone(), neg[i]))
+        .map(|i| {
+            (
+                seg[i].clone(),
+                code[i].clone(),
+                start[i],
+                end[i],
+                matched[i].clone(),
+                rule[i].clone(),
+                neg[i],
+            )
+        })
         .collect()
 }
 
@@ -36,16 +80,28 @@ fn codings(env: &TestEnv) -> Vec<(String, String, u32, u32, String, String, bool
 fn codings_point_into_the_segment_text_in_code_points() {
     let env = coded();
     let segs = env.segments(&[]);
-    let text_of = |id: &str| segs.iter().find(|s| s["segment_id"] == id).unwrap()["text"].as_str().unwrap().to_owned();
+    let text_of = |id: &str| {
+        segs.iter().find(|s| s["segment_id"] == id).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     let all = codings(&env);
     assert!(all.len() > 50, "{}", all.len());
     for (seg, _, start, end, matched, _, _) in &all {
         let text = text_of(seg);
-        let span: String = text.chars().skip(*start as usize).take((*end - *start) as usize).collect();
+        let span: String = text
+            .chars()
+            .skip(*start as usize)
+            .take((*end - *start) as usize)
+            .collect();
         assert_eq!(&span, matched, "{seg}");
     }
     // "Je paie déjà le loyer de mon appartement": the rent code, by its rule.
-    assert!(all.iter().any(|c| c.1 == "cout.loyer" && c.4 == "loyer"), "{all:?}");
+    assert!(
+        all.iter().any(|c| c.1 == "cout.loyer" && c.4 == "loyer"),
+        "{all:?}"
+    );
     // Lille says isolation is not its problem: negated mentions.
     let iso: Vec<_> = all.iter().filter(|c| c.1 == "lien.isolement").collect();
     assert!(!iso.is_empty() && iso.iter().all(|c| c.6), "{iso:?}");
@@ -55,11 +111,24 @@ fn codings_point_into_the_segment_text_in_code_points() {
 fn the_codebook_is_recorded_with_provenance() {
     let env = coded();
     let manifest = std::fs::read_to_string(env.study().join("study.toml")).unwrap();
-    assert!(manifest.contains("[codebook]") && manifest.contains("coop-workspaces.toml"), "{manifest}");
-    let prov: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(env.study().join("data/coding.json")).unwrap()).unwrap();
-    assert!(prov["codebook_hash"].as_str().unwrap().starts_with("sha256:"));
-    assert_eq!(prov["codings"].as_u64().unwrap() as usize, codings(&env).len());
+    assert!(
+        manifest.contains("[codebook]") && manifest.contains("coop-workspaces.toml"),
+        "{manifest}"
+    );
+    let prov: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(env.study().join("data/coding.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        prov["codebook_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    assert_eq!(
+        prov["codings"].as_u64().unwrap() as usize,
+        codings(&env).len()
+    );
     // Coding again with the recorded codebook gives the same tables.
     let before = env.snapshot();
     env.study_cmd(&["code", "--quiet"]).assert().success();
@@ -78,10 +147,15 @@ fn coding_without_a_codebook_says_what_to_pass() {
 fn a_broken_codebook_writes_nothing() {
     let env = TestEnv::new();
     let t = fixture("formats/paragraphs.txt");
-    env.study_cmd(&["import", "transcript", t.to_str().unwrap(), "--group", "G"]).assert().success();
+    env.study_cmd(&["import", "transcript", t.to_str().unwrap(), "--group", "G"])
+        .assert()
+        .success();
     let before = env.snapshot();
     let cb = fixture("codebooks/broken.toml");
-    let out = env.study_cmd(&["code", "--codebook", cb.to_str().unwrap()]).output().unwrap();
+    let out = env
+        .study_cmd(&["code", "--codebook", cb.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("broken.toml:"), "{}", stderr(&out));
     assert_eq!(env.snapshot(), before);
@@ -90,7 +164,10 @@ fn a_broken_codebook_writes_nothing() {
 #[test]
 fn explain_shows_rules_and_spans() {
     let env = coded();
-    let out = env.study_cmd(&["code", "--explain", "lille-reunion-2026-03-12:15"]).output().unwrap();
+    let out = env
+        .study_cmd(&["code", "--explain", "lille-reunion-2026-03-12:15"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
@@ -109,11 +186,20 @@ fn kwic_lines_for_a_stem_rule() {
 #[test]
 fn kwic_for_a_code_includes_its_children() {
     let env = coded();
-    let out = env.study_cmd(&["kwic", "lien", "--width", "20"]).output().unwrap();
+    let out = env
+        .study_cmd(&["kwic", "lien", "--width", "20"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("[isolement]") && text.contains("(negated)"), "{text}");
-    let out = env.study_cmd(&["kwic", "loyer NEAR/x cher"]).output().unwrap();
+    assert!(
+        text.contains("[isolement]") && text.contains("(negated)"),
+        "{text}"
+    );
+    let out = env
+        .study_cmd(&["kwic", "loyer NEAR/x cher"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("column 7"), "{}", stderr(&out));
 }

@@ -3,8 +3,9 @@
 mod common;
 
 mod bad_input;
-mod codebook;
 mod code;
+mod code_study;
+mod codebook;
 mod help;
 mod import_grid;
 mod import_transcript;

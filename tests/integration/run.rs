@@ -38,9 +38,14 @@ fn the_example_study_rebuilds_from_its_manifest() {
         ["txt", "csv", "csv", "vtt", "xlsx", "csv", "docx", "csv"]
     );
     // The manifest names a codebook, so run codes the study too.
-    assert!(text.contains("cout.loyer") && text.contains("Garde d'enfants"), "{text}");
-    let prov: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(env.study().join("data/coding.json")).unwrap()).unwrap();
+    assert!(
+        text.contains("cout.loyer") && text.contains("Garde d'enfants"),
+        "{text}"
+    );
+    let prov: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(env.study().join("data/coding.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(prov["codebook"], "codebook.toml");
     assert!(prov["codings"].as_u64().unwrap() > 200, "{prov}");
 }
