@@ -9,3 +9,4 @@ pub mod corpus;
 pub mod exit;
 pub mod render;
 pub mod store;
+pub mod synthesis;

@@ -30,7 +30,7 @@ pub struct CodebookRef {
 }
 
 /// The whole manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// Study-wide settings.
@@ -38,6 +38,9 @@ pub struct Manifest {
     /// The codebook of the study, when one is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codebook: Option<CodebookRef>,
+    /// Synthesis thresholds and weights (all optional).
+    #[serde(default)]
+    pub synthesis: crate::synthesis::SynthesisConfig,
     /// Every imported file, in import order.
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
@@ -80,6 +83,7 @@ impl ManifestFile {
                     lang: lang.to_owned(),
                 },
                 codebook: None,
+                synthesis: Default::default(),
                 sources: Vec::new(),
             },
             doc,
@@ -106,6 +110,14 @@ impl ManifestFile {
                 column: None,
                 message: e.message().to_owned(),
             })?;
+        manifest.synthesis.validate().map_err(|message| ManifestError {
+            line: text
+                .lines()
+                .position(|l| l.trim_start().starts_with("[synthesis]"))
+                .map(|i| i as u64 + 1),
+            column: None,
+            message,
+        })?;
         for (i, s) in manifest.sources.iter().enumerate() {
             s.validate().map_err(|m| ManifestError {
                 line: source_line(text, i),

@@ -1,0 +1,75 @@
+//! Synthesis settings: the `[synthesis]` table of `study.toml`. Every key
+//! is optional; the defaults are documented here and in the README.
+
+use serde::{Deserialize, Serialize};
+
+/// Thresholds and weights of the synthesis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SynthesisConfig {
+    /// A group "raised" a theme when at least this share of its
+    /// participants did (or, for a group without named participants, this
+    /// share of its segments), and at least `raised_min_segments` segments.
+    /// Default 0.0: any coded segment counts.
+    pub raised_min_share: f64,
+    /// Least number of coded segments for a group to have raised a theme.
+    /// Default 1.
+    pub raised_min_segments: usize,
+    /// Convergence class "most groups": raised by at least this share of
+    /// the groups (but not all). Default 0.5 (half or more).
+    pub most_groups_share: f64,
+    /// Best quotes kept per code and group. Default 3.
+    pub quotes_per_cell: usize,
+    /// Preferred quote length in characters: shorter or longer quotes score
+    /// lower. Defaults 40 and 400.
+    pub quote_min_chars: usize,
+    /// See `quote_min_chars`.
+    pub quote_max_chars: usize,
+    /// Two recommendations are merged when their similarity reaches this.
+    /// Default 0.5.
+    pub merge_threshold: f64,
+    /// Weight of shared codes in the similarity (the rest is the stemmed
+    /// wording). Default 0.5.
+    pub merge_code_weight: f64,
+    /// A code leans negative in a group when at least this share of its
+    /// mentions there are negated. Default 0.5.
+    pub negative_share: f64,
+}
+
+impl Default for SynthesisConfig {
+    fn default() -> Self {
+        SynthesisConfig {
+            raised_min_share: 0.0,
+            raised_min_segments: 1,
+            most_groups_share: 0.5,
+            quotes_per_cell: 3,
+            quote_min_chars: 40,
+            quote_max_chars: 400,
+            merge_threshold: 0.5,
+            merge_code_weight: 0.5,
+            negative_share: 0.5,
+        }
+    }
+}
+
+impl SynthesisConfig {
+    /// Checks ranges; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        let share = |name: &str, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("[synthesis] {name} = {v}: expected a share between 0 and 1"))
+            }
+        };
+        share("raised_min_share", self.raised_min_share)?;
+        share("most_groups_share", self.most_groups_share)?;
+        share("merge_threshold", self.merge_threshold)?;
+        share("merge_code_weight", self.merge_code_weight)?;
+        share("negative_share", self.negative_share)?;
+        if self.quote_min_chars > self.quote_max_chars {
+            return Err("[synthesis] quote_min_chars is larger than quote_max_chars".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,29 @@
+//! Cross-group synthesis with polars: the theme-by-group matrix,
+//! convergence, co-occurrence, divergence, quotes, and recommendations
+//! merged across groups. Pure: data frames in, data frames out.
+
+pub mod config;
+
+use polars::prelude::DataFrame;
+
+pub use config::SynthesisConfig;
+
+/// Everything the synthesis reads, with the schemas the workspace stores
+/// (see `store::tables` and `store::codings`).
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// `segments.parquet`: segment_id, source_id, group, session,
+    /// participant_id, position, line, time_ms, kind, question, lang, text,
+    /// votes, priority, owner, deadline, indicator, attributes.
+    pub segments: &'a DataFrame,
+    /// `codings.parquet`: segment_id, code, start, end, matched, rule,
+    /// negated. Parent codes are not in it: they aggregate their children.
+    pub codings: &'a DataFrame,
+    /// `codes.parquet`: code_id, label, parent_id, depth (codebook order).
+    pub codes: &'a DataFrame,
+    /// `participants.parquet`: participant_id, group, name, pseudonymized,
+    /// attributes, sources. `name` is the pseudonym where pseudonymised.
+    pub participants: &'a DataFrame,
+    /// Thresholds and weights.
+    pub config: &'a SynthesisConfig,
+}
