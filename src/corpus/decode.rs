@@ -1,15 +1,18 @@
 //! Turning the bytes of a text file into a `String`: BOMs, UTF-8, UTF-16,
 //! Windows-1252, and a clear error for binary files.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use super::error::ParseError;
 
 /// Text decoded from a file, with the encoding that was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    /// The text, without BOM, line ends as in the file.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text, without BOM, line ends as in the file; borrowed from the
+    /// bytes when they were valid UTF-8 already (no copy of a large file).
+    pub text: Cow<'a, str>,
     /// The encoding's WHATWG name (`UTF-8`, `UTF-16LE`, `windows-1252`).
     pub encoding: &'static str,
 }
@@ -30,7 +33,10 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
 /// wins, as in every editor). Without it: a BOM decides; else valid UTF-8;
 /// else UTF-16 without BOM if the NUL pattern says so; else a file with NUL
 /// bytes is refused as binary; else Windows-1252.
-pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, ParseError> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded<'a>, ParseError> {
     if bytes.is_empty() {
         return Err(ParseError::file("file is empty; expected text"));
     }
@@ -68,7 +74,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     decode_strict(bytes, WINDOWS_1252)
 }
 
-fn decode_strict(bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, ParseError> {
+fn decode_strict<'a>(bytes: &'a [u8], enc: &'static Encoding) -> Result<Decoded<'a>, ParseError> {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
         let (line, column) = first_bad_position(bytes, enc);
@@ -81,7 +87,6 @@ fn decode_strict(bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, ParseE
             ),
         ));
     }
-    let text = text.into_owned();
     if text.trim().is_empty() {
         return Err(ParseError::file(
             "file holds only white space; expected text",

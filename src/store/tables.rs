@@ -63,7 +63,11 @@ impl Tables {
         source.segments = segments.height() as u32;
         source.groups = groups.iter().cloned().collect::<Vec<_>>().join(",");
         self.sources.push(source);
-        self.segments.vstack_mut_owned(segments)?;
+        if self.segments.height() == 0 {
+            self.segments = segments;
+        } else {
+            self.segments.vstack_mut_owned(segments)?;
+        }
         let index: HashMap<String, usize> = self
             .participants
             .iter()

@@ -44,13 +44,15 @@ impl Lenient {
 /// Decodes a codebook file's bytes: UTF-8 (with or without BOM), UTF-16
 /// with a BOM, or Windows-1252. The error is a diagnostic.
 pub fn decode_text(bytes: &[u8]) -> Result<String, Diagnostic> {
-    decode(bytes, None).map(|d| d.text).map_err(|e| {
-        let origin = Origin {
-            line: e.line.unwrap_or(0) as u32,
-            column: e.column.unwrap_or(0) as u32,
-        };
-        Diagnostic::error(origin, e.message)
-    })
+    decode(bytes, None)
+        .map(|d| d.text.into_owned())
+        .map_err(|e| {
+            let origin = Origin {
+                line: e.line.unwrap_or(0) as u32,
+                column: e.column.unwrap_or(0) as u32,
+            };
+            Diagnostic::error(origin, e.message)
+        })
 }
 
 /// Whether `ext` (any case, without the dot) can be read; the error lists

@@ -81,7 +81,7 @@ mod tests {
     #[test]
     fn reads_nested_categories_crlf_and_windows_1252() {
         let bytes = b"ECONOMIE\r\n\tIMP\xd4T* (1)\r\n\tEMPLOI\r\n\t\tCH\xd4MAGE (1)\r\n\tBANQUE CENTRALE (1)\r\nSANT\xc9\r\n\tH\xd4PITAL (1)\r\n";
-        let text = decode(bytes, None).unwrap().text;
+        let text = decode(bytes, None).unwrap().text.into_owned();
         let (cb, d) = read(&text, "ws");
         assert!(d.is_empty(), "{d:?}");
         let cb = cb.unwrap();
