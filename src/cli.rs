@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "qualsynth",
     version,
-    after_help = "Pipeline: init -> import transcript/grid -> segments/status -> run.\nExit codes: 0 ok, 1 bad input or runtime error, 2 usage error."
+    after_help = "Pipeline: init -> import transcript|grid -> code -> synthesize; run does it all from study.toml.\nExit codes: 0 ok, 1 bad input or runtime error, 2 usage error."
 )]
 pub struct Cli {
     /// What to do.
@@ -38,7 +38,10 @@ pub enum Command {
     Code(CodeArgs),
     /// Keyword in context: show where a term, rule or code matches.
     Kwic(KwicArgs),
-    /// Rebuild a study from its study.toml alone and print its status.
+    /// Synthesise across groups: theme matrix, convergence, co-occurrence,
+    /// divergence, quotes, merged recommendations.
+    Synthesize(SynthesizeArgs),
+    /// Rebuild a study from its study.toml alone: import, code, synthesise.
     Run(RunArgs),
 }
 
@@ -356,6 +359,17 @@ pub struct StatusArgs {
     /// Output format (default: table).
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+/// `qualsynth synthesize`.
+#[derive(Debug, Args)]
+pub struct SynthesizeArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Show which segments produced a merged recommendation (`R001`) or a
+    /// matrix cell (`CODE@GROUP`).
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
 }
 
 /// `qualsynth run`.

@@ -111,7 +111,7 @@ pub fn code_study(
         provenance.codings,
         tallies
             .iter()
-            .filter(|t| t.codings > 0 && t.depth == 0)
+            .filter(|t| t.codings > 0)
             .count()
     );
     let mut l = Listing::new(&["code", "label", "segments", "codings", "negated"]);

@@ -11,6 +11,7 @@ mod output;
 mod run;
 mod segments;
 mod status;
+mod synthesize;
 
 use crate::cli::{Cli, CodebookCommand, Command, ImportCommand};
 
@@ -28,6 +29,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Code(a) if a.file.is_some() => code_file::run(a),
         Command::Code(a) => code::run(a),
         Command::Kwic(a) => kwic::run(a),
+        Command::Synthesize(a) => synthesize::run(a),
         Command::Run(a) => run::run(a),
     }
 }

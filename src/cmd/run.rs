@@ -1,5 +1,6 @@
 //! `qualsynth run [DIR]`: rebuilds the study from study.toml alone:
-//! imports every source, then codes the segments when a codebook is set.
+//! imports every source, then codes the segments and synthesises across
+//! groups when a codebook is set.
 
 use std::path::PathBuf;
 
@@ -57,6 +58,9 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         let summary = super::code::code_study(&mut ws, &coder, &path, a.quiet)?;
         println!();
         output::print_listing(&summary, ListFormat::Table)?;
+        let text = super::synthesize::synthesize(&ws)?;
+        println!();
+        print!("{text}");
     }
     Ok(())
 }

@@ -4,3 +4,4 @@
 pub mod codings;
 pub mod listing;
 pub mod status;
+pub mod synthesis;

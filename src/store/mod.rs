@@ -6,6 +6,7 @@ pub mod codings;
 pub mod import;
 pub mod manifest;
 pub mod summary;
+pub mod synthesis;
 pub mod tables;
 pub mod workspace;
 

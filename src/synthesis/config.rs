@@ -12,11 +12,12 @@ pub struct SynthesisConfig {
     /// share of its segments), and at least `raised_min_segments` segments.
     /// Default 0.0: any coded segment counts.
     pub raised_min_share: f64,
-    /// Least number of coded segments for a group to have raised a theme.
-    /// Default 1.
+    /// Least number of coded segments for a group to have raised a theme
+    /// (0 counts as 1). Default 1.
     pub raised_min_segments: usize,
     /// Convergence class "most groups": raised by at least this share of
-    /// the groups (but not all). Default 0.5 (half or more).
+    /// the groups and by two or more (but not all; a theme of a single
+    /// group is "one group"). Default 0.5 (half or more).
     pub most_groups_share: f64,
     /// Best quotes kept per code and group. Default 3.
     pub quotes_per_cell: usize,
@@ -26,13 +27,18 @@ pub struct SynthesisConfig {
     /// See `quote_min_chars`.
     pub quote_max_chars: usize,
     /// Two recommendations are merged when their similarity reaches this.
-    /// Default 0.5.
+    /// Default 0.6: above `merge_code_weight`, so that the same codes alone
+    /// never merge (see `recommendations`).
     pub merge_threshold: f64,
     /// Weight of shared codes in the similarity (the rest is the stemmed
     /// wording). Default 0.5.
     pub merge_code_weight: f64,
-    /// A code leans negative in a group when at least this share of its
-    /// mentions there are negated. Default 0.5.
+    /// Divergence: a code leans "negative" in a group when its negative
+    /// mentions there (negated, or of an "against" stance code such as
+    /// `x.contre`) outnumber its plain ones and make at least this share of
+    /// them; "positive" when plain mentions outnumber negative ones and make
+    /// at least this share; "mixed" otherwise (an even split is always
+    /// mixed). Default 0.5: negative when more than half are negative.
     pub negative_share: f64,
 }
 
@@ -45,7 +51,7 @@ impl Default for SynthesisConfig {
             quotes_per_cell: 3,
             quote_min_chars: 40,
             quote_max_chars: 400,
-            merge_threshold: 0.5,
+            merge_threshold: 0.6,
             merge_code_weight: 0.5,
             negative_share: 0.5,
         }

@@ -13,3 +13,4 @@ mod init;
 mod pseudonymize;
 mod run;
 mod segments;
+mod synthesize;

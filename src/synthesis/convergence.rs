@@ -1,0 +1,199 @@
+//! Convergence: for each code, how many groups raised it (k of n) and a
+//! class (all groups, most groups, some groups, one group, no group).
+//!
+//! A group raised a code when at least `raised_min_segments` of its
+//! segments (and at least one) are coded with the code or a descendant, and
+//! the share of the group reaching it is at least `raised_min_share`: the
+//! participant share when the group has participants, else the segment
+//! share. Classes, with k groups raising the code out of n:
+//!
+//! - k = n: "all groups" (also with a single group: the `note` column then
+//!   says convergence is trivial);
+//! - k ≥ 2 and k ≥ `most_groups_share` × n: "most groups";
+//! - k ≥ 2: "some groups";
+//! - k = 1: "one group" (even when one group is half the study);
+//! - k = 0: "no group".
+
+use polars::prelude::*;
+
+use super::Input;
+use super::common::{CodeTree, Groups, cells, share};
+
+/// Note on every row when the study has a single group.
+pub const ONE_GROUP_NOTE: &str = "one group: convergence is trivial";
+
+/// One row per code in codebook order: `code, label` (str), `depth` (u32),
+/// `groups_raised` (u32, k), `groups_total` (u32, n), `groups` (str: the
+/// groups that raised it, sorted, comma-separated; "" when none), `class`
+/// (str, see the module doc), `specific_to` (str: the group when k = 1,
+/// else null), `note` (str: [`ONE_GROUP_NOTE`] when the study has one
+/// group, else null).
+pub fn convergence(input: &Input) -> PolarsResult<DataFrame> {
+    let tree = CodeTree::from_frame(input.codes)?;
+    let groups = Groups::of(input)?;
+    let cells = cells(input, &tree, &groups, true)?;
+    let cfg = input.config;
+    let n = groups.len();
+    let min_segments = cfg.raised_min_segments.max(1);
+    let mut raised_k = Vec::with_capacity(tree.len());
+    let mut raised_by = Vec::with_capacity(tree.len());
+    let mut class = Vec::with_capacity(tree.len());
+    let mut specific = Vec::with_capacity(tree.len());
+    for c in 0..tree.len() {
+        let raised: Vec<&str> = (0..n)
+            .filter(|&g| {
+                let cell = cells
+                    .get(&(c as u32, g as u32))
+                    .copied()
+                    .unwrap_or_default();
+                let s = if groups.participants[g] > 0 {
+                    share(cell.participants, groups.participants[g])
+                } else {
+                    share(cell.segments, groups.segments[g])
+                };
+                cell.segments as usize >= min_segments && s.unwrap_or(0.0) >= cfg.raised_min_share
+            })
+            .map(|g| groups.names[g].as_str())
+            .collect();
+        let k = raised.len();
+        raised_k.push(k as u32);
+        class.push(classify(k, n, cfg.most_groups_share));
+        specific.push((k == 1).then(|| raised[0].to_owned()));
+        raised_by.push(raised.join(","));
+    }
+    let m = tree.len();
+    let note = (n == 1).then_some(ONE_GROUP_NOTE);
+    DataFrame::new_infer_height(vec![
+        Column::new("code".into(), &tree.ids),
+        Column::new("label".into(), &tree.labels),
+        Column::new("depth".into(), &tree.depths),
+        Column::new("groups_raised".into(), raised_k),
+        Column::new("groups_total".into(), vec![n as u32; m]),
+        Column::new("groups".into(), raised_by),
+        Column::new("class".into(), class),
+        Column::new("specific_to".into(), specific),
+        Column::new("note".into(), vec![note; m]),
+    ])
+}
+
+/// The convergence class of a code raised by `k` groups of `n`.
+pub fn classify(k: usize, n: usize, most_groups_share: f64) -> &'static str {
+    if k == 0 {
+        "no group"
+    } else if k == n {
+        "all groups"
+    } else if k >= 2 && k as f64 >= most_groups_share * n as f64 {
+        "most groups"
+    } else if k >= 2 {
+        "some groups"
+    } else {
+        "one group"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::SegmentKind::Turn;
+    use crate::synthesis::common::testing::*;
+
+    #[test]
+    fn classes_follow_k_of_n() {
+        let c = |k, n| classify(k, n, 0.5);
+        assert_eq!(c(3, 3), "all groups");
+        assert_eq!(c(1, 1), "all groups");
+        assert_eq!(c(2, 3), "most groups");
+        assert_eq!(c(2, 4), "most groups");
+        assert_eq!(c(2, 5), "some groups");
+        assert_eq!(c(1, 2), "one group");
+        assert_eq!(c(1, 3), "one group");
+        assert_eq!(c(0, 3), "no group");
+        assert_eq!(classify(3, 4, 0.8), "some groups");
+    }
+
+    /// Groups A, B, C with 2, 2 and 4 participants; `x` raised by everyone
+    /// of A, one participant of B and C; `y` only in A; `z` nowhere.
+    fn three_groups() -> Study {
+        let mut b = Builder::codes(&[("x", None), ("y", None), ("z", None)]);
+        for (g, n) in [("A", 2), ("B", 2), ("C", 4)] {
+            for i in 0..n {
+                b = b.participant(g, &format!("p{i}"));
+            }
+        }
+        for (g, who) in [("A", "p0"), ("A", "p1"), ("B", "p0"), ("C", "p0")] {
+            let s = b.seg(&format!("src{g}"), g, Some(who), Turn, "x");
+            b.code(&s, "x", "x", false);
+        }
+        let s = b.seg("srcA", "A", Some("p0"), Turn, "y");
+        b.code(&s, "y", "y", false);
+        b.build()
+    }
+
+    #[test]
+    fn convergence_counts_the_groups_that_raised_a_code() {
+        let study = three_groups();
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "code"), ["x", "y", "z"]);
+        assert_eq!(strs(&c, "groups_raised"), ["3", "1", "0"]);
+        assert_eq!(strs(&c, "groups_total"), ["3", "3", "3"]);
+        assert_eq!(strs(&c, "groups"), ["A,B,C", "A", ""]);
+        assert_eq!(strs(&c, "class"), ["all groups", "one group", "no group"]);
+        assert_eq!(strs(&c, "specific_to"), ["∅", "A", "∅"]);
+        assert_eq!(strs(&c, "note"), ["∅", "∅", "∅"]);
+        assert_same(&c, &convergence(&shuffled(&study).input()).unwrap());
+    }
+
+    #[test]
+    fn thresholds_use_the_participant_share() {
+        let mut study = three_groups();
+        // x: A 2/2, B 1/2, C 1/4.
+        study.config.raised_min_share = 0.5;
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "groups"), ["A,B", "A", ""]);
+        assert_eq!(strs(&c, "class")[0], "most groups");
+        study.config.raised_min_share = 0.6;
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "class")[0], "one group");
+        assert_eq!(strs(&c, "specific_to")[0], "A");
+        study.config.raised_min_share = 0.0;
+        study.config.raised_min_segments = 2;
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "groups"), ["A", "", ""]);
+    }
+
+    #[test]
+    fn a_single_group_converges_trivially_with_a_note() {
+        let mut b = Builder::codes(&[("x", None), ("y", None)]).participant("A", "p0");
+        let s = b.seg("src", "A", Some("p0"), Turn, "x");
+        b.code(&s, "x", "x", false);
+        let study = b.build();
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "class"), ["all groups", "no group"]);
+        assert_eq!(strs(&c, "specific_to"), ["A", "∅"]);
+        assert_eq!(strs(&c, "note"), [ONE_GROUP_NOTE, ONE_GROUP_NOTE]);
+    }
+
+    #[test]
+    fn a_group_without_participants_uses_the_segment_share() {
+        let mut b = Builder::codes(&[("x", None)]);
+        let s = b.seg("src", "A", None, Turn, "x");
+        b.seg("src", "A", None, Turn, "rien");
+        b.seg("src", "A", None, Turn, "rien");
+        b.code(&s, "x", "x", false);
+        let mut study = b.build();
+        study.config.raised_min_share = 0.3;
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "groups_raised"), ["1"]);
+        study.config.raised_min_share = 0.4;
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "groups_raised"), ["0"]);
+    }
+
+    #[test]
+    fn no_segments_gives_no_group_everywhere() {
+        let study = Builder::codes(&[("x", None)]).build();
+        let c = convergence(&study.input()).unwrap();
+        assert_eq!(strs(&c, "class"), ["no group"]);
+        assert_eq!(strs(&c, "groups_total"), ["0"]);
+    }
+}

@@ -1,0 +1,203 @@
+//! Co-occurrence of codes within segments, over the whole study and in
+//! each group: how often two codes are applied to the same segment, and
+//! their Jaccard index. Parents aggregate their children; a pair where one
+//! code is an ancestor of the other is left out (it co-occurs by
+//! construction).
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::Input;
+use super::common::{CodeTree, CodedOptions, Groups, coded};
+
+/// Bits of a code or group index in a pair key.
+const KEY_BITS: u32 = 21;
+
+/// Scope of the rows over the whole study.
+pub const ALL: &str = "all";
+
+/// Pairs of codes (`code_a` before `code_b` in codebook order) applied to
+/// at least one common segment. Columns: `scope` (str: "all", or a group
+/// name), `code_a, code_b` (str), `both` (u32: segments with both), `a`,
+/// `b` (u32: segments with each), `jaccard` (f64: both / (a + b − both)).
+/// Sorted by scope ("all" first, then groups by name), then code_a and
+/// code_b in codebook order.
+pub fn cooccurrence(input: &Input) -> PolarsResult<DataFrame> {
+    let tree = CodeTree::from_frame(input.codes)?;
+    let groups = Groups::of(input)?;
+    let c = coded(input, &tree, &groups, CodedOptions::default())?;
+    let u = |name: &str| -> PolarsResult<Vec<u32>> {
+        Ok(c.column(name)?
+            .u32()?
+            .iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    };
+    let seg: Vec<IdxSize> = c
+        .column("seg")?
+        .idx()?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let (code, group) = (u("code_idx")?, u("group_idx")?);
+    if tree.len() as u64 >= 1 << KEY_BITS || groups.len() as u64 >= 1 << KEY_BITS {
+        polars_bail!(ComputeError: "co-occurrence: too many codes or groups");
+    }
+    // The rows come by segment (then code): a run of rows is a segment.
+    let n_codes = tree.len();
+    let mut single = vec![0u32; (groups.len() + 1) * n_codes];
+    let mut keys: Vec<u64> = Vec::new();
+    let mut start = 0;
+    while start < seg.len() {
+        let mut end = start + 1;
+        while end < seg.len() && seg[end] == seg[start] {
+            end += 1;
+        }
+        let g = group[start] as usize;
+        for i in start..end {
+            single[(g + 1) * n_codes + code[i] as usize] += 1;
+            single[code[i] as usize] += 1;
+            for j in i + 1..end {
+                let (a, b) = (code[i].min(code[j]), code[i].max(code[j]));
+                if !tree.is_ancestor(a as usize, b as usize) {
+                    keys.push(
+                        (g as u64) << (2 * KEY_BITS) | u64::from(a) << KEY_BITS | u64::from(b),
+                    );
+                }
+            }
+        }
+        start = end;
+    }
+    // Pairs counted per group, then summed over the study (scope 0).
+    keys.par_sort_unstable();
+    let mask = (1u64 << KEY_BITS) - 1;
+    let mut both: BTreeMap<(usize, u32, u32), u32> = BTreeMap::new();
+    for run in keys.chunk_by(|x, y| x == y) {
+        let k = run[0];
+        let (g, a, b) = (
+            (k >> (2 * KEY_BITS)) as usize,
+            ((k >> KEY_BITS) & mask) as u32,
+            (k & mask) as u32,
+        );
+        let n = run.len() as u32;
+        *both.entry((0, a, b)).or_default() += n;
+        both.insert((g + 1, a, b), n);
+    }
+    let rows = both.len();
+    let (mut scope, mut code_a, mut code_b) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    let (mut o_both, mut o_a, mut o_b, mut jaccard) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    for (&(s, a, b), &n) in &both {
+        let na = single[s * n_codes + a as usize];
+        let nb = single[s * n_codes + b as usize];
+        scope.push(if s == 0 {
+            ALL
+        } else {
+            groups.names[s - 1].as_str()
+        });
+        code_a.push(tree.ids[a as usize].as_str());
+        code_b.push(tree.ids[b as usize].as_str());
+        o_both.push(n);
+        o_a.push(na);
+        o_b.push(nb);
+        let union = f64::from(na) + f64::from(nb) - f64::from(n);
+        jaccard.push(if union > 0.0 {
+            f64::from(n) / union
+        } else {
+            0.0
+        });
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("scope".into(), scope),
+        Column::new("code_a".into(), code_a),
+        Column::new("code_b".into(), code_b),
+        Column::new("both".into(), o_both),
+        Column::new("a".into(), o_a),
+        Column::new("b".into(), o_b),
+        Column::new("jaccard".into(), jaccard),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::SegmentKind::Turn;
+    use crate::synthesis::common::testing::*;
+
+    fn study() -> Study {
+        let mut b = Builder::codes(&[
+            ("cout", None),
+            ("cout.loyer", Some("cout")),
+            ("bruit", None),
+            ("lien", None),
+        ]);
+        // G1: loyer+bruit, loyer, bruit+lien; G2: cout+bruit.
+        let s1 = b.seg("s1", "G1", None, Turn, "t");
+        b.code(&s1, "cout.loyer", "loyer", false);
+        b.code(&s1, "bruit", "bruit", false);
+        b.code(&s1, "bruit", "calme", false);
+        let s2 = b.seg("s1", "G1", None, Turn, "t");
+        b.code(&s2, "cout.loyer", "loyer", false);
+        let s3 = b.seg("s1", "G1", None, Turn, "t");
+        b.code(&s3, "bruit", "bruit", false);
+        b.code(&s3, "lien", "lien", false);
+        let s4 = b.seg("s2", "G2", None, Turn, "t");
+        b.code(&s4, "cout", "cher", false);
+        b.code(&s4, "bruit", "bruit", false);
+        b.build()
+    }
+
+    #[test]
+    fn pairs_count_segments_with_both_codes_and_their_jaccard() {
+        let st = study();
+        let c = cooccurrence(&st.input()).unwrap();
+        let rows: Vec<String> = (0..c.height())
+            .map(|i| {
+                format!(
+                    "{} {}+{} {}/{}/{} {}",
+                    strs(&c, "scope")[i],
+                    strs(&c, "code_a")[i],
+                    strs(&c, "code_b")[i],
+                    strs(&c, "both")[i],
+                    strs(&c, "a")[i],
+                    strs(&c, "b")[i],
+                    strs(&c, "jaccard")[i],
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                // all: cout in s1 s2 s4 (3), bruit in s1 s3 s4 (3), both 2.
+                "all cout+bruit 2/3/3 0.500",
+                "all cout.loyer+bruit 1/2/3 0.250",
+                "all bruit+lien 1/3/1 0.333",
+                "G1 cout+bruit 1/2/2 0.333",
+                "G1 cout.loyer+bruit 1/2/2 0.333",
+                "G1 bruit+lien 1/2/1 0.500",
+                "G2 cout+bruit 1/1/1 1.000",
+            ]
+        );
+        // cout and cout.loyer (an ancestor) never pair.
+        assert!(!strs(&c, "code_b").contains(&"cout.loyer".to_owned()));
+        assert_same(&c, &cooccurrence(&shuffled(&st).input()).unwrap());
+    }
+
+    #[test]
+    fn no_codings_no_pairs() {
+        let mut b = Builder::codes(&[("a", None), ("b", None)]);
+        b.seg("s", "G", None, Turn, "t");
+        let c = cooccurrence(&b.build().input()).unwrap();
+        assert_eq!((c.height(), c.width()), (0, 7));
+    }
+}

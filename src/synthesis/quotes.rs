@@ -1,0 +1,488 @@
+//! The best quotes per code and group, each traceable to its source, line
+//! or timestamp and (pseudonymised) speaker.
+//!
+//! Candidates are the segments of the group coded with the code or a
+//! descendant, of kind turn, paragraph, observation or note
+//! (recommendations are not quotes). Each gets a score:
+//!
+//! - +1 for each distinct rule matched in the segment for the code or its
+//!   descendants, at most +3 (several cues of the theme in one statement);
+//! - +1 × length fit: 1 when the trimmed text has between
+//!   `quote_min_chars` and `quote_max_chars` characters, else
+//!   `chars / quote_min_chars` below and `quote_max_chars / chars` above;
+//! - +0.5 for a complete statement: the text ends with `.`, `!`, `?` or
+//!   `…` (closing quotes and brackets aside), or the segment is a whole
+//!   grid cell or note (kind observation or note);
+//! - −1 when every coding of the code in the segment is negated.
+//!
+//! Quotes are then picked greedily, `quotes_per_cell` per cell: each round
+//! takes the candidate with the highest score after a diversity penalty of
+//! −1 when its participant already speaks in a chosen quote of the cell
+//! and −0.5 when its source is already quoted, so a cell shows several
+//! speakers and sources rather than one voice. The `score` column is that
+//! penalised score at the time of the pick (it never increases with the
+//! rank). Equal scores go to the earlier segment: by source id, then
+//! position, then segment id.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::Input;
+use super::common::{CodeTree, CodedOptions, Groups, SegmentKey, coded, display_names};
+
+/// Score per distinct rule matched.
+pub const RULE_WEIGHT: f64 = 1.0;
+/// Distinct rules counted at most.
+pub const MAX_RULES: u32 = 3;
+/// Weight of the length fit (0 to 1).
+pub const LENGTH_WEIGHT: f64 = 1.0;
+/// Bonus of a complete statement.
+pub const COMPLETE_BONUS: f64 = 0.5;
+/// Penalty of a mention that is only negated.
+pub const NEGATED_PENALTY: f64 = 1.0;
+/// Penalty when the speaker is already quoted in the cell.
+pub const SAME_SPEAKER_PENALTY: f64 = 1.0;
+/// Penalty when the source is already quoted in the cell.
+pub const SAME_SOURCE_PENALTY: f64 = 0.5;
+
+/// Segment kinds that can be quoted.
+const QUOTABLE: [&str; 4] = ["turn", "paragraph", "observation", "note"];
+
+/// The best `config.quotes_per_cell` quotes of every (code, group) cell
+/// that has candidates, in codebook order, then group name, then rank.
+/// Columns: `code, group` (str), `rank` (u32, from 1), `segment_id,
+/// source_id` (str), `participant` (str: display name, the pseudonym where
+/// pseudonymised, or null), `line, time_ms` (u64), `text` (str), `score`
+/// (f64, see the module doc).
+pub fn quotes(input: &Input) -> PolarsResult<DataFrame> {
+    let tree = CodeTree::from_frame(input.codes)?;
+    let groups = Groups::of(input)?;
+    pick(input, &tree, &groups, None, input.config.quotes_per_cell)
+}
+
+/// The best `k` quotes of one cell, with the columns of [`quotes`]; no
+/// rows for an unknown code or group.
+pub fn quotes_for(input: &Input, code: &str, group: &str, k: usize) -> PolarsResult<DataFrame> {
+    let tree = CodeTree::from_frame(input.codes)?;
+    let groups = Groups::of(input)?;
+    match (tree.get(code), groups.get(group)) {
+        (Some(c), Some(g)) => pick(input, &tree, &groups, Some((c, g)), k),
+        _ => pick(input, &tree, &Groups::default(), None, 0),
+    }
+}
+
+/// How well a text's length fits `[min, max]` characters (0 to 1).
+pub fn length_fit(chars: usize, min: usize, max: usize) -> f64 {
+    if chars < min {
+        chars as f64 / min as f64
+    } else if chars > max {
+        max as f64 / chars as f64
+    } else {
+        1.0
+    }
+}
+
+/// Whether a segment reads as a complete statement.
+pub fn complete(kind: &str, text: &str) -> bool {
+    if kind == "observation" || kind == "note" {
+        return true;
+    }
+    let end = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '»' | '”' | '’' | ')' | ']')
+    });
+    end.ends_with(['.', '!', '?', '…'])
+}
+
+/// A candidate quote: a segment row and its score before penalties.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    seg: usize,
+    base: f64,
+}
+
+/// Borrowed segment columns, one value per row of the segments frame.
+struct Segs<'a> {
+    id: Vec<Option<&'a str>>,
+    source: Vec<Option<&'a str>>,
+    position: Vec<Option<u32>>,
+    who: Vec<Option<&'a str>>,
+    kind: Vec<Option<&'a str>>,
+    text: Vec<Option<&'a str>>,
+}
+
+impl<'a> Segs<'a> {
+    fn of(df: &'a DataFrame) -> PolarsResult<Self> {
+        let s = |name: &str| -> PolarsResult<Vec<Option<&'a str>>> {
+            Ok(df.column(name)?.str()?.iter().collect())
+        };
+        Ok(Segs {
+            id: s("segment_id")?,
+            source: s("source_id")?,
+            position: df.column("position")?.u32()?.iter().collect(),
+            who: s("participant_id")?,
+            kind: s("kind")?,
+            text: s("text")?,
+        })
+    }
+
+    fn key(&self, i: usize) -> SegmentKey<'a> {
+        (
+            self.source[i].unwrap_or_default(),
+            self.position[i].unwrap_or_default(),
+            self.id[i].unwrap_or_default(),
+        )
+    }
+}
+
+/// Scores the candidates and picks `k` per cell (all cells, or `only`).
+fn pick(
+    input: &Input,
+    tree: &CodeTree,
+    groups: &Groups,
+    only: Option<(usize, usize)>,
+    k: usize,
+) -> PolarsResult<DataFrame> {
+    let n_groups = groups.len();
+    let mut cells: Vec<Vec<Candidate>> = vec![Vec::new(); tree.len() * n_groups];
+    let mut scored = None;
+    if k > 0 && !cells.is_empty() {
+        let opts = CodedOptions {
+            rules: true,
+            code: only.map(|o| o.0),
+            group: only.map(|o| o.1),
+            ..Default::default()
+        };
+        let c = coded(input, tree, groups, opts)?;
+        let segs = Segs::of(input.segments)?;
+        let u = |name: &str| -> PolarsResult<Vec<u32>> {
+            Ok(c.column(name)?
+                .u32()?
+                .iter()
+                .map(Option::unwrap_or_default)
+                .collect())
+        };
+        let seg: Vec<usize> = c
+            .column("seg")?
+            .idx()?
+            .iter()
+            .map(|s| s.unwrap_or_default() as usize)
+            .collect();
+        let (code, group) = (u("code_idx")?, u("group_idx")?);
+        let (codings, negated, rules) = (u("codings")?, u("negated")?, u("rules")?);
+        let cfg = input.config;
+        // Text features once per run of rows of the same segment.
+        let mut runs = seg.clone();
+        runs.dedup();
+        let features: Vec<Option<f64>> = runs
+            .par_iter()
+            .map(|&s| {
+                let kind = segs.kind[s].unwrap_or_default();
+                if !QUOTABLE.contains(&kind) {
+                    return None;
+                }
+                let text = segs.text[s].unwrap_or_default().trim();
+                let fit = length_fit(
+                    text.chars().count(),
+                    cfg.quote_min_chars,
+                    cfg.quote_max_chars,
+                );
+                let bonus = if complete(kind, text) {
+                    COMPLETE_BONUS
+                } else {
+                    0.0
+                };
+                Some(LENGTH_WEIGHT * fit + bonus)
+            })
+            .collect();
+        let mut run = 0;
+        for i in 0..c.height() {
+            if i > 0 && seg[i] != seg[i - 1] {
+                run += 1;
+            }
+            let Some(text_score) = features[run] else {
+                continue;
+            };
+            let mut base = RULE_WEIGHT * f64::from(rules[i].min(MAX_RULES)) + text_score;
+            if negated[i] >= codings[i] {
+                base -= NEGATED_PENALTY;
+            }
+            let cell = code[i] as usize * n_groups + group[i] as usize;
+            cells[cell].push(Candidate { seg: seg[i], base });
+        }
+        scored = Some(segs);
+    }
+    let picks: Vec<Vec<(usize, f64)>> = match &scored {
+        Some(segs) => cells
+            .par_iter()
+            .map(|cands| greedy(cands, segs, k))
+            .collect(),
+        None => Vec::new(),
+    };
+    let names = display_names(input)?;
+    output(input, tree, groups, &picks, &names)
+}
+
+/// Picks `k` candidates of one cell, best first, with the diversity
+/// penalties; returns (segment row, penalised score).
+fn greedy(cands: &[Candidate], segs: &Segs, k: usize) -> Vec<(usize, f64)> {
+    let mut chosen: Vec<(usize, f64)> = Vec::with_capacity(k.min(cands.len()));
+    let mut used = vec![false; cands.len()];
+    while chosen.len() < k.min(cands.len()) {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, c) in cands.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let mut score = c.base;
+            let who = segs.who[c.seg];
+            if who.is_some() && chosen.iter().any(|&(s, _)| segs.who[s] == who) {
+                score -= SAME_SPEAKER_PENALTY;
+            }
+            let source = segs.source[c.seg];
+            if chosen.iter().any(|&(s, _)| segs.source[s] == source) {
+                score -= SAME_SOURCE_PENALTY;
+            }
+            let better = match best {
+                None => true,
+                Some((b, bs)) => {
+                    score > bs || (score == bs && segs.key(c.seg) < segs.key(cands[b].seg))
+                }
+            };
+            if better {
+                best = Some((i, score));
+            }
+        }
+        let Some((i, score)) = best else { break };
+        used[i] = true;
+        chosen.push((cands[i].seg, score));
+    }
+    chosen
+}
+
+/// The quotes frame from the picks of every cell (cell = code × groups +
+/// group).
+fn output(
+    input: &Input,
+    tree: &CodeTree,
+    groups: &Groups,
+    picks: &[Vec<(usize, f64)>],
+    names: &HashMap<String, String>,
+) -> PolarsResult<DataFrame> {
+    let n: usize = picks.iter().map(Vec::len).sum();
+    let (mut code, mut group, mut rank) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut rows: Vec<IdxSize> = Vec::with_capacity(n);
+    let mut score = Vec::with_capacity(n);
+    for (cell, chosen) in picks.iter().enumerate() {
+        for (r, &(seg, s)) in chosen.iter().enumerate() {
+            code.push(tree.ids[cell / groups.len()].as_str());
+            group.push(groups.names[cell % groups.len()].as_str());
+            rank.push(r as u32 + 1);
+            rows.push(seg as IdxSize);
+            score.push(s);
+        }
+    }
+    let mut cols = vec![
+        Column::new("code".into(), code),
+        Column::new("group".into(), group),
+        Column::new("rank".into(), rank),
+    ];
+    if n == 0 {
+        let none = |name: &str| Column::new(name.into(), Vec::<Option<&str>>::new());
+        let no_u64 = |name: &str| Column::new(name.into(), Vec::<Option<u64>>::new());
+        cols.extend([
+            none("segment_id"),
+            none("source_id"),
+            none("participant"),
+            no_u64("line"),
+            no_u64("time_ms"),
+            none("text"),
+        ]);
+    } else {
+        let segs = input
+            .segments
+            .select([
+                "segment_id",
+                "source_id",
+                "participant_id",
+                "line",
+                "time_ms",
+                "text",
+            ])?
+            .take(&IdxCa::from_vec("seg".into(), rows))?;
+        let who: Vec<Option<&str>> = segs
+            .column("participant_id")?
+            .str()?
+            .iter()
+            .map(|w| w.and_then(|w| names.get(w)).map(String::as_str))
+            .collect();
+        cols.extend([
+            segs.column("segment_id")?.clone(),
+            segs.column("source_id")?.clone(),
+            Column::new("participant".into(), who),
+            segs.column("line")?.clone(),
+            segs.column("time_ms")?.clone(),
+            segs.column("text")?.clone(),
+        ]);
+    }
+    cols.push(Column::new("score".into(), score));
+    DataFrame::new_infer_height(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::SegmentKind::{Note, Observation, Recommendation, Turn};
+    use crate::synthesis::common::testing::*;
+
+    const GOOD: &str = "Le loyer du local est devenu trop cher pour nous tous.";
+
+    #[test]
+    fn score_parts() {
+        assert_eq!(length_fit(40, 40, 400), 1.0);
+        assert_eq!(length_fit(20, 40, 400), 0.5);
+        assert_eq!(length_fit(800, 40, 400), 0.5);
+        assert!(complete("turn", "C'est trop cher !"));
+        assert!(complete("turn", "« C'est trop cher. »"));
+        assert!(!complete("turn", "C'est trop cher, et"));
+        assert!(complete("observation", "loyer trop cher"));
+        assert!(complete("note", "loyer"));
+    }
+
+    #[test]
+    fn more_rules_complete_statements_and_plain_mentions_rank_first() {
+        let mut b = Builder::codes(&[("cout", None), ("cout.loyer", Some("cout"))]);
+        let ps = ["p1", "p2", "p3", "p4", "p5"];
+        let mut ids = Vec::new();
+        for (i, text) in [
+            GOOD,                                                        // 1 rule
+            "Le loyer du local est devenu trop cher pour nous tous, et", // incomplete
+            GOOD,                                                        // 2 rules
+            GOOD,                                                        // negated only
+            "Loyer.",                                                    // too short
+        ]
+        .iter()
+        .enumerate()
+        {
+            ids.push(b.seg(&format!("src{i}"), "G", Some(ps[i]), Turn, text));
+        }
+        b.code(&ids[0], "cout", "cher", false);
+        b.code(&ids[1], "cout", "cher", false);
+        b.code(&ids[2], "cout", "cher", false);
+        b.code(&ids[2], "cout.loyer", "loyer*", false);
+        b.code(&ids[3], "cout", "cher", true);
+        b.code(&ids[4], "cout", "loyer", false);
+        let r = b.seg("recs", "G", None, Recommendation, GOOD);
+        b.code(&r, "cout", "cher", false);
+        b.code(&r, "cout.loyer", "loyer*", false);
+        let mut st = b.build();
+        st.config.quotes_per_cell = 10;
+        let q = quotes(&st.input()).unwrap();
+        let cout: Vec<String> = (0..q.height())
+            .filter(|&i| strs(&q, "code")[i] == "cout")
+            .map(|i| strs(&q, "segment_id")[i].clone())
+            .collect();
+        assert_eq!(cout, ["src2:1", "src0:1", "src1:1", "src4:1", "src3:1"]);
+        assert_eq!(strs(&q, "rank")[..5], ["1", "2", "3", "4", "5"]);
+        let scores = q.column("score").unwrap().f64().unwrap();
+        assert_eq!(scores.get(0), Some(3.5));
+        assert_eq!(scores.get(1), Some(2.5));
+        assert_eq!(scores.get(2), Some(2.0));
+        assert!(!strs(&q, "segment_id").contains(&"recs:1".to_owned()));
+        // cout.loyer: only src2.
+        assert_eq!(q.height(), 6);
+    }
+
+    #[test]
+    fn one_voice_is_penalised() {
+        let mut b = Builder::codes(&[("cout", None)])
+            .participant("G", "ana")
+            .participant("G", "bob");
+        let mut ana = Vec::new();
+        for _ in 0..3 {
+            ana.push(b.seg("t", "G", Some("ana"), Turn, GOOD));
+        }
+        let bob = b.seg(
+            "t",
+            "G",
+            Some("bob"),
+            Turn,
+            "Le loyer du local est devenu trop cher, et",
+        );
+        let note = b.seg("wall", "G", None, Note, "trop cher");
+        for s in ana.iter().chain([&bob, &note]) {
+            b.code(s, "cout", "cher", false);
+        }
+        let st = b.build();
+        let q = quotes(&st.input()).unwrap();
+        // Base scores: ana 2.5 each, bob 2.0 (incomplete), the note 1.725.
+        // Once ana is quoted her other turns fall to 2.5 − 1 − 0.5 = 1.0,
+        // below the note (1.725) and bob (2.0 − 0.5 for the same source).
+        assert_eq!(strs(&q, "segment_id"), ["t:1", "wall:1", "t:4"]);
+        assert_eq!(strs(&q, "participant"), ["ana", "∅", "bob"]);
+        assert_eq!(strs(&q, "score"), ["2.500", "1.725", "1.500"]);
+    }
+
+    #[test]
+    fn equal_scores_go_to_other_speakers_then_segment_order() {
+        let mut b = Builder::codes(&[("cout", None)])
+            .participant("G", "ana")
+            .participant("G", "bob")
+            .participant("G", "eve");
+        let mut ids = Vec::new();
+        for who in ["ana", "ana", "ana", "bob", "eve"] {
+            ids.push(b.seg("t", "G", Some(who), Turn, GOOD));
+        }
+        for s in &ids {
+            b.code(s, "cout", "cher", false);
+        }
+        let st = b.build();
+        let q = quotes(&st.input()).unwrap();
+        assert_eq!(strs(&q, "segment_id"), ["t:1", "t:4", "t:5"]);
+        assert_eq!(strs(&q, "participant"), ["ana", "bob", "eve"]);
+    }
+
+    #[test]
+    fn quotes_are_the_same_for_shuffled_rows_and_quotes_for_agrees() {
+        let mut b = Builder::codes(&[("a", None), ("b", None)]);
+        for g in ["G1", "G2"] {
+            for i in 0..6 {
+                let who = format!("p{}", i % 3);
+                let text = if i % 2 == 0 { GOOD } else { "Court." };
+                let s = b.seg(&format!("{g}-{}", i % 2), g, Some(&who), Observation, text);
+                b.code(&s, "a", "r1", i == 5);
+                if i % 3 == 0 {
+                    b.code(&s, "b", "r2", false);
+                }
+            }
+        }
+        let st = b.build();
+        let q = quotes(&st.input()).unwrap();
+        assert_eq!(q.height(), 3 + 2 + 3 + 2);
+        assert_same(&q, &quotes(&st.input()).unwrap());
+        assert_same(&q, &quotes(&shuffled(&st).input()).unwrap());
+        let one = quotes_for(&st.input(), "a", "G2", 3).unwrap();
+        let from_all = q
+            .clone()
+            .lazy()
+            .filter(col("code").eq(lit("a")).and(col("group").eq(lit("G2"))))
+            .collect()
+            .unwrap();
+        assert_same(&one, &from_all);
+        assert_eq!(quotes_for(&st.input(), "zz", "G2", 3).unwrap().height(), 0);
+        assert_eq!(quotes_for(&st.input(), "a", "G2", 0).unwrap().width(), 10);
+    }
+
+    #[test]
+    fn empty_codings_give_no_quotes() {
+        let mut b = Builder::codes(&[("a", None)]);
+        b.seg("s", "G", None, Turn, GOOD);
+        let q = quotes(&b.build().input()).unwrap();
+        assert_eq!((q.height(), q.width()), (0, 10));
+    }
+}

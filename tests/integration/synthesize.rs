@@ -1,0 +1,236 @@
+//! `qualsynth synthesize`: what the example study was written to contain,
+//! freshness checks, explanations, determinism.
+
+use crate::common::{TestEnv, fixture, stderr};
+
+fn synthesized() -> TestEnv {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    let out = env.study_cmd(&["synthesize"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    env
+}
+
+fn table(env: &TestEnv, name: &str) -> polars::prelude::DataFrame {
+    let bytes = std::fs::read(env.study().join(format!("data/synthesis/{name}.parquet"))).unwrap();
+    qualsynth::store::tables::from_parquet(&bytes).unwrap()
+}
+
+fn strs(df: &polars::prelude::DataFrame, col: &str) -> Vec<String> {
+    df.column(col)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or("").to_owned())
+        .collect()
+}
+
+/// (class, groups, specific_to) of a code in the convergence table.
+fn convergence_of(env: &TestEnv, code: &str) -> (String, String, String) {
+    let df = table(env, "convergence");
+    let i = strs(&df, "code").iter().position(|c| c == code).unwrap();
+    (
+        strs(&df, "class")[i].clone(),
+        strs(&df, "groups")[i].clone(),
+        strs(&df, "specific_to")[i].clone(),
+    )
+}
+
+#[test]
+fn themes_shared_by_all_groups_and_specific_to_one() {
+    let env = synthesized();
+    for code in ["cout", "lien", "acces"] {
+        assert_eq!(convergence_of(&env, code).0, "all groups", "{code}");
+    }
+    assert_eq!(
+        convergence_of(&env, "garde"),
+        ("one group".into(), "Marseille".into(), "Marseille".into())
+    );
+    assert_eq!(convergence_of(&env, "outils").2, "Bruxelles");
+    let (class, groups, _) = convergence_of(&env, "bruit");
+    assert_eq!(class, "most groups", "2 of 3 is half or more");
+    assert!(
+        groups.contains("Bruxelles") && groups.contains("Lille") && !groups.contains("Marseille"),
+        "{groups}"
+    );
+}
+
+#[test]
+fn lille_leans_against_isolation_where_others_raise_it() {
+    let env = synthesized();
+    let df = table(&env, "divergence");
+    let (codes, groups, leans) = (strs(&df, "code"), strs(&df, "group"), strs(&df, "lean"));
+    let flags: Vec<bool> = df
+        .column("diverges")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let lean = |g: &str| {
+        let i = (0..df.height())
+            .find(|&i| codes[i] == "lien.isolement" && groups[i] == g)
+            .unwrap();
+        (leans[i].clone(), flags[i])
+    };
+    assert_eq!(lean("Lille"), ("negative".into(), true));
+    assert_eq!(lean("Marseille").0, "positive");
+    assert_eq!(lean("Bruxelles").0, "positive");
+}
+
+#[test]
+fn recommendations_phrased_differently_are_merged_and_unrelated_kept_apart() {
+    let env = synthesized();
+    let members = table(&env, "recommendation_members");
+    let (ids, texts) = (strs(&members, "rec_id"), strs(&members, "text"));
+    let rec_of = |needle: &str| {
+        let i = texts
+            .iter()
+            .position(|t| t.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not found"));
+        ids[i].clone()
+    };
+    // Income-based fees: Lille and Marseille say it differently.
+    assert_eq!(
+        rec_of("tarif solidaire modulé"),
+        rec_of("prix adapté aux revenus")
+    );
+    // Longer opening hours.
+    assert_eq!(
+        rec_of("Élargir les horaires"),
+        rec_of("Étendre les horaires")
+    );
+    // Same theme, different action: apart.
+    assert_ne!(rec_of("Baisser le loyer"), rec_of("tarif solidaire modulé"));
+    assert_ne!(rec_of("navette"), rec_of("Étendre les horaires"));
+    assert_ne!(
+        rec_of("annuaire des compétences"),
+        rec_of("tarif solidaire modulé")
+    );
+    let recs = table(&env, "recommendations");
+    let i = strs(&recs, "rec_id")
+        .iter()
+        .position(|r| *r == rec_of("tarif solidaire modulé"))
+        .unwrap();
+    let support = recs
+        .column("support")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .get(i)
+        .unwrap();
+    assert!(support >= 2, "{support}");
+    assert!(
+        strs(&recs, "groups")[i].contains("Lille")
+            && strs(&recs, "groups")[i].contains("Marseille")
+    );
+    // The board table is ranked by support first.
+    let supports: Vec<u32> = recs
+        .column("support")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect();
+    assert!(supports.windows(2).all(|w| w[0] >= w[1]), "{supports:?}");
+}
+
+#[test]
+fn explain_traces_a_recommendation_and_a_cell_to_segments() {
+    let env = synthesized();
+    let out = env
+        .study_cmd(&["synthesize", "--explain", "R001"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("R001: ") && text.contains("Wordings"),
+        "{text}"
+    );
+    let out = env
+        .study_cmd(&["synthesize", "--explain", "garde@Marseille"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("garde in Marseille: ") && text.contains("garde: «enfants»"), "{text}");
+    let out = env
+        .study_cmd(&["synthesize", "--explain", "R999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn synthesizing_twice_gives_identical_bytes() {
+    let env = synthesized();
+    let first = env.snapshot();
+    env.study_cmd(&["synthesize"]).assert().success();
+    assert_eq!(env.snapshot(), first);
+}
+
+#[test]
+fn an_uncoded_study_says_which_command_to_run() {
+    let env = TestEnv::new();
+    let f = fixture("formats/meeting.srt");
+    env.study_cmd(&["import", "transcript", f.to_str().unwrap(), "--group", "G"])
+        .assert()
+        .success();
+    let out = env.study_cmd(&["synthesize"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not coded yet") && stderr(&out).contains("qualsynth code"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn codings_older_than_the_codebook_are_refused() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    let cb = env.study().join("codebook.toml");
+    let mut text = std::fs::read_to_string(&cb).unwrap();
+    text.push_str("\n# edited after coding\n");
+    std::fs::write(&cb, text).unwrap();
+    let out = env.study_cmd(&["synthesize"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("older version of codebook.toml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn one_group_still_synthesises_and_says_convergence_is_trivial() {
+    let env = TestEnv::new();
+    let f = fixture("coop-workspaces/lille/reunion-2026-03-12.txt");
+    env.study_cmd(&[
+        "import",
+        "transcript",
+        f.to_str().unwrap(),
+        "--group",
+        "Lille",
+    ])
+    .assert()
+    .success();
+    let cb = fixture("../codebooks/coop-workspaces.toml");
+    env.study_cmd(&["code", "--codebook", cb.to_str().unwrap(), "--quiet"])
+        .assert()
+        .success();
+    let out = env.study_cmd(&["synthesize"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("one group"), "{text}");
+}
