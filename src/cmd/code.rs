@@ -109,10 +109,7 @@ pub fn code_study(
         "coded {} segments: {} codings of {} codes",
         provenance.segments,
         provenance.codings,
-        tallies
-            .iter()
-            .filter(|t| t.codings > 0)
-            .count()
+        tallies.iter().filter(|t| t.codings > 0).count()
     );
     let mut l = Listing::new(&["code", "label", "segments", "codings", "negated"]);
     for t in tallies {

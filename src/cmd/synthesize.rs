@@ -117,8 +117,13 @@ fn explain(ws: &Workspace, id: &str) -> anyhow::Result<()> {
     let inp = input(ws, &l);
     let text = if let Some((code, group)) = id.split_once('@') {
         let df = synthesis::matrix::explain_cell(&inp, code, group)?;
-        let mut l = crate::render::synthesis::listing(&df, &["segment_id", "participant", "text", "matched"])?;
-        l.columns = ["segment", "participant", "text", "codings"].map(String::from).to_vec();
+        let mut l = crate::render::synthesis::listing(
+            &df,
+            &["segment_id", "participant", "text", "matched"],
+        )?;
+        l.columns = ["segment", "participant", "text", "codings"]
+            .map(String::from)
+            .to_vec();
         format!(
             "{code} in {group}: {} segments\n\n{}",
             df.height(),
@@ -128,8 +133,12 @@ fn explain(ws: &Workspace, id: &str) -> anyhow::Result<()> {
         let Some(recs) = ws.synthesis_table("recommendations")? else {
             anyhow::bail!("the study is not synthesised yet; run `qualsynth synthesize` first");
         };
-        let members = ws.synthesis_table("recommendation_members")?.unwrap_or_default();
-        let evidence = ws.synthesis_table("recommendation_evidence")?.unwrap_or_default();
+        let members = ws
+            .synthesis_table("recommendation_members")?
+            .unwrap_or_default();
+        let evidence = ws
+            .synthesis_table("recommendation_evidence")?
+            .unwrap_or_default();
         crate::render::synthesis::explain_recommendation(
             id,
             &recs,

@@ -6,7 +6,7 @@ pub mod documents;
 mod fast;
 mod hash;
 pub mod kwic;
-mod lang;
+pub(crate) mod lang;
 mod normalize;
 pub mod tally;
 mod token;

@@ -110,14 +110,17 @@ impl ManifestFile {
                 column: None,
                 message: e.message().to_owned(),
             })?;
-        manifest.synthesis.validate().map_err(|message| ManifestError {
-            line: text
-                .lines()
-                .position(|l| l.trim_start().starts_with("[synthesis]"))
-                .map(|i| i as u64 + 1),
-            column: None,
-            message,
-        })?;
+        manifest
+            .synthesis
+            .validate()
+            .map_err(|message| ManifestError {
+                line: text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("[synthesis]"))
+                    .map(|i| i as u64 + 1),
+                column: None,
+                message,
+            })?;
         for (i, s) in manifest.sources.iter().enumerate() {
             s.validate().map_err(|m| ManifestError {
                 line: source_line(text, i),

@@ -65,7 +65,9 @@ impl SynthesisConfig {
             if (0.0..=1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("[synthesis] {name} = {v}: expected a share between 0 and 1"))
+                Err(format!(
+                    "[synthesis] {name} = {v}: expected a share between 0 and 1"
+                ))
             }
         };
         share("raised_min_share", self.raised_min_share)?;

@@ -2,7 +2,14 @@
 //! convergence, co-occurrence, divergence, quotes, and recommendations
 //! merged across groups. Pure: data frames in, data frames out.
 
+pub mod common;
 pub mod config;
+pub mod convergence;
+pub mod cooccurrence;
+pub mod divergence;
+pub mod matrix;
+pub mod quotes;
+pub mod recommendations;
 
 use polars::prelude::DataFrame;
 

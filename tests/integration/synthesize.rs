@@ -160,7 +160,10 @@ fn explain_traces_a_recommendation_and_a_cell_to_segments() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("garde in Marseille: ") && text.contains("garde: «enfants»"), "{text}");
+    assert!(
+        text.starts_with("garde in Marseille: ") && text.contains("garde: «enfants»"),
+        "{text}"
+    );
     let out = env
         .study_cmd(&["synthesize", "--explain", "R999"])
         .output()

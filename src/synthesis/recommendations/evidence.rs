@@ -1,0 +1,157 @@
+//! What backs a merged recommendation in each supporting group: the coded
+//! segments (other than recommendations) that share one of its codes, and
+//! the best quotes for its codes.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::synthesis::common::CodeTree;
+
+/// Quotes kept per merged recommendation and supporting group.
+pub(crate) const QUOTES_PER_GROUP: usize = 3;
+
+/// The coded segments of each group, by code: a segment coded with a code
+/// counts for that code and its ancestors.
+#[derive(Debug, Default)]
+pub(crate) struct Coded {
+    /// Segment rows by (group index, code index), sorted.
+    by_cell: HashMap<(u32, u32), Vec<u32>>,
+    /// Counts already made, by group and code set.
+    memo: HashMap<(u32, Vec<u32>), u32>,
+}
+
+impl Coded {
+    /// Indexes segments: `(row, group index, codes as applied)`.
+    pub fn new(tree: &CodeTree, segments: impl Iterator<Item = (u32, u32, Vec<u32>)>) -> Self {
+        let mut by_cell: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        for (row, group, codes) in segments {
+            let mut all: Vec<u32> = codes
+                .iter()
+                .flat_map(|&c| {
+                    std::iter::once(c).chain(tree.ancestors(c as usize).map(|a| a as u32))
+                })
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            for c in all {
+                by_cell.entry((group, c)).or_default().push(row);
+            }
+        }
+        for rows in by_cell.values_mut() {
+            rows.sort_unstable();
+        }
+        Coded {
+            by_cell,
+            memo: HashMap::new(),
+        }
+    }
+
+    /// Distinct segments of `group` coded with any of `codes` (or a
+    /// descendant).
+    pub fn count(&mut self, group: u32, codes: &[u32]) -> u32 {
+        let key = (group, codes.to_vec());
+        if let Some(n) = self.memo.get(&key) {
+            return *n;
+        }
+        let lists: Vec<&Vec<u32>> = codes
+            .iter()
+            .filter_map(|&c| self.by_cell.get(&(group, c)))
+            .collect();
+        let n = match lists.as_slice() {
+            [] => 0,
+            [one] => one.len(),
+            many => {
+                let mut rows: Vec<u32> = many.iter().flat_map(|l| l.iter().copied()).collect();
+                rows.sort_unstable();
+                rows.dedup();
+                rows.len()
+            }
+        };
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.memo.insert(key, n);
+        n
+    }
+}
+
+/// One row of the quotes frame.
+#[derive(Debug, Clone)]
+struct Quote {
+    code: u32,
+    rank: u32,
+    score: f64,
+    segment_id: String,
+}
+
+/// The quotes frame (`code, group, rank, segment_id, …, score`), by
+/// group name. Quotes of codes missing from the codebook are left out.
+#[derive(Debug, Default)]
+pub(crate) struct Quotes {
+    by_group: HashMap<String, Vec<Quote>>,
+}
+
+impl Quotes {
+    /// Reads a quotes frame; a frame without rows gives no quotes (its
+    /// columns are not required then).
+    pub fn new(quotes: &DataFrame, tree: &CodeTree) -> PolarsResult<Self> {
+        let mut by_group: HashMap<String, Vec<Quote>> = HashMap::new();
+        if quotes.height() == 0 {
+            return Ok(Quotes { by_group });
+        }
+        let code = quotes.column("code")?.str()?;
+        let group = quotes.column("group")?.str()?;
+        let seg = quotes.column("segment_id")?.str()?;
+        let rank = quotes.column("rank")?.cast(&DataType::UInt32)?;
+        let rank = rank.u32()?;
+        let score = quotes.column("score")?.cast(&DataType::Float64)?;
+        let score = score.f64()?;
+        for i in 0..quotes.height() {
+            let (Some(c), Some(g), Some(s)) = (code.get(i), group.get(i), seg.get(i)) else {
+                continue;
+            };
+            let Some(c) = tree.get(c) else { continue };
+            by_group.entry(g.to_owned()).or_default().push(Quote {
+                code: c as u32,
+                rank: rank.get(i).unwrap_or(u32::MAX),
+                score: score.get(i).unwrap_or(0.0),
+                segment_id: s.to_owned(),
+            });
+        }
+        Ok(Quotes { by_group })
+    }
+
+    /// The best quotes of `group` for `codes` (a quote of a code or of one
+    /// of its descendants), at most [`QUOTES_PER_GROUP`], each segment
+    /// once: by quote rank, then score (highest first), then code in
+    /// codebook order, then segment id.
+    pub fn best(&self, tree: &CodeTree, group: &str, codes: &[u32]) -> Vec<&str> {
+        let Some(quotes) = self.by_group.get(group) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<&Quote> = quotes
+            .iter()
+            .filter(|q| {
+                std::iter::once(q.code as usize)
+                    .chain(tree.ancestors(q.code as usize))
+                    .any(|c| codes.binary_search(&(c as u32)).is_ok())
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| a.code.cmp(&b.code))
+                .then_with(|| a.segment_id.cmp(&b.segment_id))
+        });
+        let mut out: Vec<&str> = Vec::new();
+        for q in hits {
+            if out.len() == QUOTES_PER_GROUP {
+                break;
+            }
+            if !out.contains(&q.segment_id.as_str()) {
+                out.push(&q.segment_id);
+            }
+        }
+        out
+    }
+}

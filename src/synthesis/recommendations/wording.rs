@@ -1,0 +1,614 @@
+//! The stemmed content words of a recommendation: the coder's tokens,
+//! French and English stop words removed, French plurals reduced, the
+//! Snowball stem of the segment's language, accents folded last.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_stemmers::Stemmer;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::codebook::{CodebookOptions, Semantics};
+use crate::coding::tokenize;
+
+/// French words that carry no idea of their own, accents folded: articles,
+/// pronouns, prepositions, conjunctions, auxiliaries and modals, and the
+/// words every proposal uses (`proposer`, `demander`, `souhaiter`, `mettre
+/// en place`, `mettre en œuvre`).
+const STOP_FR: &[&str] = &[
+    "a",
+    "afin",
+    "ai",
+    "aie",
+    "ainsi",
+    "alors",
+    "apres",
+    "au",
+    "aucun",
+    "aucune",
+    "aupres",
+    "aussi",
+    "autre",
+    "autres",
+    "aux",
+    "avant",
+    "avec",
+    "avoir",
+    "bien",
+    "c",
+    "ca",
+    "car",
+    "ce",
+    "ceci",
+    "cela",
+    "celle",
+    "celles",
+    "celui",
+    "cependant",
+    "ces",
+    "cet",
+    "cette",
+    "ceux",
+    "chaque",
+    "chez",
+    "comme",
+    "comment",
+    "d",
+    "dans",
+    "de",
+    "demande",
+    "demandent",
+    "demander",
+    "demandons",
+    "depuis",
+    "des",
+    "deja",
+    "devrait",
+    "devraient",
+    "doit",
+    "doivent",
+    "faudrait",
+    "pourrait",
+    "pourraient",
+    "serait",
+    "seraient",
+    "souhaite",
+    "souhaitent",
+    "souhaiter",
+    "souhaitons",
+    "donc",
+    "dont",
+    "du",
+    "elle",
+    "elles",
+    "en",
+    "encore",
+    "entre",
+    "est",
+    "et",
+    "etaient",
+    "etait",
+    "etc",
+    "ete",
+    "etre",
+    "eux",
+    "faire",
+    "fait",
+    "faut",
+    "il",
+    "ils",
+    "j",
+    "je",
+    "jusqu",
+    "jusque",
+    "l",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "leurs",
+    "lors",
+    "lorsqu",
+    "lorsque",
+    "lui",
+    "m",
+    "ma",
+    "mais",
+    "me",
+    "meme",
+    "memes",
+    "mes",
+    "mettre",
+    "moi",
+    "mon",
+    "n",
+    "ne",
+    "ni",
+    "nos",
+    "notamment",
+    "notre",
+    "nous",
+    "oeuvre",
+    "on",
+    "ont",
+    "or",
+    "ou",
+    "par",
+    "parce",
+    "pas",
+    "pendant",
+    "peu",
+    "peut",
+    "peuvent",
+    "plus",
+    "pour",
+    "pourquoi",
+    "propose",
+    "proposer",
+    "proposition",
+    "propositions",
+    "proposons",
+    "puis",
+    "puisqu",
+    "puisque",
+    "qu",
+    "quand",
+    "que",
+    "quel",
+    "quelle",
+    "quelles",
+    "quels",
+    "qui",
+    "quoi",
+    "s",
+    "sa",
+    "sans",
+    "se",
+    "selon",
+    "sera",
+    "seront",
+    "ses",
+    "si",
+    "sinon",
+    "soit",
+    "son",
+    "sont",
+    "sous",
+    "sur",
+    "t",
+    "ta",
+    "te",
+    "tes",
+    "toi",
+    "ton",
+    "tous",
+    "tout",
+    "toute",
+    "toutes",
+    "tres",
+    "trop",
+    "tu",
+    "un",
+    "une",
+    "unes",
+    "uns",
+    "vers",
+    "via",
+    "voire",
+    "vos",
+    "votre",
+    "vous",
+    "y",
+];
+
+/// English stop words (the same role as [`STOP_FR`]).
+const STOP_EN: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "during",
+    "each",
+    "etc",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "make",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "propose",
+    "proposal",
+    "proposals",
+    "recommend",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+];
+
+/// The primary subtag of a language tag, mapped as the coder maps it
+/// (`fr-FR`, `FRA` and `french` give `fr`).
+pub(crate) fn language(tag: &str) -> String {
+    crate::coding::lang::canonical(tag)
+}
+
+/// Folds accents: `impôt` gives `impot`, `œ` gives `oe`.
+pub(crate) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        match c {
+            c if is_combining_mark(c) => {}
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Words that negate the next content word, accents folded.
+const NEGATORS_FR: &[&str] = &[
+    "aucun", "aucune", "jamais", "n'", "ne", "ni", "non", "pas", "sans",
+];
+
+/// English negators (and any word ending in `n't`).
+const NEGATORS_EN: &[&str] = &["cannot", "never", "no", "nor", "not", "without"];
+
+/// How many tokens after a negator a content word is still negated.
+const NEGATION_WINDOW: u8 = 3;
+
+/// One language's tools: its stemmer, stop list and negators.
+struct Lang {
+    stemmer: Option<Stemmer>,
+    stop: HashSet<&'static str>,
+    negators: &'static [&'static str],
+    french: bool,
+    english: bool,
+    options: CodebookOptions,
+}
+
+/// What one token is to the wording.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    /// A content word, by stem id.
+    Stem(u32),
+    /// A negator.
+    Negator,
+    /// A stop word or a token without two letters.
+    Skip,
+}
+
+impl Lang {
+    fn new(code: &str) -> Self {
+        let algorithm = crate::coding::lang::algorithm(code);
+        Lang {
+            stemmer: algorithm.map(Stemmer::create),
+            stop: match code {
+                "fr" => STOP_FR.iter().copied().collect(),
+                "en" => STOP_EN.iter().copied().collect(),
+                _ => HashSet::new(),
+            },
+            negators: match code {
+                "fr" => NEGATORS_FR,
+                "en" => NEGATORS_EN,
+                _ => &[],
+            },
+            french: code == "fr",
+            english: code == "en",
+            options: CodebookOptions {
+                fold_accents: false,
+                lang: code.to_owned(),
+                negation_window: 0,
+                semantics: Semantics::Codes,
+            },
+        }
+    }
+
+    /// Whether a token (lower case) negates what follows.
+    fn negates(&self, token: &str) -> bool {
+        self.negators.contains(&fold(token).as_str()) || (self.english && token.ends_with("n't"))
+    }
+
+    /// The stem of a token (lower case, accents kept), or `None` for a stop
+    /// word or a token without two letters.
+    fn stem(&self, token: &str) -> Option<String> {
+        if token.ends_with('\'') || token.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+            return None;
+        }
+        let folded = fold(token);
+        if self.stop.contains(folded.as_str()) {
+            return None;
+        }
+        // French Snowball stems `loyer` to `loi` but `loyers` to `loyer`,
+        // `revenus` to `revenus` but `revenu` to `revenu`: stem the
+        // singular.
+        let word = match token.strip_suffix(['s', 'x']) {
+            Some(sing) if self.french && sing.chars().count() >= 3 && !sing.ends_with('s') => sing,
+            _ => token,
+        };
+        let stem = match &self.stemmer {
+            // Some Snowball ports panic on rare inputs: the word is then
+            // its own stem.
+            Some(s) => std::panic::catch_unwind(|| s.stem(word).into_owned())
+                .unwrap_or_else(|_| word.to_owned()),
+            None => word.to_owned(),
+        };
+        Some(fold(&stem))
+    }
+}
+
+/// Stems the recommendations of a study and numbers the stems: the same
+/// stem in any language gets the same id. A content word within three
+/// tokens after a negator (`ne … pas`, `sans`, `not`) is a different word,
+/// `!stem`: "baisser les impôts" and "ne pas baisser les impôts" share
+/// only `impot`.
+#[derive(Default)]
+pub(crate) struct Vocabulary {
+    langs: HashMap<String, Lang>,
+    ids: HashMap<String, u32>,
+    cache: HashMap<(String, String), Word>,
+    /// Stems by id.
+    pub names: Vec<String>,
+}
+
+/// The id of a stem, numbered on first sight.
+fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, stem: String) -> u32 {
+    let next = names.len() as u32;
+    *ids.entry(stem).or_insert_with_key(|stem| {
+        names.push(stem.clone());
+        next
+    })
+}
+
+impl Vocabulary {
+    /// The stem ids of a text's content words, in text order (repeats
+    /// kept).
+    pub fn sequence(&mut self, text: &str, lang: &str) -> Vec<u32> {
+        let code = language(lang);
+        let tools = self
+            .langs
+            .entry(code.clone())
+            .or_insert_with(|| Lang::new(&code));
+        let mut out = Vec::new();
+        let mut pending = 0u8;
+        for token in tokenize(text, &tools.options) {
+            let key = (code.clone(), token.norm);
+            let word = match self.cache.get(&key) {
+                Some(w) => *w,
+                None => {
+                    let word = if tools.negates(&key.1) {
+                        Word::Negator
+                    } else {
+                        match tools.stem(&key.1) {
+                            Some(stem) => Word::Stem(intern(&mut self.ids, &mut self.names, stem)),
+                            None => Word::Skip,
+                        }
+                    };
+                    self.cache.insert(key, word);
+                    word
+                }
+            };
+            match word {
+                Word::Negator => pending = NEGATION_WINDOW,
+                Word::Skip => pending = pending.saturating_sub(1),
+                Word::Stem(id) if pending > 0 => {
+                    pending = 0;
+                    let name = format!("!{}", self.names[id as usize]);
+                    out.push(intern(&mut self.ids, &mut self.names, name));
+                }
+                Word::Stem(id) => out.push(id),
+            }
+        }
+        out
+    }
+
+    /// The distinct stem ids of a text, sorted.
+    #[cfg(test)]
+    pub fn stems(&mut self, text: &str, lang: &str) -> Vec<u32> {
+        let mut out = self.sequence(text, lang);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The stems of a text, as strings (for tests and explanations).
+    #[cfg(test)]
+    pub fn stem_names(&mut self, text: &str, lang: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .stems(text, lang)
+            .into_iter()
+            .map(|i| self.names[i as usize].clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_lists_are_folded() {
+        for list in [STOP_FR, STOP_EN] {
+            assert!(list.iter().all(|w| w.is_ascii() && fold(w) == *w));
+        }
+    }
+
+    #[test]
+    fn french_content_stems() {
+        let mut v = Vocabulary::default();
+        assert_eq!(
+            v.stem_names(
+                "Mettre en place un tarif solidaire modulé selon les revenus des membres",
+                "fr"
+            ),
+            ["membr", "modul", "plac", "revenu", "solidair", "tarif"]
+        );
+        // Plural and singular share a stem; accents fold after stemming.
+        assert_eq!(
+            v.stem_names("le loyer", "fr"),
+            v.stem_names("les loyers", "fr")
+        );
+        assert_eq!(
+            v.stem_names("les impôts", "fr"),
+            v.stem_names("les impots", "fr")
+        );
+        assert_eq!(v.stem_names("Tarification", "fr-FR"), ["tarif"]);
+        // Elided articles and stop words go.
+        assert_eq!(v.stem_names("l'isolement", "fr"), ["isol"]);
+    }
+
+    #[test]
+    fn english_content_stems_and_unknown_languages() {
+        let mut v = Vocabulary::default();
+        assert_eq!(
+            v.stem_names("Introduce income-based membership fees", "en"),
+            ["base", "fee", "incom", "introduc", "membership"]
+        );
+        assert_eq!(
+            v.stem_names("Extend the opening hours", "EN"),
+            ["extend", "hour", "open"]
+        );
+        // No stemmer, no stop list: lower-cased words.
+        assert_eq!(v.stem_names("Kaixo Mundua", "eu"), ["kaixo", "mundua"]);
+        // The same stem from two languages is one id.
+        let a = v.stems("open space", "fr");
+        let b = v.stems("the open space", "en");
+        assert!(a.iter().any(|s| b.contains(s)));
+    }
+
+    #[test]
+    fn negated_words_are_other_words() {
+        let mut v = Vocabulary::default();
+        assert_eq!(v.stem_names("Baisser les impôts", "fr"), ["baiss", "impot"]);
+        assert_eq!(
+            v.stem_names("Ne pas baisser les impôts", "fr"),
+            ["!baiss", "impot"]
+        );
+        assert_eq!(
+            v.stem_names("Un tarif sans abonnement", "fr"),
+            ["!abon", "tarif"]
+        );
+        assert_eq!(
+            v.stem_names("Don't extend the opening hours", "en"),
+            ["!extend", "hour", "open"]
+        );
+        // The window closes after three tokens.
+        assert_eq!(v.stem_names("pas de la de la loi", "fr"), ["loi"]);
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(language("fr-FR"), "fr");
+        assert_eq!(language(" FRA "), "fr");
+        assert_eq!(language("en_GB"), "en");
+        assert_eq!(language(""), "");
+    }
+}
