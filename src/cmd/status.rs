@@ -3,10 +3,29 @@
 use crate::cli::{ListFormat, StatusArgs};
 use crate::store::Workspace;
 
-/// Prints the summary.
+/// Prints the summary, and on a table where the coding stands.
 pub fn run(a: StatusArgs) -> anyhow::Result<()> {
     let ws = Workspace::open(&a.study.study)?;
-    print(&ws, a.format.unwrap_or(ListFormat::Table))
+    let format = a.format.unwrap_or(ListFormat::Table);
+    print(&ws, format)?;
+    if format == ListFormat::Table {
+        println!("\n{}", coding_state(&ws));
+    }
+    Ok(())
+}
+
+/// One line on the codings: absent, current, or out of date and why.
+fn coding_state(ws: &Workspace) -> String {
+    match ws.coding_provenance() {
+        None => "not coded yet: `qualsynth code --codebook FILE`".to_owned(),
+        Some(p) => match super::synthesize::check_fresh(ws) {
+            Ok(()) => format!(
+                "coded: {} codings in {} segments with {}",
+                p.codings, p.segments, p.codebook
+            ),
+            Err(e) => format!("coded, but out of date: {e}"),
+        },
+    }
 }
 
 /// Prints a workspace's summary in a format (also used by `run`).
