@@ -41,6 +41,8 @@ pub enum Command {
     /// Synthesise across groups: theme matrix, convergence, co-occurrence,
     /// divergence, quotes, merged recommendations.
     Synthesize(SynthesizeArgs),
+    /// Report the synthesis: tables in the terminal, Markdown, CSV or JSON.
+    Report(ReportArgs),
     /// Rebuild a study from its study.toml alone: import, code, synthesise.
     Run(RunArgs),
 }
@@ -370,6 +372,60 @@ pub struct SynthesizeArgs {
     /// matrix cell (`CODE@GROUP`).
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
+}
+
+/// Which report table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportTable {
+    /// Merged recommendations, ranked for the board.
+    Recommendations,
+    /// Themes: convergence and prevalence.
+    Themes,
+    /// The theme-by-group matrix.
+    Matrix,
+    /// Convergence of themes across groups.
+    Convergence,
+    /// Best quotes per theme and group.
+    Quotes,
+    /// Imported sources.
+    Sources,
+    /// Every table.
+    All,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table fitted to the terminal.
+    Table,
+    /// Markdown pipe tables.
+    Markdown,
+    /// CSV (one table per file).
+    Csv,
+    /// JSON, versioned schema.
+    Json,
+}
+
+/// `qualsynth report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// The table to report.
+    #[arg(long, value_enum, default_value = "recommendations")]
+    pub table: ReportTable,
+    /// Output format (default: table on a terminal, CSV otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Write to this file (or, for CSV of several tables, this directory).
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Only this group.
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// Only this code (and its children).
+    #[arg(long, short)]
+    pub code: Option<String>,
 }
 
 /// `qualsynth run`.

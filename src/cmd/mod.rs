@@ -8,6 +8,7 @@ mod import;
 mod init;
 mod kwic;
 mod output;
+mod report;
 mod run;
 mod segments;
 mod status;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Code(a) => code::run(a),
         Command::Kwic(a) => kwic::run(a),
         Command::Synthesize(a) => synthesize::run(a),
+        Command::Report(a) => report::run(a),
         Command::Run(a) => run::run(a),
     }
 }

@@ -3,5 +3,7 @@
 
 pub mod codings;
 pub mod listing;
+pub mod markdown;
+pub mod report;
 pub mod status;
 pub mod synthesis;

@@ -11,6 +11,7 @@ mod import_grid;
 mod import_transcript;
 mod init;
 mod pseudonymize;
+mod report;
 mod run;
 mod segments;
 mod synthesize;
