@@ -51,6 +51,23 @@ pub struct CodeInfo {
     pub parent: Option<usize>,
 }
 
+/// The parents of code `code` in a code list, nearest first (parent, the
+/// parent's parent…); stops after as many steps as there are codes, so a
+/// cycle cannot loop.
+pub fn ancestors(codes: &[CodeInfo], code: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut at = codes.get(code).and_then(|c| c.parent);
+    let mut left = codes.len();
+    std::iter::from_fn(move || {
+        let p = at?;
+        if left == 0 {
+            return None;
+        }
+        left -= 1;
+        at = codes.get(p).and_then(|c| c.parent);
+        Some(p)
+    })
+}
+
 /// One code applied to one span of a segment by one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Coding {
@@ -318,17 +335,7 @@ impl Coder {
     /// parent's parent…). Codings are emitted for the codes whose rules
     /// matched only; callers aggregate to parents with this.
     pub fn ancestors(&self, code: usize) -> impl Iterator<Item = usize> + '_ {
-        let mut at = self.codes.get(code).and_then(|c| c.parent);
-        let mut left = self.codes.len();
-        std::iter::from_fn(move || {
-            let p = at?;
-            if left == 0 {
-                return None;
-            }
-            left -= 1;
-            at = self.codes.get(p).and_then(|c| c.parent);
-            Some(p)
-        })
+        ancestors(&self.codes, code)
     }
 
     /// The codebook options the coder was compiled with.

@@ -11,5 +11,5 @@ mod normalize;
 pub mod tally;
 mod token;
 
-pub use coder::{CodeInfo, Coder, Coding};
+pub use coder::{CodeInfo, Coder, Coding, ancestors};
 pub use token::{Token, tokenize};

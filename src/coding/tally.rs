@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::coder::{CodeInfo, Coding};
+use super::coder::{CodeInfo, Coding, ancestors};
 
 /// Totals for one code.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -59,21 +59,6 @@ pub fn tally(codes: &[CodeInfo], codings: &[Vec<Coding>]) -> Vec<CodeTally> {
         }
     }
     out
-}
-
-/// The parents of code `i`, nearest first (stops on a cycle).
-fn ancestors(codes: &[CodeInfo], i: usize) -> impl Iterator<Item = usize> + '_ {
-    let mut cur = codes[i].parent;
-    let mut steps = 0;
-    std::iter::from_fn(move || {
-        let p = cur?;
-        steps += 1;
-        if steps > codes.len() {
-            return None;
-        }
-        cur = codes[p].parent;
-        Some(p)
-    })
 }
 
 #[cfg(test)]

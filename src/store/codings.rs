@@ -6,7 +6,7 @@
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::coding::{CodeInfo, Coding};
+use crate::coding::{CodeInfo, Coding, ancestors};
 
 /// Codings table, relative to the study directory.
 pub const CODINGS: &str = "data/codings.parquet";
@@ -67,17 +67,7 @@ pub fn codings_frame(segment_ids: &[&str], codings: &[Vec<Coding>]) -> PolarsRes
 
 /// The code tree as a frame: code_id, label, parent_id, depth.
 pub fn codes_frame(codes: &[CodeInfo]) -> PolarsResult<DataFrame> {
-    let depth = |mut i: usize| {
-        let mut d = 0u32;
-        while let Some(p) = codes[i].parent {
-            d += 1;
-            i = p;
-            if d as usize > codes.len() {
-                break;
-            }
-        }
-        d
-    };
+    let depth = |i: usize| ancestors(codes, i).count() as u32;
     DataFrame::new_infer_height(vec![
         Column::new(
             "code_id".into(),
