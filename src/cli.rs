@@ -404,6 +404,10 @@ pub enum ReportFormat {
     Csv,
     /// JSON, versioned schema.
     Json,
+    /// An Excel workbook, a sheet per table (needs --out).
+    Xlsx,
+    /// A self-contained HTML report for the board (needs --out).
+    Html,
 }
 
 /// `qualsynth report`.
@@ -411,9 +415,10 @@ pub enum ReportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub study: StudyArg,
-    /// The table to report.
-    #[arg(long, value_enum, default_value = "recommendations")]
-    pub table: ReportTable,
+    /// The table to report (default: recommendations; every table for
+    /// xlsx and html).
+    #[arg(long, value_enum)]
+    pub table: Option<ReportTable>,
     /// Output format (default: table on a terminal, CSV otherwise).
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,

@@ -36,6 +36,12 @@ pub fn print_listing(l: &Listing, format: ListFormat) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether tables may be coloured: stdout is a terminal and `NO_COLOR`
+/// is unset or empty (<https://no-color.org>).
+pub fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Whether progress may be drawn on stderr.
 pub fn progress_allowed(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()

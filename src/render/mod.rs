@@ -2,8 +2,11 @@
 //! CSV, JSON. Values in, bytes out; no terminal access here.
 
 pub mod codings;
+pub mod html;
 pub mod listing;
 pub mod markdown;
 pub mod report;
+pub mod run;
 pub mod status;
 pub mod synthesis;
+pub mod xlsx;

@@ -4,6 +4,9 @@
 //!
 //! # JSON schema `qualsynth.report/1`
 //!
+//! Published as JSON Schema in `schemas/report-1.schema.json` (checked by
+//! the integration tests).
+//!
 //! One object: `{"schema": "qualsynth.report/1", "study": str, "tables":
 //! {NAME: [ROW, …], …}}` with the tables asked for, in the order below.
 //! Values are machine-friendly: counts are numbers, shares are fractions
@@ -27,7 +30,9 @@
 //! - `sources`: `id`, `kind`, `format` (str), `groups` ([str]), `segments`
 //!   (int).
 
-use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 use polars::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -233,8 +238,8 @@ fn text(s: &Option<String>) -> Value {
 }
 
 fn recommendations(df: &DataFrame, filter: &Filter) -> PolarsResult<Built> {
+    // Ids follow the rank (R001 is first), so people get no rank column.
     let mut l = Listing::new(&[
-        "rank",
         "id",
         "recommendation",
         "groups",
@@ -283,7 +288,6 @@ fn recommendations(df: &DataFrame, filter: &Filter) -> PolarsResult<Built> {
             continue;
         }
         l.rows.push(vec![
-            rank[i].map(|n| n.to_string()),
             id[i].clone(),
             wording[i].clone(),
             Some(gs.join(", ")),
@@ -599,8 +603,148 @@ fn sources(df: &DataFrame, filter: &Filter) -> PolarsResult<Built> {
     })
 }
 
-/// Terminal tables; with several, each under its title.
-pub fn to_table(built: &[Built], width: u16) -> String {
+/// One original recommendation behind a merged one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Its group.
+    pub group: String,
+    /// Its wording as written.
+    pub text: String,
+    /// Its votes, when the grid had them.
+    pub votes: Option<i64>,
+}
+
+/// One evidence quote behind a merged recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Its group.
+    pub group: String,
+    /// The speaker's display name, when known.
+    pub participant: Option<String>,
+    /// Its source id.
+    pub source: String,
+    /// The segment's text.
+    pub text: String,
+}
+
+/// What stands behind one merged recommendation: its members and evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecDetail {
+    /// `R001`…
+    pub rec_id: String,
+    /// The original recommendations, by similarity to the kept wording.
+    pub members: Vec<Member>,
+    /// The best quotes, by group then rank.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The members and evidence of every merged recommendation, in rank order,
+/// from the `recommendation_members` and `recommendation_evidence` tables,
+/// with evidence texts looked up in the segments and speakers' names in the
+/// participants (one pass over the segments).
+pub fn rec_details(
+    members: &DataFrame,
+    evidence: &DataFrame,
+    segments: &DataFrame,
+    participants: &DataFrame,
+) -> PolarsResult<Vec<RecDetail>> {
+    let mut out: Vec<RecDetail> = Vec::new();
+    let mut at = std::collections::HashMap::<String, usize>::new();
+    let mut slot = |out: &mut Vec<RecDetail>, id: &str| -> usize {
+        *at.entry(id.to_owned()).or_insert_with(|| {
+            out.push(RecDetail {
+                rec_id: id.to_owned(),
+                ..RecDetail::default()
+            });
+            out.len() - 1
+        })
+    };
+    if members.height() > 0 {
+        let (rec, group, text, votes) = (
+            strs(members, "rec_id")?,
+            strs(members, "group")?,
+            strs(members, "text")?,
+            ints(members, "votes")?,
+        );
+        for i in 0..members.height() {
+            let k = slot(&mut out, rec[i].as_deref().unwrap_or(""));
+            out[k].members.push(Member {
+                group: group[i].clone().unwrap_or_default(),
+                text: text[i].clone().unwrap_or_default(),
+                votes: votes[i],
+            });
+        }
+    }
+    if evidence.height() == 0 {
+        return Ok(out);
+    }
+    let (rec, group, seg) = (
+        strs(evidence, "rec_id")?,
+        strs(evidence, "group")?,
+        strs(evidence, "segment_id")?,
+    );
+    let wanted: std::collections::HashMap<&str, usize> = seg
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let mut found: std::collections::HashMap<&str, (Option<String>, String, String)> =
+        std::collections::HashMap::new();
+    let (ids, sources, who, texts) = (
+        segments.column("segment_id")?.str()?,
+        segments.column("source_id")?.str()?,
+        segments.column("participant_id")?.str()?,
+        segments.column("text")?.str()?,
+    );
+    for (((id, source), w), t) in ids
+        .iter()
+        .zip(sources.iter())
+        .zip(who.iter())
+        .zip(texts.iter())
+    {
+        if let Some(id) = id
+            && let Some((key, _)) = wanted.get_key_value(id)
+        {
+            found.insert(
+                key,
+                (
+                    w.map(str::to_owned),
+                    source.unwrap_or("").to_owned(),
+                    t.unwrap_or("").to_owned(),
+                ),
+            );
+        }
+    }
+    let names: std::collections::HashMap<String, String> = if participants.height() == 0 {
+        Default::default()
+    } else {
+        strs(participants, "participant_id")?
+            .into_iter()
+            .zip(strs(participants, "name")?)
+            .filter_map(|(i, n)| Some((i?, n?)))
+            .collect()
+    };
+    for i in 0..evidence.height() {
+        let Some((who, source, text)) = seg[i].as_deref().and_then(|s| found.get(s)) else {
+            continue;
+        };
+        let k = slot(&mut out, rec[i].as_deref().unwrap_or(""));
+        out[k].evidence.push(Evidence {
+            group: group[i].clone().unwrap_or_default(),
+            participant: who
+                .as_ref()
+                .map(|w| names.get(w).cloned().unwrap_or_else(|| w.clone())),
+            source: source.clone(),
+            text: text.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// Terminal tables; with several, each under its title. With `colour`,
+/// headers are bold and full support is green (ANSI escapes).
+pub fn to_table(built: &[Built], width: u16, colour: bool) -> String {
     let mut out = String::new();
     for (i, b) in built.iter().enumerate() {
         if built.len() > 1 {
@@ -610,7 +754,7 @@ pub fn to_table(built: &[Built], width: u16) -> String {
             out.push_str(b.kind.title());
             out.push('\n');
         }
-        out.push_str(&fitted(&b.listing, width));
+        out.push_str(&fitted(&b.listing, width, colour));
     }
     out
 }
@@ -640,9 +784,15 @@ const SHORT: [(&str, &str); 8] = [
     ("actionable", "act"),
 ];
 
+/// `k/n` with k = n > 1: raised or backed by every group.
+fn full_support(cell: &str) -> bool {
+    cell.split_once('/')
+        .is_some_and(|(k, n)| k == n && k.parse::<u32>().is_ok_and(|k| k > 1))
+}
+
 /// A listing as a terminal table of `width` characters where only the
 /// text columns wrap; the others are as wide as their widest cell.
-fn fitted(l: &Listing, width: u16) -> String {
+fn fitted(l: &Listing, width: u16, colour: bool) -> String {
     let header: Vec<&str> = l
         .columns
         .iter()
@@ -656,11 +806,27 @@ fn fitted(l: &Listing, width: u16) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty()
-        .set_width(width)
-        .set_header(&header);
+        .set_width(width);
+    if colour {
+        t.enforce_styling();
+        t.set_header(
+            header
+                .iter()
+                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+        );
+    } else {
+        t.force_no_tty().set_header(&header);
+    }
     for r in &l.rows {
-        t.add_row(r.iter().map(|c| c.clone().unwrap_or_default()));
+        t.add_row(r.iter().map(|c| {
+            let text = c.as_deref().unwrap_or_default();
+            let cell = Cell::new(text);
+            if colour && full_support(text) {
+                cell.fg(Color::Green)
+            } else {
+                cell
+            }
+        }));
     }
     for (i, name) in l.columns.iter().enumerate() {
         if WRAPPING.contains(&name.as_str()) {
@@ -743,9 +909,9 @@ mod tests {
     #[test]
     fn recommendations_for_people_and_programs() {
         let b = recommendations(&recs(), &Filter::default()).unwrap();
-        assert_eq!(b.listing.rows[0][4].as_deref(), Some("2/3"));
-        assert_eq!(b.listing.rows[0][8].as_deref(), Some("✓"));
-        assert_eq!(b.listing.rows[0][10].as_deref(), Some("–"));
+        assert_eq!(b.listing.rows[0][3].as_deref(), Some("2/3"));
+        assert_eq!(b.listing.rows[0][7].as_deref(), Some("✓"));
+        assert_eq!(b.listing.rows[0][9].as_deref(), Some("–"));
         assert_eq!(b.rows[0]["support"], 2);
         assert_eq!(b.rows[0]["votes_total"], 9);
         assert_eq!(b.rows[1]["votes_total"], Value::Null);
@@ -807,8 +973,11 @@ mod tests {
     #[test]
     fn terminal_table_fits_and_keeps_numbers_whole() {
         let b = recommendations(&recs(), &Filter::default()).unwrap();
-        let t = to_table(&[b], 80);
+        let t = to_table(std::slice::from_ref(&b), 80, false);
         assert!(t.lines().all(|l| l.chars().count() <= 80), "{t}");
+        assert!(!t.contains('\x1b'), "{t}");
+        let coloured = to_table(&[b], 80, true);
+        assert!(coloured.contains("\x1b["), "{coloured}");
         assert!(t.contains("┆ k/n ┆") && t.contains("┆ 2/3 ┆"), "{t}");
     }
 

@@ -7,6 +7,7 @@ mod code;
 mod code_study;
 mod codebook;
 mod help;
+mod html;
 mod import_grid;
 mod import_transcript;
 mod init;

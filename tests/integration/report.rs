@@ -175,7 +175,7 @@ fn out_writes_the_file_and_nothing_on_stdout() {
     let stdout = report(&env, &["--format", "markdown", "--out", "recs.md"]);
     assert_eq!(stdout, "");
     let md = std::fs::read_to_string(env.dir.path().join("recs.md")).unwrap();
-    assert!(md.starts_with("| rank | id | recommendation |"), "{md}");
+    assert!(md.starts_with("| id | recommendation |"), "{md}");
 }
 
 #[test]
@@ -206,4 +206,282 @@ fn a_stale_synthesis_is_refused() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn every_table_as_a_terminal_table() {
+    let env = synthesized();
+    insta::assert_snapshot!(report(&env, &["--table", "all", "--format", "table"]));
+}
+
+#[test]
+fn every_table_as_markdown() {
+    let env = synthesized();
+    insta::assert_snapshot!(report(&env, &["--table", "all", "--format", "markdown"]));
+}
+
+#[test]
+fn recommendations_as_csv() {
+    let env = synthesized();
+    insta::assert_snapshot!(report(&env, &["--format", "csv"]));
+}
+
+#[test]
+fn no_colour_when_no_color_is_set_or_stdout_is_a_pipe() {
+    let env = synthesized();
+    let table = report(&env, &["--table", "all", "--format", "table"]);
+    assert!(!table.contains('\x1b'), "{table}");
+}
+
+/// The workbook read back with calamine: a sheet per table, in order, with
+/// the headers and typed cells.
+#[test]
+fn xlsx_has_a_sheet_per_table_with_headers_and_typed_cells() {
+    use calamine::{Data, Reader, Xlsx};
+    let env = synthesized();
+    let path = env.dir.path().join("report.xlsx");
+    let out = env
+        .study_cmd(&["report", "--format", "xlsx"])
+        .arg("--out")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "recommendations",
+            "themes",
+            "matrix",
+            "convergence",
+            "quotes",
+            "sources"
+        ]
+    );
+    let header = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<String> {
+        let r = wb.worksheet_range(sheet).unwrap();
+        r.rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    assert_eq!(
+        header(&mut wb, "recommendations")[..5],
+        ["rank", "id", "recommendation", "groups", "support"]
+    );
+    assert_eq!(
+        header(&mut wb, "themes"),
+        [
+            "code",
+            "label",
+            "groups_raised",
+            "groups_total",
+            "class",
+            "Bruxelles",
+            "Lille",
+            "Marseille"
+        ]
+    );
+    assert_eq!(header(&mut wb, "quotes")[..3], ["code", "group", "rank"]);
+    let recs = wb.worksheet_range("recommendations").unwrap();
+    let first = recs.rows().nth(1).unwrap();
+    assert_eq!(first[0], Data::Float(1.0));
+    assert_eq!(first[1], Data::String("R001".into()));
+    assert!(
+        first[2]
+            .to_string()
+            .starts_with("Mettre en place un tarif solidaire")
+    );
+    assert_eq!(first[4], Data::Float(2.0));
+    let themes = wb.worksheet_range("themes").unwrap();
+    // Shares are fractions (shown as percentages), not text.
+    let cout = themes
+        .rows()
+        .find(|r| r[0] == Data::String("cout".into()))
+        .unwrap();
+    assert!(
+        matches!(cout[5], Data::Float(f) if f > 0.0 && f <= 1.0),
+        "{:?}",
+        cout[5]
+    );
+    // The same study gives the same bytes.
+    let again = env.dir.path().join("again.xlsx");
+    env.study_cmd(&["report", "--format", "xlsx"])
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}
+
+#[test]
+fn a_formula_in_a_recommendation_stays_text_in_the_workbook() {
+    use calamine::{Data, Reader, Xlsx};
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let csv = env.study().join("lille/recommandations.csv");
+    // The file is in Windows-1252: replace the ASCII words byte for byte.
+    let bytes = std::fs::read(&csv).unwrap();
+    let (from, to): (&[u8], &[u8]) = (b"Baisser le loyer", b"=HYPERLINK(\"http://x\")");
+    let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+    let mut edited = bytes[..at].to_vec();
+    edited.extend_from_slice(to);
+    edited.extend_from_slice(&bytes[at + from.len()..]);
+    std::fs::write(&csv, edited).unwrap();
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    let path = env.dir.path().join("r.xlsx");
+    env.study_cmd(&["report", "--format", "xlsx"])
+        .arg("--out")
+        .arg(&path)
+        .assert()
+        .success();
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let formulas = wb.worksheet_formula("recommendations").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    let recs = wb.worksheet_range("recommendations").unwrap();
+    assert!(
+        recs.rows()
+            .any(|r| matches!(&r[2], Data::String(s) if s.starts_with("=HYPERLINK")))
+    );
+}
+
+#[test]
+fn xlsx_and_html_need_an_output_file() {
+    let env = synthesized();
+    for f in ["xlsx", "html"] {
+        let out = env.study_cmd(&["report", "--format", f]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{f}");
+        assert!(stderr(&out).contains("--out FILE"), "{}", stderr(&out));
+    }
+}
+
+/// A small JSON Schema checker for the keywords `schemas/*.json` use:
+/// `type`, `const`, `required`, `properties`, `additionalProperties`,
+/// `items`, `minimum`, `maximum`. Returns the first violation's path.
+fn check_schema(schema: &serde_json::Value, v: &serde_json::Value, at: &str) -> Result<(), String> {
+    use serde_json::Value;
+    let fail = |what: &str| Err(format!("{at}: {what} (value {v})"));
+    if let Some(c) = schema.get("const")
+        && c != v
+    {
+        return fail(&format!("expected {c}"));
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "string" => v.is_string(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            "boolean" => v.is_boolean(),
+            "array" => v.is_array(),
+            "object" => v.is_object(),
+            "null" => v.is_null(),
+            _ => false,
+        });
+        if !ok {
+            return fail(&format!("expected type {t}"));
+        }
+    }
+    if let Some(n) = v.as_f64() {
+        if schema
+            .get("minimum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n < m)
+        {
+            return fail("below the minimum");
+        }
+        if schema
+            .get("maximum")
+            .and_then(Value::as_f64)
+            .is_some_and(|m| n > m)
+        {
+            return fail("above the maximum");
+        }
+    }
+    if let Value::Object(obj) = v {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !obj.contains_key(r.as_str().unwrap_or_default()) {
+                return fail(&format!("missing {r}"));
+            }
+        }
+        let props = schema.get("properties").and_then(Value::as_object);
+        for (k, x) in obj {
+            let sub = format!("{at}.{k}");
+            match (
+                props.and_then(|p| p.get(k)),
+                schema.get("additionalProperties"),
+            ) {
+                (Some(s), _) => check_schema(s, x, &sub)?,
+                (None, Some(Value::Bool(false))) => return fail(&format!("unexpected key {k}")),
+                (None, Some(s @ Value::Object(_))) => check_schema(s, x, &sub)?,
+                (None, _) => {}
+            }
+        }
+    }
+    if let (Value::Array(items), Some(s)) = (v, schema.get("items")) {
+        for (i, x) in items.iter().enumerate() {
+            check_schema(s, x, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+fn report_schema() -> serde_json::Value {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report-1.schema.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn json_report_follows_its_published_schema() {
+    let env = synthesized();
+    let v: serde_json::Value =
+        serde_json::from_str(&report(&env, &["--table", "all", "--format", "json"])).unwrap();
+    let schema = report_schema();
+    check_schema(&schema, &v, "$").unwrap();
+    // Every table is there and not empty, so every item schema was used.
+    for t in [
+        "recommendations",
+        "themes",
+        "matrix",
+        "convergence",
+        "quotes",
+        "sources",
+    ] {
+        assert!(!v["tables"][t].as_array().unwrap().is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn the_schema_checker_catches_violations() {
+    let schema = report_schema();
+    let mut v = serde_json::json!({"schema": "qualsynth.report/1", "study": "x", "tables": {}});
+    assert!(check_schema(&schema, &v, "$").is_ok());
+    v["tables"]["sources"] = serde_json::json!([{"id": "a", "kind": "grid", "format": "csv", "groups": ["G"], "segments": "3"}]);
+    let err = check_schema(&schema, &v, "$").unwrap_err();
+    assert!(err.contains("$.tables.sources[0].segments"), "{err}");
+    v["tables"]["sources"][0]["segments"] = serde_json::json!(3);
+    assert!(check_schema(&schema, &v, "$").is_ok());
+    v["tables"]["extra"] = serde_json::json!([]);
+    assert!(check_schema(&schema, &v, "$").is_err());
+    v["schema"] = serde_json::json!("qualsynth.report/2");
+    assert!(check_schema(&schema, &v, "$").is_err());
 }
