@@ -105,12 +105,14 @@ pub fn code_study(
     };
     let tallies = tally(coder.codes(), &all);
     ws.save_codings(codings_df, codes_df, &provenance)?;
-    eprintln!(
-        "coded {} segments: {} codings of {} codes",
-        provenance.segments,
-        provenance.codings,
-        tallies.iter().filter(|t| t.codings > 0).count()
-    );
+    if !quiet {
+        eprintln!(
+            "coded {} segments: {} codings of {} codes",
+            provenance.segments,
+            provenance.codings,
+            tallies.iter().filter(|t| t.codings > 0).count()
+        );
+    }
     let mut l = Listing::new(&["code", "label", "segments", "codings", "negated"]);
     for t in tallies {
         l.rows.push(vec![

@@ -15,13 +15,33 @@ pub struct Staged {
 impl Staged {
     /// Writes `bytes` to a temporary file beside `path` (creating the
     /// directory). Nothing is visible at `path` until [`Staged::commit`].
+    /// The file is readable by others as the umask allows, like a file
+    /// written in place.
     pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        self.stage_with_mode(path, bytes, 0o666)
+    }
+
+    /// Like [`Staged::stage`], but readable by the owner alone (the
+    /// pseudonym key).
+    pub fn stage_private(&mut self, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        self.stage_with_mode(path, bytes, 0o600)
+    }
+
+    fn stage_with_mode(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, "create directory", e))?;
-        let mut tmp = tempfile::Builder::new()
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut tmp = builder
             .prefix(".qualsynth-")
             .suffix(".tmp")
             .tempfile_in(dir)
@@ -54,6 +74,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_shareable_and_the_key_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (open, private) = (dir.path().join("open.txt"), dir.path().join("key.csv"));
+        let mut s = Staged::default();
+        s.stage(&open, b"x").unwrap();
+        s.stage_private(&private, b"y").unwrap();
+        s.commit().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&private), 0o600);
+        // Readable by the owner and, as the umask allows, by others.
+        assert_eq!(mode(&open) & 0o600, 0o600);
+    }
 
     #[test]
     fn nothing_is_visible_until_commit() {

@@ -29,6 +29,63 @@ pub struct CodebookRef {
     pub path: String,
 }
 
+/// A report file format that `run` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// The self-contained HTML report (`NAME.html`).
+    Html,
+    /// The Excel workbook (`NAME.xlsx`).
+    Xlsx,
+    /// Markdown tables (`NAME.md`).
+    Markdown,
+    /// The JSON report (`NAME.json`).
+    Json,
+    /// One CSV file per table (`NAME-TABLE.csv`).
+    Csv,
+}
+
+/// The `[report]` table: which files `run` writes, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Output folder, relative to the study directory.
+    pub dir: String,
+    /// File name stem.
+    pub name: String,
+    /// Formats to write; empty writes none.
+    pub formats: Vec<OutputFormat>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            dir: "reports".to_owned(),
+            name: "report".to_owned(),
+            formats: vec![OutputFormat::Html, OutputFormat::Xlsx],
+        }
+    }
+}
+
+impl ReportConfig {
+    fn validate(&self) -> Result<(), String> {
+        if self.name.is_empty()
+            || self
+                .name
+                .contains(|c: char| matches!(c, '/' | '\\' | ':') || c.is_control())
+        {
+            return Err(format!(
+                "[report] name = {:?}: expected a file name stem, without folders",
+                self.name
+            ));
+        }
+        if self.dir.is_empty() {
+            return Err("[report] dir is empty: expected a folder such as \"reports\"".into());
+        }
+        Ok(())
+    }
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +98,9 @@ pub struct Manifest {
     /// Synthesis thresholds and weights (all optional).
     #[serde(default)]
     pub synthesis: crate::synthesis::SynthesisConfig,
+    /// The files `run` writes (default: HTML and XLSX under `reports/`).
+    #[serde(default)]
+    pub report: ReportConfig,
     /// Every imported file, in import order.
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
@@ -84,6 +144,7 @@ impl ManifestFile {
                 },
                 codebook: None,
                 synthesis: Default::default(),
+                report: Default::default(),
                 sources: Vec::new(),
             },
             doc,
@@ -117,6 +178,17 @@ impl ManifestFile {
                 line: text
                     .lines()
                     .position(|l| l.trim_start().starts_with("[synthesis]"))
+                    .map(|i| i as u64 + 1),
+                column: None,
+                message,
+            })?;
+        manifest
+            .report
+            .validate()
+            .map_err(|message| ManifestError {
+                line: text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("[report]"))
                     .map(|i| i as u64 + 1),
                 column: None,
                 message,

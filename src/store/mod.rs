@@ -5,6 +5,7 @@ pub mod atomic;
 pub mod codings;
 pub mod import;
 pub mod manifest;
+pub mod runstate;
 pub mod summary;
 pub mod synthesis;
 pub mod tables;

@@ -135,7 +135,7 @@ impl Workspace {
             &frame(SEGMENTS, Ok(self.tables.segments.clone()))?,
         )?;
         if !self.key.is_empty() {
-            put(&mut staged, KEY, key_csv(&self.key).as_bytes())?;
+            staged.stage_private(&self.dir.join(KEY), key_csv(&self.key).as_bytes())?;
         }
         self.stage_manifest(&mut staged)?;
         staged.commit()

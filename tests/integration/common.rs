@@ -126,7 +126,7 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if ["data", "private", "out"].contains(&name.as_str()) {
+        if ["data", "private", "out", "reports"].contains(&name.as_str()) {
             continue;
         }
         if p.is_dir() {

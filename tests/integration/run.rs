@@ -13,7 +13,11 @@ fn the_example_study_rebuilds_from_its_manifest() {
     let env = TestEnv::with_fixture_study("coop-workspaces");
     let out = run(&env);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("3 groups, 8 sources"), "{text}");
+    assert!(
+        text.contains("3 groups (Bruxelles, Lille, Marseille)")
+            && text.contains("8 sources, 19 participants, 192 segments"),
+        "{text}"
+    );
     let st = env.status();
     let groups: Vec<&str> = st["groups"]
         .as_array()
@@ -37,11 +41,21 @@ fn the_example_study_rebuilds_from_its_manifest() {
         formats,
         ["txt", "csv", "csv", "vtt", "xlsx", "csv", "docx", "csv"]
     );
-    // The manifest names a codebook, so run codes the study too.
+    // The manifest names a codebook, so run codes and synthesises the
+    // study, prints the board's table and writes the reports.
+    assert!(text.contains("361 codings"), "{text}");
+    assert!(text.contains("16 recommendations merged into 14"), "{text}");
     assert!(
-        text.contains("cout.loyer") && text.contains("Garde d'enfants"),
+        text.contains("R001") && text.contains("Mettre en place"),
         "{text}"
     );
+    assert!(
+        text.contains("reports/report.html, reports/report.xlsx"),
+        "{text}"
+    );
+    for f in ["reports/report.html", "reports/report.xlsx"] {
+        assert!(env.study().join(f).is_file(), "{f}");
+    }
     let prov: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(env.study().join("data/coding.json")).unwrap(),
     )
@@ -70,6 +84,152 @@ fn rerunning_gives_identical_bytes() {
     let first = env.snapshot();
     run(&env);
     assert_eq!(env.snapshot(), first);
+}
+
+/// Modification times of every file under the study.
+fn mtimes(env: &TestEnv) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    env.snapshot()
+        .into_keys()
+        .map(|p| {
+            let t = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (p, t)
+        })
+        .collect()
+}
+
+fn stages(out: &std::process::Output) -> Vec<(String, String)> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (name, status) = (w.next()?, w.next()?);
+            ["import", "coding", "synthesis", "reports"]
+                .contains(&name)
+                .then(|| (name.to_owned(), status.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn rerunning_with_nothing_changed_redoes_nothing() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let out = run(&env);
+    assert!(
+        stages(&out)
+            .iter()
+            .all(|(_, s)| s == "done" || s == "written")
+    );
+    let before = mtimes(&env);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = run(&env);
+    assert_eq!(
+        stages(&out),
+        ["import", "coding", "synthesis", "reports"]
+            .map(|s| (s.to_owned(), "unchanged".to_owned()))
+    );
+    assert_eq!(mtimes(&env), before, "a file was rewritten");
+}
+
+#[test]
+fn only_the_stages_after_a_change_run_again() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    run(&env);
+    // A synthesis setting: import and coding stay, synthesis and reports rerun.
+    let manifest = env.study().join("study.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "[codebook]",
+            "[synthesis]\nquotes_per_cell = 2\n\n[codebook]",
+        ),
+    )
+    .unwrap();
+    let out = run(&env);
+    let st: Vec<String> = stages(&out).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        st,
+        ["unchanged", "unchanged", "done", "written"],
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A deleted report comes back; nothing else reruns.
+    std::fs::remove_file(env.study().join("reports/report.xlsx")).unwrap();
+    let out = run(&env);
+    let st: Vec<String> = stages(&out).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(st, ["unchanged", "unchanged", "unchanged", "written"]);
+    assert!(env.study().join("reports/report.xlsx").is_file());
+}
+
+#[test]
+fn the_manifest_chooses_the_report_files() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let manifest = env.study().join("study.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "[codebook]",
+            "[report]\ndir = \"board\"\nname = \"synthese\"\nformats = [\"markdown\", \"json\", \"csv\"]\n\n[codebook]",
+        ),
+    )
+    .unwrap();
+    run(&env);
+    let mut files: Vec<String> = std::fs::read_dir(env.study().join("board"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "synthese-convergence.csv",
+            "synthese-matrix.csv",
+            "synthese-quotes.csv",
+            "synthese-recommendations.csv",
+            "synthese-sources.csv",
+            "synthese-themes.csv",
+            "synthese.json",
+            "synthese.md"
+        ]
+    );
+    assert!(!env.study().join("reports").exists());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.study().join("board/synthese.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["schema"], "qualsynth.report/1");
+}
+
+#[test]
+fn an_unknown_report_format_names_the_line() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let manifest = env.study().join("study.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("[codebook]", "[report]\nformats = [\"pdf\"]\n\n[codebook]"),
+    )
+    .unwrap();
+    let out = env.cmd().args(["run", "study"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("study.toml:") && err.contains("pdf"), "{err}");
+    assert!(
+        err.contains("html") && err.contains("xlsx"),
+        "expected formats listed: {err}"
+    );
+}
+
+#[test]
+fn quiet_runs_print_nothing_on_stderr() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let out = env
+        .cmd()
+        .args(["run", "study", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
 }
 
 #[test]
