@@ -19,7 +19,11 @@ pub fn width() -> u16 {
     if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return w;
     }
-    comfy_table::Table::new().width().unwrap_or(100)
+    // A pseudo-terminal may report no size (0 columns): treat it as unknown.
+    comfy_table::Table::new()
+        .width()
+        .filter(|w| *w >= 20)
+        .unwrap_or(100)
 }
 
 /// Writes a listing to stdout in the chosen format.
