@@ -23,7 +23,10 @@ pub fn run(a: CodeArgs) -> anyhow::Result<()> {
     if let Some(id) = &a.explain {
         return explain(&ws, &coder, id);
     }
-    let summary = code_study(&mut ws, &coder, &path, a.quiet)?;
+    let (summary, line) = code_study(&mut ws, &coder, &path, a.quiet)?;
+    if !a.quiet {
+        eprintln!("{line}");
+    }
     output::print_listing(&summary, output::list_format(None))
 }
 
@@ -64,13 +67,14 @@ pub fn compile(path: &Path) -> anyhow::Result<Coder> {
 }
 
 /// Codes every segment, saves codings, codes and provenance with the
-/// manifest (atomically), and returns the per-code summary listing.
+/// manifest (atomically); returns the per-code summary listing and a
+/// one-line summary.
 pub fn code_study(
     ws: &mut Workspace,
     coder: &Coder,
     path: &Path,
     quiet: bool,
-) -> anyhow::Result<Listing> {
+) -> anyhow::Result<(Listing, String)> {
     let docs = ws.tables.segment_docs()?;
     let ids = ws.tables.segment_strs("segment_id")?;
     let bar = output::progress_allowed(quiet).then(|| {
@@ -105,14 +109,12 @@ pub fn code_study(
     };
     let tallies = tally(coder.codes(), &all);
     ws.save_codings(codings_df, codes_df, &provenance)?;
-    if !quiet {
-        eprintln!(
-            "coded {} segments: {} codings of {} codes",
-            provenance.segments,
-            provenance.codings,
-            tallies.iter().filter(|t| t.codings > 0).count()
-        );
-    }
+    let line = format!(
+        "coded {} segments: {} codings of {} codes",
+        provenance.segments,
+        provenance.codings,
+        tallies.iter().filter(|t| t.codings > 0).count()
+    );
     let mut l = Listing::new(&["code", "label", "segments", "codings", "negated"]);
     for t in tallies {
         l.rows.push(vec![
@@ -123,7 +125,7 @@ pub fn code_study(
             Some(t.negated.to_string()),
         ]);
     }
-    Ok(l)
+    Ok((l, line))
 }
 
 /// A digest of the segment ids and texts: codings are stale when it changes.
