@@ -28,7 +28,8 @@ const CLASS_ORDER: [&str; 5] = [
 /// ColorBrewer "Blues" (9 classes): one hue, light to dark, readable by
 /// colour-blind people and in greyscale.
 const BLUES: [(u8, u8, u8); 9] = [
-    (0xf7, 0xfb, 0xff),
+    // Darker than white so that a 0% cell still shows on the page.
+    (0xea, 0xf1, 0xf9),
     (0xde, 0xeb, 0xf7),
     (0xc6, 0xdb, 0xef),
     (0x9e, 0xca, 0xe1),
@@ -116,6 +117,7 @@ footer.bottom{margin-top:48px;padding-top:10px;border-top:1px solid var(--line);
 body{font-size:10pt}
 main{max-width:none;padding:0}
 nav.toc{display:none}
+.screen-only{display:none}
 section{margin-top:22px}
 h2,h3{break-after:avoid}
 tr,figure{break-inside:avoid}
@@ -507,8 +509,8 @@ fn priority_class(p: &str) -> &'static str {
 fn recommendations(out: &mut String, recs: &[Value], details: &[RecDetail]) {
     out.push_str("<section id=\"recommendations\">\n<h2>Recommendations</h2>\n");
     out.push_str(
-        "<p class=\"note\">Merged across groups and ranked by support, then votes. \
-         Open a row for the original wordings and the evidence.</p>\n",
+        "<p class=\"note\">Merged across groups and ranked by support, then votes.\
+         <span class=\"screen-only\"> Open a row for the original wordings and the evidence.</span></p>\n",
     );
     out.push_str(
         "<table class=\"recs\">\n<colgroup><col class=\"c-rank\"><col class=\"c-rec\"><col class=\"c-groups\">\
@@ -1259,7 +1261,7 @@ mod tests {
 
     #[test]
     fn scales_and_helpers() {
-        assert_eq!(blue(0.0), "#f7fbff");
+        assert_eq!(blue(0.0), "#eaf1f9");
         assert_eq!(blue(1.0), "#08306b");
         assert_eq!(blue(1.5), "#08306b");
         assert_eq!(truncate("short", 10), "short");
