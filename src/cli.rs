@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "qualsynth",
     version,
-    after_help = "Pipeline: init -> import transcript|grid -> code -> synthesize; run does it all from study.toml.\nExit codes: 0 ok, 1 bad input or runtime error, 2 usage error."
+    after_help = "Pipeline: init -> import transcript|grid -> code -> synthesize -> report; run does it all from study.toml.\nExit codes: 0 ok, 1 bad input or runtime error, 2 usage error."
 )]
 pub struct Cli {
     /// What to do.
@@ -41,9 +41,11 @@ pub enum Command {
     /// Synthesise across groups: theme matrix, convergence, co-occurrence,
     /// divergence, quotes, merged recommendations.
     Synthesize(SynthesizeArgs),
-    /// Report the synthesis: tables in the terminal, Markdown, CSV or JSON.
+    /// Report the synthesis: terminal tables, Markdown, CSV, JSON, an Excel
+    /// workbook or the HTML board report.
     Report(ReportArgs),
-    /// Rebuild a study from its study.toml alone: import, code, synthesise.
+    /// Run the whole study from study.toml: import, code, synthesise, write
+    /// the reports; stages whose inputs are unchanged are skipped.
     Run(RunArgs),
 }
 
@@ -199,9 +201,14 @@ pub struct CommonImport {
     /// Replace participant names by stable pseudonyms, also in the text.
     #[arg(long)]
     pub pseudonymize: bool,
-    /// Re-import a file that changed since it was imported.
-    #[arg(long)]
+    /// Re-import a file that changed since it was imported, or with other
+    /// options.
+    #[arg(long, conflicts_with = "add")]
     pub replace: bool,
+    /// Import a file already imported once more, as another source read
+    /// with these options (e.g. other columns of the same grid).
+    #[arg(long)]
+    pub add: bool,
 }
 
 /// Transcript formats.
@@ -439,7 +446,7 @@ pub struct RunArgs {
     /// The study directory, or its study.toml.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// No progress on stderr.
+    /// No progress bars or notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::cli::{CommonImport, GridArgs, TranscriptArgs};
 use crate::corpus::spec::{ColumnSpec, SourceSpec};
 use crate::store::Workspace;
-use crate::store::import::{Outcome, import_file};
+use crate::store::import::{Mode, Outcome, import_file};
 
 /// Imports transcripts.
 pub fn transcripts(a: TranscriptArgs) -> anyhow::Result<()> {
@@ -71,7 +71,14 @@ fn import_all(c: &CommonImport, files: Vec<PathBuf>, spec: SourceSpec) -> anyhow
     let mut changed = false;
     let mut notes = Vec::new();
     for file in files {
-        let outcome = import_file(&mut ws, &file, spec.clone(), c.replace)?;
+        let mode = if c.replace {
+            Mode::Replace
+        } else if c.add {
+            Mode::Add
+        } else {
+            Mode::Once
+        };
+        let outcome = import_file(&mut ws, &file, spec.clone(), mode)?;
         let shown = file.display();
         notes.push(match outcome {
             Outcome::Imported { source_id, segments, participants } => {

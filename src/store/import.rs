@@ -47,6 +47,20 @@ pub enum Outcome {
     },
 }
 
+/// What to do with a file whose path the study already imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Nothing if it is the same file read the same way; an error if the
+    /// file or the options changed.
+    #[default]
+    Once,
+    /// Re-import it with the options given, under the same source id.
+    Replace,
+    /// Import it once more as another source (another reading of the same
+    /// file: other columns, another kind), unless that reading is there.
+    Add,
+}
+
 /// `sha256:` and the hex digest.
 pub fn content_hash(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -68,7 +82,7 @@ pub fn import_file(
     ws: &mut Workspace,
     file: &Path,
     mut spec: SourceSpec,
-    replace: bool,
+    mode: Mode,
 ) -> Result<Outcome, StoreError> {
     let shown = file.display().to_string();
     let bytes = read(file)?;
@@ -79,43 +93,79 @@ pub fn import_file(
         .map_err(|m| StoreError::Input(crate::corpus::ParseError::file(m).in_file(&shown)))?;
 
     let sources = &ws.manifest.manifest.sources;
-    let existing = sources.iter().position(|s| s.path == spec.path);
-    if let Some(i) = existing {
-        let old = &sources[i];
-        let id = old.id.clone().unwrap_or_else(|| {
-            ws.tables
-                .sources
-                .get(i)
-                .map(|s| s.id.clone())
-                .unwrap_or_default()
-        });
-        if !replace {
-            if old.hash.as_deref() != Some(hash.as_str()) {
-                return Err(StoreError::Changed { path: shown });
-            }
+    let same_path: Vec<usize> = (0..sources.len())
+        .filter(|&i| sources[i].path == spec.path)
+        .collect();
+    let id_of = |ws: &Workspace, i: usize| {
+        ws.manifest.manifest.sources[i]
+            .id
+            .clone()
+            .unwrap_or_else(|| {
+                ws.tables
+                    .sources
+                    .get(i)
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default()
+            })
+    };
+    // The same file read the same way: nothing to do (but --replace,
+    // which re-reads it).
+    if mode != Mode::Replace
+        && let Some(&i) = same_path.iter().find(|&&i| {
             let mut same = spec.clone();
-            same.id = old.id.clone();
-            if same != *old {
-                return Err(StoreError::OptionsDiffer { path: shown });
-            }
-            return Ok(Outcome::Unchanged { source_id: id });
-        }
-        spec.id = Some(id.clone());
-        let parsed = parse_source(ws, &spec, &bytes, &shown)?;
-        drop(bytes);
-        ws.tables.remove_source(&id).map_err(|e| table_err(ws, e))?;
-        let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
-        add(ws, parsed)?;
-        ws.manifest.set_source(i, spec);
-        let order: Vec<String> = manifest_ids(ws);
-        ws.tables.order_by(&order).map_err(|e| table_err(ws, e))?;
-        return Ok(Outcome::Replaced {
-            source_id: id,
-            segments,
-            participants,
+            same.id = sources[i].id.clone();
+            same == sources[i]
+        })
+    {
+        return Ok(Outcome::Unchanged {
+            source_id: id_of(ws, i),
         });
     }
-    if let Some(s) = ws.tables.sources.iter().find(|s| s.hash == hash) {
+    match (mode, same_path.as_slice()) {
+        (Mode::Once, [first, ..]) => {
+            return Err(if sources[*first].hash.as_deref() != Some(hash.as_str()) {
+                StoreError::Changed { path: shown }
+            } else {
+                StoreError::OptionsDiffer { path: shown }
+            });
+        }
+        // Another reading of a file that changed since: the older readings
+        // would disagree with it; `run` re-reads them all first.
+        (Mode::Add, [first, ..]) if sources[*first].hash.as_deref() != Some(hash.as_str()) => {
+            return Err(StoreError::Changed { path: shown });
+        }
+        (Mode::Replace, [_, _, ..]) => {
+            return Err(StoreError::Ambiguous {
+                path: shown,
+                ids: same_path
+                    .iter()
+                    .map(|&i| id_of(ws, i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        (Mode::Replace, [i]) => {
+            let (i, id) = (*i, id_of(ws, *i));
+            spec.id = Some(id.clone());
+            let parsed = parse_source(ws, &spec, &bytes, &shown)?;
+            drop(bytes);
+            ws.tables.remove_source(&id).map_err(|e| table_err(ws, e))?;
+            let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
+            add(ws, parsed)?;
+            ws.manifest.set_source(i, spec);
+            let order: Vec<String> = manifest_ids(ws);
+            ws.tables.order_by(&order).map_err(|e| table_err(ws, e))?;
+            return Ok(Outcome::Replaced {
+                source_id: id,
+                segments,
+                participants,
+            });
+        }
+        _ => {}
+    }
+    if mode != Mode::Add
+        && let Some(s) = ws.tables.sources.iter().find(|s| s.hash == hash)
+    {
         return Ok(Outcome::Duplicate {
             source_id: s.id.clone(),
             path: s.path.clone(),

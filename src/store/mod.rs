@@ -73,11 +73,21 @@ pub enum StoreError {
     },
     /// An input was imported before with other options.
     #[error(
-        "{path} was imported before with other options; pass --replace to re-import it with these"
+        "{path} was imported before with other options; pass --replace to re-import it with these, or --add to import it once more as another source (another reading of the same file, such as other columns)"
     )]
     OptionsDiffer {
         /// The file as the user named it.
         path: String,
+    },
+    /// `--replace` on a file imported as several sources.
+    #[error(
+        "{path} is imported as several sources ({ids}); edit their entries in study.toml and run `qualsynth run`"
+    )]
+    Ambiguous {
+        /// The file as the user named it.
+        path: String,
+        /// The ids of its sources.
+        ids: String,
     },
 }
 

@@ -18,3 +18,13 @@ fn top_level_help() {
 fn import_grid_help() {
     insta::assert_snapshot!(help(&["import", "grid", "--help"]));
 }
+
+#[test]
+fn report_help() {
+    insta::assert_snapshot!(help(&["report", "--help"]));
+}
+
+#[test]
+fn run_help() {
+    insta::assert_snapshot!(help(&["run", "--help"]));
+}

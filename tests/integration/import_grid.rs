@@ -275,6 +275,69 @@ fn grand_debat_by_departement_one_segment_per_proposal() {
     assert!(segs.len() > 150, "{}", segs.len());
 }
 
+/// Proposals as recommendations and findings as observations: two readings
+/// of the same Grand Débat grid, as two sources.
+#[test]
+fn the_same_grid_read_twice_with_add() {
+    let env = TestEnv::new();
+    let gd = "corpora/granddebat/reunions_locales_dep04_05.csv";
+    let proposals = [
+        "--group-column",
+        "Département",
+        "--text-column",
+        "Quelles sont les propositions qui ont emerge des discussions",
+        "--kind",
+        "recommendations",
+        "--split-items",
+    ];
+    let findings = [
+        "--group-column",
+        "Département",
+        "--text-column",
+        "Quels ont ete les constats ou les diagnostics exprimes sur les themes du debat",
+        "--kind",
+        "observations",
+        "--split-items",
+    ];
+    ok(&env, gd, &proposals);
+    // Without --add the other reading is refused, and says how to do it.
+    let out = import(&env, gd, &findings);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--add"), "{}", stderr(&out));
+    let mut with_add = findings.to_vec();
+    with_add.push("--add");
+    ok(&env, gd, &with_add);
+    let kinds = |env: &TestEnv| -> (usize, usize) {
+        let segs = env.segments(&[]);
+        let n = |k: &str| segs.iter().filter(|s| s["kind"] == k).count();
+        (n("recommendation"), n("observation"))
+    };
+    let (recs, obs) = kinds(&env);
+    assert!(
+        recs > 150 && obs > 100,
+        "{recs} recommendations, {obs} observations"
+    );
+    let st = env.status();
+    assert_eq!(st["sources"].as_array().unwrap().len(), 2);
+    // The same reading again changes nothing, with or without --add.
+    let before = env.snapshot();
+    ok(&env, gd, &with_add);
+    ok(&env, gd, &proposals);
+    assert_eq!(env.snapshot(), before);
+    // --replace cannot tell which reading to replace.
+    let mut replace = proposals.to_vec();
+    replace.push("--replace");
+    let out = import(&env, gd, &replace);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("several sources"), "{}", stderr(&out));
+    // The manifest rebuilds both.
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(kinds(&env), (recs, obs));
+}
+
 #[test]
 fn an_unknown_column_lists_the_columns() {
     let env = TestEnv::new();
