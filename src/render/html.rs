@@ -202,6 +202,9 @@ fn esc(s: &str) -> String {
 }
 
 /// At most `max` characters, cut at a word when one is near, with `…`.
+/// Longest recommendation wording shown in the table, in characters.
+const MAX_WORDING: usize = 280;
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
@@ -327,6 +330,9 @@ impl<'a> Tables<'a> {
 struct Heat {
     groups: Vec<String>,
     rows: Vec<HeatRow>,
+    /// The shares are of segments, not participants: no participant could
+    /// be counted anywhere (grids without a participant column).
+    segments: bool,
 }
 
 struct HeatRow {
@@ -359,34 +365,55 @@ impl Heat {
                         .collect(),
                 });
             }
-        } else if !t.matrix.is_empty() {
-            let mut codes = Vec::new();
-            for r in t.matrix {
-                push_new(&mut codes, s(r, "code"));
-                push_new(&mut groups, s(r, "group"));
-            }
-            groups.sort();
-            for c in codes {
-                let cell = |g: &str| {
-                    t.matrix
-                        .iter()
-                        .find(|r| s(r, "code") == c && s(r, "group") == g)
-                };
-                rows.push(HeatRow {
-                    label: t.label(&c).unwrap_or("").to_owned(),
-                    shares: groups
-                        .iter()
-                        .map(|g| {
-                            cell(g)
-                                .and_then(|r| r.get("participant_share"))
-                                .and_then(Value::as_f64)
-                        })
-                        .collect(),
-                    code: c,
-                });
-            }
         }
-        Heat { groups, rows }
+        let no_participants = rows.iter().all(|r| r.shares.iter().all(Option::is_none));
+        if no_participants && !t.matrix.is_empty() {
+            let mut heat = Heat::from_matrix(t, "participant_share");
+            if heat
+                .rows
+                .iter()
+                .all(|r| r.shares.iter().all(Option::is_none))
+            {
+                heat = Heat::from_matrix(t, "segment_share");
+                heat.segments = true;
+            }
+            return heat;
+        }
+        Heat {
+            groups,
+            rows,
+            segments: false,
+        }
+    }
+
+    /// From the `matrix` rows, with the share in column `share`.
+    fn from_matrix(t: &Tables, share: &str) -> Self {
+        let (mut groups, mut rows, mut codes) = (Vec::new(), Vec::new(), Vec::new());
+        for r in t.matrix {
+            push_new(&mut codes, s(r, "code"));
+            push_new(&mut groups, s(r, "group"));
+        }
+        groups.sort();
+        for c in codes {
+            let cell = |g: &str| {
+                t.matrix
+                    .iter()
+                    .find(|r| s(r, "code") == c && s(r, "group") == g)
+            };
+            rows.push(HeatRow {
+                label: t.label(&c).unwrap_or("").to_owned(),
+                shares: groups
+                    .iter()
+                    .map(|g| cell(g).and_then(|r| r.get(share)).and_then(Value::as_f64))
+                    .collect(),
+                code: c,
+            });
+        }
+        Heat {
+            groups,
+            rows,
+            segments: false,
+        }
     }
 }
 
@@ -520,6 +547,8 @@ fn recommendations(out: &mut String, recs: &[Value], details: &[RecDetail]) {
          <th class=\"num\">Evidence</th><th class=\"flag\">Owner</th><th class=\"flag\">Target</th>\
          <th class=\"flag\" title=\"Deadline\">Due</th></tr></thead>\n",
     );
+    let by_id: std::collections::HashMap<&str, &RecDetail> =
+        details.iter().map(|d| (d.rec_id.as_str(), d)).collect();
     for r in recs {
         let id = s(r, "id");
         let (k, n) = (
@@ -550,9 +579,18 @@ fn recommendations(out: &mut String, recs: &[Value], details: &[RecDetail]) {
             "<td class=\"rank\">{}</td>",
             int(r, "rank").map_or(String::new(), |n| n.to_string())
         ));
+        // A wording that is a whole paragraph is cut here; the members
+        // below keep every word.
+        let wording = s(r, "recommendation");
+        let shown = truncate(wording, MAX_WORDING);
         out.push_str(&format!(
-            "<td class=\"rec\"><span class=\"wording\">{}</span> <span class=\"id\">{}</span></td>",
-            esc(s(r, "recommendation")),
+            "<td class=\"rec\"><span class=\"wording\"{}>{}</span> <span class=\"id\">{}</span></td>",
+            if shown.len() < wording.len() {
+                format!(" title=\"{}\"", esc(wording))
+            } else {
+                String::new()
+            },
+            esc(&shown),
             esc(id)
         ));
         out.push_str(&format!(
@@ -564,9 +602,8 @@ fn recommendations(out: &mut String, recs: &[Value], details: &[RecDetail]) {
             evidence,
             flags
         ));
-        if let Some(d) = details
-            .iter()
-            .find(|d| d.rec_id == id)
+        if let Some(d) = by_id
+            .get(id)
             .filter(|d| !d.members.is_empty() || !d.evidence.is_empty())
         {
             out.push_str("<tr class=\"detail\"><td></td><td colspan=\"9\">");
@@ -743,17 +780,33 @@ fn heatmap(out: &mut String, heat: &Heat) {
     let label_w = (longest_label * 13 / 2 + 24).clamp(160, 420);
     let head_h = if rotate { longest_group * 6 + 24 } else { 30 };
     let grid_w = cell_w * heat.groups.len() as i64;
-    let width = label_w + grid_w + 16;
+    // Room for the legend (six swatches) and for rotated group names,
+    // which lean right past the last column.
+    let legend_w = 44 * 5 + 16 + 40 + 24;
+    let lean = if rotate { longest_group * 5 } else { 0 };
+    let width = label_w + (grid_w + lean).max(legend_w) + 16;
+    let (who, measure) = if heat.segments {
+        ("segments", "Segment share")
+    } else {
+        ("participants", "Participant share")
+    };
     let grid_h = cell_h * heat.rows.len() as i64;
     let legend_y = head_h + grid_h + 22;
     let height = legend_y + 40;
     out.push_str("<section id=\"heatmap\">\n<h2>Themes by group</h2>\n");
-    out.push_str(
-        "<p class=\"note\">Share of each group's participants who raised the theme. \
-         Hatched cells: no participant could be counted.</p>\n",
-    );
+    out.push_str(&if heat.segments {
+        "<p class=\"note\">Share of each group's segments coded with the theme (no participant \
+         is known in this study, so shares are of segments). Hatched cells: the group has no \
+         segment.</p>\n"
+            .to_owned()
+    } else {
+        format!(
+            "<p class=\"note\">Share of each group's {who} who raised the theme. \
+             Hatched cells: no participant could be counted.</p>\n"
+        )
+    });
     out.push_str(&format!(
-        "<figure class=\"chart\" style=\"max-width:{width}px\"><svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"heatmap-title\">\n<title id=\"heatmap-title\">Participant share per theme and group</title>\n"
+        "<figure class=\"chart\" style=\"max-width:{width}px\"><svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"heatmap-title\">\n<title id=\"heatmap-title\">{measure} per theme and group</title>\n"
     ));
     out.push_str(
         "<defs><pattern id=\"qs-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#eceef1\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b4bcc6\" stroke-width=\"2\"/></pattern></defs>\n",
@@ -817,7 +870,7 @@ fn heatmap(out: &mut String, heat: &Heat) {
     }
     // Legend: five steps and the hatched "no data".
     out.push_str(&format!(
-        "<text x=\"{label_w}\" y=\"{}\" font-size=\"11\" class=\"muted\">Participant share</text>\n",
+        "<text x=\"{label_w}\" y=\"{}\" font-size=\"11\" class=\"muted\">{measure}</text>\n",
         legend_y - 6
     ));
     for (i, f) in [0.0, 0.25, 0.5, 0.75, 1.0].iter().enumerate() {
@@ -1257,6 +1310,73 @@ mod tests {
         assert!(chart.contains(">1/3</text>"));
         assert!(chart.contains("top 15 of 20"));
         assert!(chart.contains(&format!("{}…", "x".repeat(51))));
+    }
+
+    #[test]
+    fn a_paragraph_long_wording_is_cut_in_the_table_and_kept_in_full() {
+        let long = format!("Réformer {}fin.", "la fiscalité locale et ".repeat(30));
+        let recs = built(
+            Kind::Recommendations,
+            vec![json!({"rank": 1, "id": "R001", "recommendation": long,
+                "groups": ["Lille"], "support": 1, "groups_total": 2,
+                "votes_total": null, "priority": null, "codes": [],
+                "evidence_segments": 0, "has_owner": false, "has_target": false,
+                "has_deadline": false, "actionable": false})],
+        );
+        let d = RecDetail {
+            rec_id: "R001".into(),
+            members: vec![Member {
+                group: "Lille".into(),
+                text: long.clone(),
+                votes: None,
+            }],
+            evidence: vec![],
+        };
+        let h = to_html("T", &[recs], &[d]);
+        let cell = h.split("<span class=\"wording\"").nth(1).unwrap();
+        let shown = &cell[cell.find('>').unwrap() + 1..cell.find("</span>").unwrap()];
+        assert!(
+            shown.ends_with('…') && shown.chars().count() <= MAX_WORDING,
+            "{shown}"
+        );
+        assert!(
+            cell.starts_with(" title=\"Réformer"),
+            "the full wording on hover"
+        );
+        // The member keeps every word.
+        assert!(h.contains(&long));
+    }
+
+    #[test]
+    fn without_participants_the_heatmap_shows_segment_shares() {
+        let themes = built(
+            Kind::Themes,
+            vec![json!({"code": "cout", "label": "Coût", "groups_raised": 2,
+                "groups_total": 2, "class": "all groups",
+                "participant_share": {"A": null, "B": null}})],
+        );
+        let matrix = built(
+            Kind::Matrix,
+            ["A", "B"]
+                .iter()
+                .zip([0.25, 0.5])
+                .map(|(g, f)| {
+                    json!({"code": "cout", "label": "Coût", "group": g, "segments": 3,
+                        "participants": 0, "participant_share": null,
+                        "segment_share": f, "negated": 0})
+                })
+                .collect(),
+        );
+        let h = to_html("T", &[themes, matrix], &[]);
+        assert!(h.contains("Segment share per theme and group"), "{h}");
+        assert!(
+            h.contains(">25%</text>") && h.contains(">50%</text>"),
+            "{h}"
+        );
+        assert!(
+            !h.contains("url(#qs-hatch)\" stroke=\"#ffffff\""),
+            "no hatched cell"
+        );
     }
 
     #[test]
