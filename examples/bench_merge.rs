@@ -276,6 +276,7 @@ fn main() {
             codes: &s.codes,
             participants: &s.participants,
             config: &config,
+            cache: &qualsynth::synthesis::Cache::default(),
         };
         // Best of three runs: the machine may be busy.
         let mut secs = f64::INFINITY;

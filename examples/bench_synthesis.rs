@@ -256,6 +256,9 @@ fn main() -> PolarsResult<()> {
         codes: &codes,
         participants: &participants,
         config: &config,
+        // Shared by the tables, as in `qualsynth synthesize`: the first
+        // table to need the expanded codings pays for them.
+        cache: &qualsynth::synthesis::Cache::default(),
     };
     type Table = fn(&Input) -> PolarsResult<DataFrame>;
     let tables: [(&str, Table); 5] = [

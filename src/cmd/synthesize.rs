@@ -60,6 +60,7 @@ struct Loaded {
     codings: DataFrame,
     codes: DataFrame,
     participants: DataFrame,
+    cache: synthesis::Cache,
 }
 
 fn load(ws: &Workspace) -> anyhow::Result<Loaded> {
@@ -69,6 +70,7 @@ fn load(ws: &Workspace) -> anyhow::Result<Loaded> {
         codings: ws.coding_table(CODINGS)?.ok_or_else(missing)?,
         codes: ws.coding_table(CODES)?.ok_or_else(missing)?,
         participants: participants_frame(&ws.tables.participants)?,
+        cache: synthesis::Cache::default(),
     })
 }
 
@@ -79,6 +81,7 @@ fn input<'a>(ws: &'a Workspace, l: &'a Loaded) -> Input<'a> {
         codes: &l.codes,
         participants: &l.participants,
         config: &ws.manifest.manifest.synthesis,
+        cache: &l.cache,
     }
 }
 

@@ -4,10 +4,32 @@
 //! counts a segment coded with any of its children once).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use polars::prelude::*;
 
 use super::Input;
+
+/// What the synthesis tables of one input share: the codings expanded to
+/// ancestors and the cell counts are computed once, by the first table that
+/// needs them, instead of once per table. A cache serves the frames of one
+/// [`Input`] only: make a new one for other frames.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// [`coded`] with `rules`, without `who` or filters.
+    coded: OnceLock<DataFrame>,
+    /// [`cells`] with `who`.
+    cells: OnceLock<BTreeMap<(u32, u32), CellCounts>>,
+}
+
+/// The value in `cell`, computing it with `f` the first time.
+fn cached<T>(cell: &OnceLock<T>, f: impl FnOnce() -> PolarsResult<T>) -> PolarsResult<&T> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = f()?;
+    Ok(cell.get_or_init(|| v))
+}
 
 /// How a stance code (`x.pour`, `x.contre`, …) speaks about its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,6 +302,57 @@ pub fn coded(
     groups: &Groups,
     opts: CodedOptions,
 ) -> PolarsResult<DataFrame> {
+    if opts.code.is_some() || opts.group.is_some() {
+        return coded_uncached(input, tree, groups, opts);
+    }
+    let full = cached(&input.cache.coded, || {
+        let all = CodedOptions {
+            rules: true,
+            ..CodedOptions::default()
+        };
+        coded_uncached(input, tree, groups, all)
+    })?;
+    let mut names = vec![
+        "seg",
+        "code_idx",
+        "codings",
+        "group_idx",
+        "negated",
+        "negative",
+    ];
+    if opts.rules {
+        names.push("rules");
+    }
+    let mut out = full.select(names)?;
+    if opts.who {
+        add_who(input, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Adds the segment's `participant_id` and `source_id` to [`coded`] rows.
+fn add_who(input: &Input, out: &mut DataFrame) -> PolarsResult<()> {
+    let who = if out.height() == 0 {
+        let none = |name: &str| Column::new(name.into(), Vec::<Option<&str>>::new());
+        vec![none("participant_id"), none("source_id")]
+    } else {
+        let seg = out.column("seg")?.idx()?.clone();
+        let who = input
+            .segments
+            .select(["participant_id", "source_id"])?
+            .take(&seg)?;
+        who.columns().to_vec()
+    };
+    out.hstack_mut(&who)?;
+    Ok(())
+}
+
+fn coded_uncached(
+    input: &Input,
+    tree: &CodeTree,
+    groups: &Groups,
+    opts: CodedOptions,
+) -> PolarsResult<DataFrame> {
     let mut out = if input.codings.height() == 0 || input.segments.height() == 0 {
         empty_coded(opts.rules)?
     } else {
@@ -361,18 +434,7 @@ pub fn coded(
             .collect()?
     };
     if opts.who {
-        let who = if out.height() == 0 {
-            let none = |name: &str| Column::new(name.into(), Vec::<Option<&str>>::new());
-            vec![none("participant_id"), none("source_id")]
-        } else {
-            let seg = out.column("seg")?.idx()?.clone();
-            let who = input
-                .segments
-                .select(["participant_id", "source_id"])?
-                .take(&seg)?;
-            who.columns().to_vec()
-        };
-        out.hstack_mut(&who)?;
+        add_who(input, &mut out)?;
     }
     Ok(out)
 }
@@ -417,9 +479,9 @@ fn empty_coded(rules: bool) -> PolarsResult<DataFrame> {
 pub struct CellCounts {
     /// Segments coded with the code or a descendant.
     pub segments: u32,
-    /// Distinct participants among them (0 unless asked).
+    /// Distinct participants among them.
     pub participants: u32,
-    /// Distinct sources among them (0 unless asked).
+    /// Distinct sources among them.
     pub sources: u32,
     /// Codings of the code or a descendant.
     pub codings: u32,
@@ -430,32 +492,37 @@ pub struct CellCounts {
 }
 
 /// The counts of every non-empty cell, keyed by (code index, group
-/// index). `who` counts distinct participants and sources too.
-pub fn cells(
+/// index), with distinct participants and sources.
+pub fn cells<'c>(
+    input: &'c Input,
+    tree: &CodeTree,
+    groups: &Groups,
+) -> PolarsResult<&'c BTreeMap<(u32, u32), CellCounts>> {
+    cached(&input.cache.cells, || cells_uncached(input, tree, groups))
+}
+
+fn cells_uncached(
     input: &Input,
     tree: &CodeTree,
     groups: &Groups,
-    who: bool,
 ) -> PolarsResult<BTreeMap<(u32, u32), CellCounts>> {
     let opts = CodedOptions {
-        who,
+        who: true,
         ..Default::default()
     };
     let coded = coded(input, tree, groups, opts)?;
     let u = |e: Expr, name: &str| e.cast(DataType::UInt32).alias(name);
-    let mut aggs = vec![
+    let aggs = vec![
         u(len(), "segments"),
         u(col("codings").sum(), "codings"),
         u(col("negated").sum(), "negated"),
         u(col("negative").sum(), "negative"),
-    ];
-    if who {
-        aggs.push(u(
+        u(
             col("participant_id").drop_nulls().n_unique(),
             "participants",
-        ));
-        aggs.push(u(col("source_id").drop_nulls().n_unique(), "sources"));
-    }
+        ),
+        u(col("source_id").drop_nulls().n_unique(), "sources"),
+    ];
     let df = coded
         .lazy()
         .group_by([col("code_idx"), col("group_idx")])
@@ -476,11 +543,7 @@ pub fn cells(
         get("negated")?,
         get("negative")?,
     );
-    let (participants, sources) = if who {
-        (get("participants")?, get("sources")?)
-    } else {
-        (vec![0; df.height()], vec![0; df.height()])
-    };
+    let (participants, sources) = (get("participants")?, get("sources")?);
     Ok((0..df.height())
         .map(|i| {
             let c = CellCounts {
@@ -550,6 +613,9 @@ pub(crate) mod testing {
                 codes: &self.codes,
                 participants: &self.participants,
                 config: &self.config,
+                // A fresh cache per input, as tests change studies between
+                // calls (leaked: test studies are few and small).
+                cache: Box::leak(Box::default()),
             }
         }
     }
@@ -730,7 +796,7 @@ mod tests {
         let groups = Groups::of(&input).unwrap();
         assert_eq!(groups.names, vec!["A"]);
         assert_eq!((groups.segments[0], groups.participants[0]), (2, 1));
-        let cells = cells(&input, &tree, &groups, true).unwrap();
+        let cells = cells(&input, &tree, &groups).unwrap();
         let cout = cells[&(0, 0)];
         assert_eq!(
             (cout.segments, cout.codings, cout.negated, cout.participants),
@@ -738,6 +804,19 @@ mod tests {
         );
         assert_eq!(cells[&(1, 0)].segments, 2);
         assert!(!cells.contains_key(&(2, 0)));
+
+        // The cached expansion serves every option as the direct one does.
+        for (rules, who) in [(false, false), (true, false), (false, true), (true, true)] {
+            let opts = CodedOptions {
+                rules,
+                who,
+                ..Default::default()
+            };
+            let cached = coded(&input, &tree, &groups, opts).unwrap();
+            let direct = coded_uncached(&input, &tree, &groups, opts).unwrap();
+            assert!(cached.equals_missing(&direct), "{cached}\n{direct}");
+        }
+        assert!(input.cache.coded.get().is_some());
     }
 
     #[test]
@@ -764,7 +843,7 @@ mod tests {
         let tree = CodeTree::from_frame(input.codes).unwrap();
         let groups = Groups::of(&input).unwrap();
         assert!(groups.is_empty());
-        assert!(cells(&input, &tree, &groups, true).unwrap().is_empty());
+        assert!(cells(&input, &tree, &groups).unwrap().is_empty());
         let empty = DataFrame::default();
         let input = Input {
             segments: &empty,
@@ -772,6 +851,7 @@ mod tests {
             codes: &empty,
             participants: &empty,
             config: input.config,
+            cache: &Cache::default(),
         };
         assert!(CodeTree::from_frame(input.codes).unwrap().is_empty());
         assert!(Groups::of(&input).unwrap().is_empty());

@@ -31,7 +31,7 @@ pub const ONE_GROUP_NOTE: &str = "one group: convergence is trivial";
 pub fn convergence(input: &Input) -> PolarsResult<DataFrame> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
-    let cells = cells(input, &tree, &groups, true)?;
+    let cells = cells(input, &tree, &groups)?;
     let cfg = input.config;
     let n = groups.len();
     let min_segments = cfg.raised_min_segments.max(1);

@@ -50,7 +50,7 @@ pub fn lean(plain: u32, negated: u32, negative_share: f64) -> Option<&'static st
 pub fn divergence(input: &Input) -> PolarsResult<DataFrame> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
-    let cells = cells(input, &tree, &groups, false)?;
+    let cells = cells(input, &tree, &groups)?;
     let t = input.config.negative_share;
     let n = tree.len() * groups.len();
     let (mut code, mut label, mut group) = (

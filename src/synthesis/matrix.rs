@@ -31,7 +31,7 @@ use super::common::{CodeTree, CodedOptions, Groups, SegmentKey, cells, display_n
 pub fn matrix(input: &Input) -> PolarsResult<DataFrame> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
-    let cells = cells(input, &tree, &groups, true)?;
+    let cells = cells(input, &tree, &groups)?;
     let n = tree.len() * groups.len();
     let mut code = Vec::with_capacity(n);
     let mut label = Vec::with_capacity(n);

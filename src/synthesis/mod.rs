@@ -13,6 +13,7 @@ pub mod recommendations;
 
 use polars::prelude::DataFrame;
 
+pub use common::Cache;
 pub use config::SynthesisConfig;
 
 /// Everything the synthesis reads, with the schemas the workspace stores
@@ -33,4 +34,6 @@ pub struct Input<'a> {
     pub participants: &'a DataFrame,
     /// Thresholds and weights.
     pub config: &'a SynthesisConfig,
+    /// Results the tables share (one cache per set of frames).
+    pub cache: &'a common::Cache,
 }

@@ -126,6 +126,7 @@ impl Study {
             codes: &self.codes,
             participants: &self.participants,
             config,
+            cache: &crate::synthesis::Cache::default(),
         };
         merge(&input, quotes).unwrap()
     }
@@ -440,6 +441,7 @@ fn example_study_similarities_leave_a_margin() {
         codes: &study.codes,
         participants: &study.participants,
         config: &config,
+        cache: &crate::synthesis::Cache::default(),
     };
     let tree = CodeTree::from_frame(input.codes).unwrap();
     let owned = strs(&study.segments, "segment_id");
@@ -1161,6 +1163,7 @@ fn empty_input_gives_empty_frames_with_their_columns() {
         codes: &empty,
         participants: &empty,
         config: &config,
+        cache: &crate::synthesis::Cache::default(),
     };
     let m = merge(&input, &empty).unwrap();
     assert_eq!(m.recommendations.width(), 17);
