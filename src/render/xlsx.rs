@@ -126,8 +126,13 @@ fn sheet(ws: &mut Worksheet, b: &Built) -> Result<(), XlsxError> {
         for (i, row) in b.rows.iter().enumerate() {
             let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
             let v = c.value(row);
-            if let Some(text) = shown(v) {
-                widths[j] = widths[j].max(text.chars().count() + 1);
+            // A share shows as "100%", not as its many decimals.
+            let chars = match v {
+                Value::Number(_) if c.is_share() => Some(4),
+                _ => shown(v).map(|t| t.chars().count()),
+            };
+            if let Some(n) = chars {
+                widths[j] = widths[j].max(n + 1);
             }
             match v {
                 Value::Null => {}
