@@ -26,6 +26,7 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
         group: a.group.clone(),
         code: a.code.clone(),
     };
+    loaded.check_filter(&filter)?;
     let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
         ReportFormat::Table
     } else {
@@ -101,6 +102,42 @@ impl Loaded {
         };
         super::synthesize::check_fresh(ws)?;
         Ok(loaded)
+    }
+
+    /// Refuses a group or code the study does not have (a typo would
+    /// otherwise give empty tables), naming the ones it has.
+    pub fn check_filter(&self, filter: &Filter) -> anyhow::Result<()> {
+        let distinct = |df: &DataFrame, col: &str| -> anyhow::Result<Vec<String>> {
+            let mut v: Vec<String> = if df.height() == 0 {
+                Vec::new()
+            } else {
+                df.column(col)?
+                    .str()?
+                    .iter()
+                    .flatten()
+                    .map(str::to_owned)
+                    .collect()
+            };
+            v.sort();
+            v.dedup();
+            Ok(v)
+        };
+        if let Some(g) = &filter.group {
+            let groups = distinct(&self.matrix, "group")?;
+            if !groups.contains(g) {
+                anyhow::bail!(
+                    "no group {g:?} in this study; groups: {}",
+                    groups.join(", ")
+                );
+            }
+        }
+        if let Some(c) = &filter.code {
+            let codes = distinct(&self.conv, "code")?;
+            if !codes.contains(c) {
+                anyhow::bail!("no code {c:?} in the codebook; codes: {}", codes.join(", "));
+            }
+        }
+        Ok(())
     }
 
     /// Builds the tables asked for.

@@ -485,3 +485,25 @@ fn the_schema_checker_catches_violations() {
     v["schema"] = serde_json::json!("qualsynth.report/2");
     assert!(check_schema(&schema, &v, "$").is_err());
 }
+
+#[test]
+fn an_unknown_group_or_code_is_refused_with_the_known_ones() {
+    let env = synthesized();
+    let out = env
+        .study_cmd(&["report", "--group", "Lile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no group \"Lile\"")
+            && stderr(&out).contains("Bruxelles, Lille, Marseille"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .study_cmd(&["report", "--code", "loyer"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cout.loyer"), "{}", stderr(&out));
+}
