@@ -172,13 +172,23 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     } else {
         (PIPE_WIDTH, false)
     };
-    let recs: Vec<_> = built
-        .into_iter()
-        .filter(|b| b.kind == Kind::Recommendations)
-        .collect();
+    // Without recommendations, the themes are what the board reads.
+    let pick =
+        |kind: Kind| -> Vec<_> { built.iter().filter(|b| b.kind == kind).cloned().collect() };
+    let recs = pick(Kind::Recommendations);
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Recommendations, ranked by support across groups")?;
-    out.write_all(crate::render::report::to_table(&recs, width, colour).as_bytes())?;
+    if recs.iter().all(|b| b.rows.is_empty()) {
+        writeln!(
+            out,
+            "No recommendations in this study (import a grid with --kind recommendations).\nThemes across groups, with the share of each group that raised them"
+        )?;
+        out.write_all(
+            crate::render::report::to_table(&pick(Kind::Themes), width, colour).as_bytes(),
+        )?;
+    } else {
+        writeln!(out, "Recommendations, ranked by support across groups")?;
+        out.write_all(crate::render::report::to_table(&recs, width, colour).as_bytes())?;
+    }
     writeln!(out)?;
     out.write_all(crate::render::run::render(&summary).as_bytes())?;
     Ok(())
@@ -306,12 +316,16 @@ fn synthesis_detail(ws: &Workspace) -> anyhow::Result<String> {
             }
         }
     }
-    let mut s = format!(
-        "{} merged into {} ({} backed by several groups)",
-        plural(members.height(), "recommendation"),
-        recs.height(),
-        shared
-    );
+    let mut s = if members.height() == 0 {
+        "no recommendations".to_owned()
+    } else {
+        format!(
+            "{} merged into {} ({} backed by several groups)",
+            plural(members.height(), "recommendation"),
+            recs.height(),
+            shared
+        )
+    };
     if !diverging.is_empty() {
         s.push_str(&format!("; groups diverge on {}", diverging.join(", ")));
     }

@@ -18,7 +18,10 @@
 //!   ([str]), `evidence_segments` (int), `has_owner`, `has_target`,
 //!   `has_deadline`, `actionable` (bool).
 //! - `themes`: `code`, `label` (str), `groups_raised`, `groups_total`
-//!   (int), `class` (str), `participant_share` ({group: fraction|null}).
+//!   (int), `class` (str), `participant_share` ({group: fraction|null}),
+//!   `segment_share` ({group: fraction|null}; added within version 1).
+//!   The terminal, Markdown and CSV tables show the participant share, or
+//!   the segment share when the study names no participant.
 //! - `matrix`: `code`, `label`, `group` (str), `segments`, `participants`
 //!   (int), `participant_share`, `segment_share` (fraction|null),
 //!   `negated` (int).
@@ -350,10 +353,20 @@ fn themes(conv: &DataFrame, matrix: &DataFrame, filter: &Filter) -> PolarsResult
         strs(matrix, "group")?,
         floats(matrix, "participant_share")?,
     );
-    let share_of = |code: &str, group: &str| {
-        (0..m_code.len())
-            .find(|&i| m_code[i].as_deref() == Some(code) && m_group[i].as_deref() == Some(group))
-            .and_then(|i| m_share[i])
+    let m_seg = if matrix.column("segment_share").is_ok() {
+        floats(matrix, "segment_share")?
+    } else {
+        vec![None; matrix.height()]
+    };
+    let at: std::collections::HashMap<(&str, &str), usize> = (0..m_code.len())
+        .filter_map(|i| Some(((m_code[i].as_deref()?, m_group[i].as_deref()?), i)))
+        .collect();
+    // A study that names no participant (grids without a participant
+    // column) has no participant share anywhere: people see the segment
+    // share instead.
+    let no_participants = m_share.iter().all(Option::is_none);
+    let share_of = |shares: &[Option<f64>], code: &str, group: &str| {
+        at.get(&(code, group)).and_then(|&i| shares[i])
     };
     let (code, label, k, n, class) = (
         strs(conv, "code")?,
@@ -367,27 +380,36 @@ fn themes(conv: &DataFrame, matrix: &DataFrame, filter: &Filter) -> PolarsResult
             continue;
         }
         let c = code[i].clone().unwrap_or_default();
-        let shares: Vec<Option<f64>> = groups.iter().map(|g| share_of(&c, g)).collect();
+        let shares: Vec<Option<f64>> = groups.iter().map(|g| share_of(&m_share, &c, g)).collect();
+        let seg_shares: Vec<Option<f64>> = groups.iter().map(|g| share_of(&m_seg, &c, g)).collect();
         let mut row = vec![
             code[i].clone(),
             label[i].clone(),
             Some(format!("{}/{}", k[i].unwrap_or(0), n[i].unwrap_or(0))),
             class[i].clone(),
         ];
-        row.extend(shares.iter().map(|s| percent(*s)));
+        let shown = if no_participants {
+            &seg_shares
+        } else {
+            &shares
+        };
+        row.extend(shown.iter().map(|s| percent(*s)));
         l.rows.push(row);
-        let share_map: Map<String, Value> = groups
-            .iter()
-            .zip(&shares)
-            .map(|(g, s)| (g.clone(), frac(*s)))
-            .collect();
+        let map = |shares: &[Option<f64>]| -> Map<String, Value> {
+            groups
+                .iter()
+                .zip(shares)
+                .map(|(g, s)| (g.clone(), frac(*s)))
+                .collect()
+        };
         rows.push(json!({
             "code": text(&code[i]),
             "label": text(&label[i]),
             "groups_raised": num(k[i]),
             "groups_total": num(n[i]),
             "class": text(&class[i]),
-            "participant_share": share_map,
+            "participant_share": map(&shares),
+            "segment_share": map(&seg_shares),
         }));
     }
     Ok(Built {
@@ -1057,6 +1079,29 @@ mod tests {
         assert_eq!(b.listing.rows[0][5].as_deref(), Some("50%"));
         assert_eq!(b.rows[0]["participant_share"]["Marseille"], 0.5);
         assert_eq!(b.rows[0]["participant_share"]["Lille"], Value::Null);
+    }
+
+    #[test]
+    fn without_participants_themes_show_segment_shares() {
+        let conv = df!(
+            "code" => ["cout"],
+            "label" => ["Coût"],
+            "groups_raised" => [1u32],
+            "groups_total" => [1u32],
+            "class" => ["all groups"],
+        )
+        .unwrap();
+        let matrix = df!(
+            "code" => ["cout"],
+            "group" => ["Lille"],
+            "participant_share" => [None::<f64>],
+            "segment_share" => [Some(0.25f64)],
+        )
+        .unwrap();
+        let b = themes(&conv, &matrix, &Filter::default()).unwrap();
+        assert_eq!(b.listing.rows[0][4].as_deref(), Some("25%"));
+        assert_eq!(b.rows[0]["participant_share"]["Lille"], Value::Null);
+        assert_eq!(b.rows[0]["segment_share"]["Lille"], 0.25);
     }
 
     #[test]

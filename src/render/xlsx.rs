@@ -62,8 +62,14 @@ fn columns(b: &Built) -> Vec<Col> {
     let mut cols = Vec::new();
     for (key, v) in first {
         match v {
+            // The participant shares are headed by the group alone; other
+            // maps name their measure.
             Value::Object(m) => cols.extend(m.keys().map(|sub| Col {
-                header: sub.clone(),
+                header: if key == "participant_share" {
+                    sub.clone()
+                } else {
+                    format!("{sub} ({})", key.replace('_', " "))
+                },
                 key: key.clone(),
                 sub: Some(sub.clone()),
             })),

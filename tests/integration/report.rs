@@ -283,7 +283,10 @@ fn xlsx_has_a_sheet_per_table_with_headers_and_typed_cells() {
             "class",
             "Bruxelles",
             "Lille",
-            "Marseille"
+            "Marseille",
+            "Bruxelles (segment share)",
+            "Lille (segment share)",
+            "Marseille (segment share)"
         ]
     );
     assert_eq!(header(&mut wb, "quotes")[..3], ["code", "group", "rank"]);

@@ -277,3 +277,49 @@ fn run_accepts_the_manifest_path() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Findings without proposals and without participants: run prints the
+/// themes (with segment shares) instead of an empty recommendation table.
+#[test]
+fn without_recommendations_run_prints_the_themes() {
+    let env = TestEnv::new();
+    let grid = crate::common::fixture("corpora/granddebat/reunions_locales_dep04_05.csv");
+    let out = env
+        .study_cmd(&[
+            "import",
+            "grid",
+            grid.to_str().unwrap(),
+            "--group-column",
+            "Département",
+            "--kind",
+            "observations",
+            "--split-items",
+            "--text-column",
+            "Quels ont ete les constats ou les diagnostics exprimes sur les themes du debat",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let codebook =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("codebooks/granddebat.toml");
+    std::fs::copy(codebook, env.study().join("granddebat.toml")).unwrap();
+    let manifest = env.study().join("study.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[codebook]\npath = \"granddebat.toml\"\n");
+    std::fs::write(&manifest, text).unwrap();
+    let out = run(&env);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("No recommendations in this study"),
+        "{text}"
+    );
+    let fiscal = text
+        .lines()
+        .find(|l| l.starts_with("│ fiscalite "))
+        .unwrap();
+    assert!(fiscal.contains('%'), "segment shares shown: {fiscal}");
+    assert!(
+        text.contains("synthesis        done         no recommendations"),
+        "{text}"
+    );
+}
