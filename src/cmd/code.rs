@@ -11,7 +11,7 @@ use crate::coding::tally::tally;
 use crate::render::listing::Listing;
 use crate::store::Workspace;
 use crate::store::codings::{self, Provenance};
-use crate::store::import::content_hash;
+use crate::store::import::{ContentHasher, content_hash};
 
 use super::output;
 
@@ -77,12 +77,7 @@ pub fn code_study(
 ) -> anyhow::Result<(Listing, String)> {
     let docs = ws.tables.segment_docs()?;
     let ids = ws.tables.segment_strs("segment_id")?;
-    let bar = output::progress_allowed(quiet).then(|| {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.set_message(format!("coding {} segments", docs.len()));
-        b.enable_steady_tick(std::time::Duration::from_millis(120));
-        b
-    });
+    let bar = output::spinner(quiet, format!("coding {} segments", docs.len()));
     let all = coder.code_all(&docs);
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -130,19 +125,19 @@ pub fn code_study(
 
 /// A digest of the segment ids and texts: codings are stale when it changes.
 pub fn segments_hash(ws: &Workspace) -> anyhow::Result<String> {
-    let mut buf = Vec::new();
+    let mut h = ContentHasher::default();
     for (id, text) in ws
         .tables
         .segment_strs("segment_id")?
         .into_iter()
         .zip(ws.tables.segment_strs("text")?)
     {
-        buf.extend_from_slice(id.as_bytes());
-        buf.push(0);
-        buf.extend_from_slice(text.as_bytes());
-        buf.push(0);
+        for part in [id, text] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
     }
-    Ok(content_hash(&buf))
+    Ok(h.finish())
 }
 
 /// Prints which rule matched what in one segment.

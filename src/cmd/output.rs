@@ -50,3 +50,16 @@ pub fn colour() -> bool {
 pub fn progress_allowed(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()
 }
+
+/// A spinner with `msg` on stderr, when progress may be drawn.
+pub fn spinner(
+    quiet: bool,
+    msg: impl Into<std::borrow::Cow<'static, str>>,
+) -> Option<indicatif::ProgressBar> {
+    progress_allowed(quiet).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_message(msg);
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    })
+}

@@ -74,11 +74,11 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
 
 /// The stored tables a report reads.
 pub struct Loaded {
-    recs: DataFrame,
+    pub(super) recs: DataFrame,
     conv: DataFrame,
     matrix: DataFrame,
     quotes: DataFrame,
-    members: DataFrame,
+    pub(super) members: DataFrame,
     evidence: DataFrame,
     sources: DataFrame,
 }
@@ -87,11 +87,19 @@ impl Loaded {
     /// Reads the synthesis tables; refuses a study not synthesised, or
     /// whose codings are stale.
     pub fn read(ws: &Workspace) -> anyhow::Result<Self> {
+        let loaded = Self::read_current(ws)?;
+        super::synthesize::check_fresh(ws)?;
+        Ok(loaded)
+    }
+
+    /// Reads the synthesis tables of a study whose codings the caller has
+    /// found current.
+    pub fn read_current(ws: &Workspace) -> anyhow::Result<Self> {
         let load = |name: &str| -> anyhow::Result<_> {
             ws.synthesis_table(name)?
                 .ok_or_else(|| anyhow::anyhow!(NOT_SYNTHESISED))
         };
-        let loaded = Loaded {
+        Ok(Loaded {
             recs: load("recommendations")?,
             conv: load("convergence")?,
             matrix: load("matrix")?,
@@ -99,31 +107,14 @@ impl Loaded {
             members: load("recommendation_members")?,
             evidence: load("recommendation_evidence")?,
             sources: sources_frame(&ws.tables.sources)?,
-        };
-        super::synthesize::check_fresh(ws)?;
-        Ok(loaded)
+        })
     }
 
     /// Refuses a group or code the study does not have (a typo would
     /// otherwise give empty tables), naming the ones it has.
     pub fn check_filter(&self, filter: &Filter) -> anyhow::Result<()> {
-        let distinct = |df: &DataFrame, col: &str| -> anyhow::Result<Vec<String>> {
-            let mut v: Vec<String> = if df.height() == 0 {
-                Vec::new()
-            } else {
-                df.column(col)?
-                    .str()?
-                    .iter()
-                    .flatten()
-                    .map(str::to_owned)
-                    .collect()
-            };
-            v.sort();
-            v.dedup();
-            Ok(v)
-        };
         if let Some(g) = &filter.group {
-            let groups = distinct(&self.matrix, "group")?;
+            let groups = report::distinct(&self.matrix, "group")?;
             if !groups.contains(g) {
                 anyhow::bail!(
                     "no group {g:?} in this study; groups: {}",
@@ -132,7 +123,7 @@ impl Loaded {
             }
         }
         if let Some(c) = &filter.code {
-            let codes = distinct(&self.conv, "code")?;
+            let codes = report::distinct(&self.conv, "code")?;
             if !codes.contains(c) {
                 anyhow::bail!("no code {c:?} in the codebook; codes: {}", codes.join(", "));
             }

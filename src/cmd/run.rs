@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::ProgressBar;
-use polars::prelude::DataFrame;
 
 use crate::cli::{ListFormat, ReportFormat, RunArgs};
 use crate::render::report::{Filter, Kind};
@@ -109,7 +108,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
     let synthesised =
         state.synthesis.as_deref() != Some(synthesis_key.as_str()) || !synthesis_there;
     if synthesised {
-        let bar = spinner(a.quiet, "synthesising across groups");
+        let bar = output::spinner(a.quiet, "synthesising across groups");
         super::synthesize::synthesize(&ws)?;
         if let Some(b) = bar {
             b.finish_and_clear();
@@ -117,10 +116,11 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         state.synthesis = Some(synthesis_key.clone());
         state.write(&dir)?;
     }
-    let loaded = Loaded::read(&ws)?;
+    // The codings were found current (or made) above.
+    let loaded = Loaded::read_current(&ws)?;
     summary.stages.push(Stage {
         name: "synthesis",
-        detail: synthesis_detail(&ws)?,
+        detail: synthesis_detail(&ws, &loaded)?,
         ran: synthesised,
     });
 
@@ -133,7 +133,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<()> {
         ws.manifest.manifest.study.title.as_bytes(),
     ]);
     let built = loaded.build(&Kind::ALL, &Filter::default())?;
-    let bar = spinner(a.quiet, "writing reports");
+    let bar = output::spinner(a.quiet, "writing reports");
     let mut outputs = std::collections::BTreeMap::new();
     for (rel, format, kind) in planned(&cfg) {
         let path = dir.join(&rel);
@@ -271,8 +271,8 @@ fn coding_current(ws: &Workspace) -> bool {
 }
 
 fn coding_detail(ws: &Workspace) -> anyhow::Result<String> {
-    let codings = ws.coding_table(CODINGS)?.unwrap_or_default();
-    let codes = ws.coding_table(CODES)?.unwrap_or_default();
+    let codings = ws.coding_columns(CODINGS, &["code"])?.unwrap_or_default();
+    let codes = ws.coding_columns(CODES, &["code_id"])?.unwrap_or_default();
     let applied = if codings.height() == 0 {
         0
     } else {
@@ -286,14 +286,9 @@ fn coding_detail(ws: &Workspace) -> anyhow::Result<String> {
     ))
 }
 
-fn synthesis_detail(ws: &Workspace) -> anyhow::Result<String> {
-    let table =
-        |n: &str| -> anyhow::Result<DataFrame> { Ok(ws.synthesis_table(n)?.unwrap_or_default()) };
-    let (recs, members, divergence) = (
-        table("recommendations")?,
-        table("recommendation_members")?,
-        table("divergence")?,
-    );
+fn synthesis_detail(ws: &Workspace, loaded: &Loaded) -> anyhow::Result<String> {
+    let (recs, members) = (&loaded.recs, &loaded.members);
+    let divergence = ws.synthesis_table("divergence")?.unwrap_or_default();
     let shared = if recs.height() == 0 {
         0
     } else {
@@ -353,16 +348,8 @@ fn planned(cfg: &ReportConfig) -> Vec<(String, ReportFormat, Option<Kind>)> {
             })),
         }
     }
-    out.dedup_by(|a, b| a.0 == b.0);
+    // A format listed twice writes its file once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|o| seen.insert(o.0.clone()));
     out
-}
-
-/// A spinner on stderr, when progress may be drawn.
-fn spinner(quiet: bool, msg: &'static str) -> Option<ProgressBar> {
-    output::progress_allowed(quiet).then(|| {
-        let b = ProgressBar::new_spinner();
-        b.set_message(msg);
-        b.enable_steady_tick(std::time::Duration::from_millis(120));
-        b
-    })
 }

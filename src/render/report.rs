@@ -331,16 +331,20 @@ fn recommendations(df: &DataFrame, filter: &Filter) -> PolarsResult<Built> {
     })
 }
 
-/// The groups of the matrix, sorted and distinct.
-fn matrix_groups(matrix: &DataFrame) -> PolarsResult<Vec<String>> {
-    let mut g: Vec<String> = strs(matrix, "group")?.into_iter().flatten().collect();
-    g.sort();
-    g.dedup();
-    Ok(g)
+/// The values of a string column, sorted and distinct (none for a frame
+/// without rows).
+pub fn distinct(df: &DataFrame, column: &str) -> PolarsResult<Vec<String>> {
+    if df.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let mut v: Vec<String> = strs(df, column)?.into_iter().flatten().collect();
+    v.sort();
+    v.dedup();
+    Ok(v)
 }
 
 fn themes(conv: &DataFrame, matrix: &DataFrame, filter: &Filter) -> PolarsResult<Built> {
-    let groups: Vec<String> = matrix_groups(matrix)?
+    let groups: Vec<String> = distinct(matrix, "group")?
         .into_iter()
         .filter(|g| filter.group_ok(Some(g)))
         .collect();
@@ -705,12 +709,8 @@ pub fn rec_details(
         strs(evidence, "group")?,
         strs(evidence, "segment_id")?,
     );
-    let wanted: std::collections::HashMap<&str, usize> = seg
-        .iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+    let wanted: std::collections::HashSet<&str> =
+        seg.iter().flatten().map(String::as_str).collect();
     let mut found: std::collections::HashMap<&str, (Option<String>, String, String)> =
         std::collections::HashMap::new();
     let (ids, sources, who, texts) = (
@@ -726,7 +726,7 @@ pub fn rec_details(
         .zip(texts.iter())
     {
         if let Some(id) = id
-            && let Some((key, _)) = wanted.get_key_value(id)
+            && let Some(key) = wanted.get(id)
         {
             found.insert(
                 key,

@@ -59,12 +59,12 @@ impl RunState {
 /// A digest of several parts (each length-prefixed, so parts cannot run
 /// into each other).
 pub fn digest(parts: &[&[u8]]) -> String {
-    let mut buf = Vec::new();
+    let mut h = super::import::ContentHasher::default();
     for p in parts {
-        buf.extend_from_slice(&(p.len() as u64).to_le_bytes());
-        buf.extend_from_slice(p);
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
     }
-    super::import::content_hash(&buf)
+    h.finish()
 }
 
 #[cfg(test)]

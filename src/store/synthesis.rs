@@ -40,18 +40,27 @@ impl Workspace {
 
     /// Reads one synthesis table, `None` when the study is not synthesised.
     pub fn synthesis_table(&self, name: &str) -> Result<Option<DataFrame>, StoreError> {
-        read_optional(&self.dir.join(DIR).join(format!("{name}.parquet")))
+        read_optional(&self.dir.join(DIR).join(format!("{name}.parquet")), None)
     }
 
     /// Reads a coding table (`data/codings.parquet`…), `None` when absent.
     pub fn coding_table(&self, rel: &str) -> Result<Option<DataFrame>, StoreError> {
-        read_optional(&self.dir.join(rel))
+        read_optional(&self.dir.join(rel), None)
+    }
+
+    /// Some columns of a coding table, `None` when absent.
+    pub fn coding_columns(
+        &self,
+        rel: &str,
+        columns: &[&str],
+    ) -> Result<Option<DataFrame>, StoreError> {
+        read_optional(&self.dir.join(rel), Some(columns))
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<DataFrame>, StoreError> {
+fn read_optional(path: &Path, columns: Option<&[&str]>) -> Result<Option<DataFrame>, StoreError> {
     match std::fs::read(path) {
-        Ok(bytes) => tables::from_parquet(&bytes)
+        Ok(bytes) => tables::from_parquet_columns(&bytes, columns)
             .map(Some)
             .map_err(|e| StoreError::Table {
                 path: path.display().to_string(),

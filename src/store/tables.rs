@@ -349,7 +349,14 @@ pub fn to_parquet(mut df: DataFrame) -> PolarsResult<Vec<u8>> {
 
 /// Parquet bytes as a frame.
 pub fn from_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
-    ParquetReader::new(std::io::Cursor::new(bytes)).finish()
+    from_parquet_columns(bytes, None)
+}
+
+/// Reads Parquet bytes, only `columns` when given.
+pub fn from_parquet_columns(bytes: &[u8], columns: Option<&[&str]>) -> PolarsResult<DataFrame> {
+    ParquetReader::new(std::io::Cursor::new(bytes))
+        .with_columns(columns.map(|c| c.iter().map(|s| (*s).to_owned()).collect()))
+        .finish()
 }
 
 struct Cols<'a>(&'a DataFrame);

@@ -86,6 +86,14 @@ fn rerunning_gives_identical_bytes() {
     assert_eq!(env.snapshot(), first);
 }
 
+/// Inserts `tables` into the study's manifest, before its `[codebook]`.
+fn before_codebook(env: &TestEnv, tables: &str) {
+    let manifest = env.study().join("study.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let edited = text.replace("[codebook]", &format!("{tables}\n\n[codebook]"));
+    std::fs::write(&manifest, edited).unwrap();
+}
+
 /// Modification times of every file under the study.
 fn mtimes(env: &TestEnv) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
     env.snapshot()
@@ -135,16 +143,7 @@ fn only_the_stages_after_a_change_run_again() {
     let env = TestEnv::with_fixture_study("coop-workspaces");
     run(&env);
     // A synthesis setting: import and coding stay, synthesis and reports rerun.
-    let manifest = env.study().join("study.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replace(
-            "[codebook]",
-            "[synthesis]\nquotes_per_cell = 2\n\n[codebook]",
-        ),
-    )
-    .unwrap();
+    before_codebook(&env, "[synthesis]\nquotes_per_cell = 2");
     let out = run(&env);
     let st: Vec<String> = stages(&out).into_iter().map(|(_, s)| s).collect();
     assert_eq!(
@@ -164,16 +163,10 @@ fn only_the_stages_after_a_change_run_again() {
 #[test]
 fn the_manifest_chooses_the_report_files() {
     let env = TestEnv::with_fixture_study("coop-workspaces");
-    let manifest = env.study().join("study.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replace(
-            "[codebook]",
-            "[report]\ndir = \"board\"\nname = \"synthese\"\nformats = [\"markdown\", \"json\", \"csv\"]\n\n[codebook]",
-        ),
-    )
-    .unwrap();
+    before_codebook(
+        &env,
+        "[report]\ndir = \"board\"\nname = \"synthese\"\nformats = [\"markdown\", \"json\", \"csv\"]",
+    );
     run(&env);
     let mut files: Vec<String> = std::fs::read_dir(env.study().join("board"))
         .unwrap()
@@ -203,13 +196,7 @@ fn the_manifest_chooses_the_report_files() {
 #[test]
 fn an_unknown_report_format_names_the_line() {
     let env = TestEnv::with_fixture_study("coop-workspaces");
-    let manifest = env.study().join("study.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replace("[codebook]", "[report]\nformats = [\"pdf\"]\n\n[codebook]"),
-    )
-    .unwrap();
+    before_codebook(&env, "[report]\nformats = [\"pdf\"]");
     let out = env.cmd().args(["run", "study"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
