@@ -14,6 +14,7 @@ use std::time::Instant;
 use polars::prelude::*;
 use qualsynth::corpus::{Segment, SegmentKind};
 use qualsynth::store::tables::{participants_frame, segments_frame};
+use qualsynth::synthesis::quotes::QuoteRow;
 use qualsynth::synthesis::recommendations::merge;
 use qualsynth::synthesis::{Input, SynthesisConfig};
 
@@ -89,7 +90,7 @@ struct Study {
     codings: DataFrame,
     codes: DataFrame,
     participants: DataFrame,
-    quotes: DataFrame,
+    quotes: Vec<QuoteRow>,
 }
 
 /// A study of `n` recommendations around `n / 5` ideas.
@@ -233,20 +234,20 @@ fn study(n: usize) -> Study {
             }
         }
     }
-    let m = q_code.len();
-    let quotes = DataFrame::new_infer_height(vec![
-        Column::new("code".into(), q_code),
-        Column::new("group".into(), q_group),
-        Column::new("rank".into(), q_rank),
-        Column::new("segment_id".into(), q_seg),
-        Column::new("source_id".into(), vec!["s"; m]),
-        Column::new("participant".into(), vec!["p"; m]),
-        Column::new("line".into(), vec![Some(1u64); m]),
-        Column::new("time_ms".into(), vec![None::<u64>; m]),
-        Column::new("text".into(), vec!["t"; m]),
-        Column::new("score".into(), q_score),
-    ])
-    .expect("quotes frame");
+    let quotes: Vec<QuoteRow> = (0..q_code.len())
+        .map(|i| QuoteRow {
+            code: q_code[i].clone(),
+            group: q_group[i].clone(),
+            rank: q_rank[i],
+            segment_id: q_seg[i].clone(),
+            source_id: "s".into(),
+            participant: Some("p".into()),
+            line: Some(1),
+            time_ms: None,
+            text: "t".into(),
+            score: q_score[i],
+        })
+        .collect();
     Study {
         segments: segments_frame(&segs).expect("segments frame"),
         codings,
@@ -295,13 +296,13 @@ fn main() {
         let Some(merged) = merged else { return };
         let multi = merged
             .recommendations
-            .column("members")
-            .and_then(|c| Ok(c.u32()?.iter().filter(|m| m.unwrap_or(0) > 1).count()))
-            .unwrap_or(0);
+            .iter()
+            .filter(|r| r.members > 1)
+            .count();
         println!(
             "{n} recommendations: {secs:.3} s, {} merged ({multi} with 2+ members), {} evidence quotes",
-            merged.recommendations.height(),
-            merged.evidence.height()
+            merged.recommendations.len(),
+            merged.evidence.len()
         );
         times.push(secs);
     }

@@ -16,6 +16,12 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// No progress, notes or warnings on stderr (errors still show).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// List every warning in full, even when many are alike.
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 /// The subcommands, in pipeline order.
@@ -47,6 +53,27 @@ pub enum Command {
     /// Run the whole study from study.toml: import, code, synthesise, write
     /// the reports; stages whose inputs are unchanged are skipped.
     Run(RunArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a folder.
+    Man(ManArgs),
+}
+
+/// `qualsynth completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `qualsynth man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `qualsynth.1` and one page per command (`qualsynth-run.1`…)
+    /// into this folder instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `qualsynth codebook …`.
@@ -125,9 +152,6 @@ pub struct CodeArgs {
     /// Show which rule matched what in one segment of the study.
     #[arg(long, value_name = "SEGMENT")]
     pub explain: Option<String>,
-    /// No progress on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `qualsynth kwic`.
@@ -446,7 +470,4 @@ pub struct RunArgs {
     /// The study directory, or its study.toml.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// No progress bars or notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
 }

@@ -1,14 +1,12 @@
 //! `qualsynth import transcript|grid FILE…`: all files or none.
 
-use std::path::PathBuf;
-
 use crate::cli::{CommonImport, GridArgs, TranscriptArgs};
 use crate::corpus::spec::{ColumnSpec, SourceSpec};
-use crate::store::Workspace;
-use crate::store::import::{Mode, Outcome, import_file};
+use crate::pipeline::import::{Mode, describe, import_files};
+use crate::pipeline::{Feedback, Study};
 
 /// Imports transcripts.
-pub fn transcripts(a: TranscriptArgs) -> anyhow::Result<()> {
+pub fn transcripts(a: TranscriptArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
     let format = value_name(&a.format);
     let spec = SourceSpec {
         kind: "transcript".into(),
@@ -18,11 +16,11 @@ pub fn transcripts(a: TranscriptArgs) -> anyhow::Result<()> {
         text_column: a.text_column,
         ..common_spec(&a.common)
     };
-    import_all(&a.common, a.files, spec)
+    import_all(&a.common, &a.files, &spec, fb)
 }
 
 /// Imports grids.
-pub fn grids(a: GridArgs) -> anyhow::Result<()> {
+pub fn grids(a: GridArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
     let format = value_name(&a.format);
     let spec = SourceSpec {
         kind: "grid".into(),
@@ -46,7 +44,7 @@ pub fn grids(a: GridArgs) -> anyhow::Result<()> {
         },
         ..common_spec(&a.common)
     };
-    import_all(&a.common, a.files, spec)
+    import_all(&a.common, &a.files, &spec, fb)
 }
 
 /// The name clap shows for a value (`auto`, `recommendations`…).
@@ -66,42 +64,20 @@ fn common_spec(c: &CommonImport) -> SourceSpec {
     }
 }
 
-fn import_all(c: &CommonImport, files: Vec<PathBuf>, spec: SourceSpec) -> anyhow::Result<()> {
-    let mut ws = Workspace::open(&c.study.study)?;
-    let mut changed = false;
-    let mut notes = Vec::new();
-    for file in files {
-        let mode = if c.replace {
-            Mode::Replace
-        } else if c.add {
-            Mode::Add
-        } else {
-            Mode::Once
-        };
-        let outcome = import_file(&mut ws, &file, spec.clone(), mode)?;
-        let shown = file.display();
-        notes.push(match outcome {
-            Outcome::Imported { source_id, segments, participants } => {
-                changed = true;
-                format!("imported {shown} as {source_id}: {segments} segments, {participants} participants")
-            }
-            Outcome::Replaced { source_id, segments, participants } => {
-                changed = true;
-                format!("re-imported {shown} as {source_id}: {segments} segments, {participants} participants")
-            }
-            Outcome::Unchanged { source_id } => {
-                format!("{shown} is already imported as {source_id}, unchanged; nothing to do")
-            }
-            Outcome::Duplicate { source_id, path } => {
-                format!("{shown} has the same content as {path} (source {source_id}); skipped")
-            }
-        });
-    }
-    if changed {
-        ws.save()?;
-    }
-    for n in notes {
-        eprintln!("{n}");
+fn import_all(
+    c: &CommonImport,
+    files: &[std::path::PathBuf],
+    spec: &SourceSpec,
+    fb: &dyn Feedback,
+) -> anyhow::Result<()> {
+    let mode = match (c.replace, c.add) {
+        (true, _) => Mode::Replace,
+        (_, true) => Mode::Add,
+        _ => Mode::Once,
+    };
+    let mut study = Study::open(&c.study.study)?;
+    for (file, outcome) in import_files(&mut study, files, spec, mode)? {
+        fb.info(&describe(&file, &outcome));
     }
     Ok(())
 }

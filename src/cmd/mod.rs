@@ -1,13 +1,13 @@
-//! Wiring: each subcommand turns its arguments into options, reads, calls
-//! the core, writes. Small files; logic lives in the core modules.
+//! Wiring: each subcommand turns its arguments into the pipeline's
+//! options, calls one pipeline function and prints what it returns. Small
+//! files; no command calls another or opens the workspace itself.
 
 mod code;
-mod code_file;
 mod codebook;
 mod import;
 mod init;
 mod kwic;
-mod output;
+mod man;
 mod report;
 mod run;
 mod segments;
@@ -18,20 +18,23 @@ use crate::cli::{Cli, CodebookCommand, Command, ImportCommand};
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let fb = crate::terminal::Terminal::new(cli.quiet, cli.verbose);
     match cli.command {
-        Command::Init(a) => init::run(a),
-        Command::Import(ImportCommand::Transcript(a)) => import::transcripts(a),
-        Command::Import(ImportCommand::Grid(a)) => import::grids(a),
+        Command::Init(a) => init::run(a, &fb),
+        Command::Import(ImportCommand::Transcript(a)) => import::transcripts(a, &fb),
+        Command::Import(ImportCommand::Grid(a)) => import::grids(a, &fb),
         Command::Segments(a) => segments::run(a),
         Command::Status(a) => status::run(a),
-        Command::Codebook(CodebookCommand::Check(a)) => codebook::check(a),
-        Command::Codebook(CodebookCommand::Show(a)) => codebook::show(a),
-        Command::Codebook(CodebookCommand::Convert(a)) => codebook::convert(a),
-        Command::Code(a) if a.file.is_some() => code_file::run(a),
-        Command::Code(a) => code::run(a),
-        Command::Kwic(a) => kwic::run(a),
+        Command::Codebook(CodebookCommand::Check(a)) => codebook::check(a, &fb),
+        Command::Codebook(CodebookCommand::Show(a)) => codebook::show(a, &fb),
+        Command::Codebook(CodebookCommand::Convert(a)) => codebook::convert(a, &fb),
+        Command::Code(a) if a.file.is_some() => code::file(a, &fb),
+        Command::Code(a) => code::study(a, &fb),
+        Command::Kwic(a) => kwic::run(a, &fb),
         Command::Synthesize(a) => synthesize::run(a),
         Command::Report(a) => report::run(a),
-        Command::Run(a) => run::run(a),
+        Command::Run(a) => run::run(a, &fb),
+        Command::Completions(a) => man::completions(a),
+        Command::Man(a) => man::man(a),
     }
 }

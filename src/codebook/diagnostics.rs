@@ -1,6 +1,7 @@
-//! Codebook diagnostics as people read them: `error: …`, then
-//! `--> file:line:col` and the source line with a caret under the culprit,
-//! in the style of rustc and just. Also line bookkeeping shared by the
+//! Codebook diagnostics as people read them: `error: file:line:col:
+//! message`, then the source line with a caret under the culprit (cut to a
+//! window on long lines), in the style of just; many diagnostics of one
+//! kind are summarised with a count. Also line bookkeeping shared by the
 //! readers (byte offset to line and column, CR-only and CRLF line ends).
 
 use super::model::{Diagnostic, Origin, Severity};
@@ -75,59 +76,177 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Renders one diagnostic with a caret excerpt of `source_text`:
+/// Renders one diagnostic as `severity: path:line:col: message`, then a
+/// caret excerpt of `source_text`:
 ///
 /// ```text
-/// error: code "cost.rent" has unknown parent "cost"
-///   --> codebook.toml:14:10
+/// error: codebook.toml:14:10: code "cost.rent" has unknown parent "cost"
 ///    |
 /// 14 | parent = "cost"
 ///    |          ^^^^^^
 /// ```
 ///
-/// Line 0 means the whole file (no excerpt); column 0, the whole line.
+/// Line 0 means the whole file (no excerpt); column 0, the whole line. A
+/// long line is cut to a window around the column, `…` marking the cuts.
 pub fn render(path: &str, source_text: &str, d: &Diagnostic) -> String {
-    let kind = match d.severity {
+    render_with(path, &LineIndex::new(source_text), d)
+}
+
+fn severity(d: &Diagnostic) -> &'static str {
+    match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
-    };
-    let mut out = format!("{kind}: {}\n", d.message);
+    }
+}
+
+fn render_with(path: &str, index: &LineIndex, d: &Diagnostic) -> String {
+    let mut out = format!("{}: {}\n", severity(d), one_line(path, d));
     let Origin { line, column } = d.origin;
-    let index = LineIndex::new(source_text);
-    let text = if line == 0 { None } else { index.line(line) };
-    let Some(text) = text else {
-        out.push_str(&format!(" --> {path}\n"));
+    let Some(text) = (if line == 0 { None } else { index.line(line) }) else {
         return out;
     };
     let pad = " ".repeat(line.to_string().len());
-    if column == 0 {
-        out.push_str(&format!("{pad}--> {path}:{line}\n"));
+    let chars: Vec<char> = expand_tabs(text).chars().collect();
+    // The column counts characters of the line as written; tabs expand.
+    let at = if column == 0 {
+        0
     } else {
-        out.push_str(&format!("{pad}--> {path}:{line}:{column}\n"));
+        let before: String = text.chars().take(column as usize - 1).collect();
+        expand_tabs(&before).chars().count().min(chars.len())
+    };
+    let caret = caret_width(&chars[at..]);
+    let (start, end) = window(chars.len(), at, caret);
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut offset = at - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        offset += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
     }
     out.push_str(&format!("{pad} |\n"));
-    out.push_str(&format!("{line} | {}\n", expand_tabs(text).trim_end()));
+    out.push_str(&format!("{line} | {}\n", shown.trim_end()));
     if column > 0 {
-        let chars: Vec<char> = text.chars().collect();
-        let at = (column as usize - 1).min(chars.len());
-        let before: String = chars[..at].iter().collect();
-        let width = caret_width(&chars[at..]);
+        let width = caret.min(end - at).max(1);
         out.push_str(&format!(
             "{pad} | {}{}\n",
-            " ".repeat(expand_tabs(&before).chars().count()),
+            " ".repeat(offset),
             "^".repeat(width)
         ));
     }
     out
 }
 
-/// Renders several diagnostics, separated by blank lines.
+/// Characters of an excerpt, at most.
+const EXCERPT: usize = 100;
+/// Characters kept before the column when a line is cut.
+const BEFORE: usize = 30;
+
+/// The part of a line of `len` characters shown for a diagnostic at `at`
+/// with `caret` carets: the whole line when it is short, else a window
+/// starting a little before the column.
+fn window(len: usize, at: usize, caret: usize) -> (usize, usize) {
+    if len <= EXCERPT {
+        return (0, len);
+    }
+    let start = at.saturating_sub(BEFORE);
+    let end = (start + EXCERPT.max(at - start + caret.min(EXCERPT / 2))).min(len);
+    (start, end)
+}
+
+/// Renders several diagnostics in full, separated by blank lines.
 pub fn render_all(path: &str, source_text: &str, diagnostics: &[Diagnostic]) -> String {
+    let index = LineIndex::new(source_text);
     diagnostics
         .iter()
-        .map(|d| render(path, source_text, d))
+        .map(|d| render_with(path, &index, d))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Diagnostics of the same kind shown in full before the rest of that kind
+/// are summarised in one line (unless `verbose`).
+pub const SHOWN_PER_KIND: usize = 3;
+
+/// Renders diagnostics as people read them: in full, except that when more
+/// than [`SHOWN_PER_KIND`] share a kind (the same message but for quoted
+/// names and numbers), the first ones are shown and the others counted in
+/// one line, unless `verbose`. The output stays bounded whatever the file.
+pub fn render_summary(
+    path: &str,
+    source_text: &str,
+    diagnostics: &[Diagnostic],
+    verbose: bool,
+) -> String {
+    if verbose {
+        return render_all(path, source_text, diagnostics);
+    }
+    let index = LineIndex::new(source_text);
+    let kinds: Vec<(Severity, String)> = diagnostics
+        .iter()
+        .map(|d| (d.severity, shape(&d.message)))
+        .collect();
+    let mut total: std::collections::HashMap<&(Severity, String), usize> =
+        std::collections::HashMap::new();
+    for k in &kinds {
+        *total.entry(k).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<&(Severity, String), usize> =
+        std::collections::HashMap::new();
+    let mut parts = Vec::new();
+    for (d, k) in diagnostics.iter().zip(&kinds) {
+        let n = seen.entry(k).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_KIND {
+            parts.push(render_with(path, &index, d));
+        }
+        let all = total[k];
+        if *n == all && all > SHOWN_PER_KIND {
+            let more = all - SHOWN_PER_KIND;
+            parts.push(format!(
+                "{}: {path}: {more} more like this: {} (--verbose lists them all)\n",
+                severity(d),
+                k.1
+            ));
+        }
+    }
+    parts.join("\n")
+}
+
+/// The kind of a message: the message with quoted text and numbers
+/// replaced by `…`, so that `code "a" has no rules` and `code "b" has no
+/// rules` are one kind.
+pub fn shape(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '«' | '“' => {
+                let close = match c {
+                    '«' => '»',
+                    '“' => '”',
+                    _ => '"',
+                };
+                for x in chars.by_ref() {
+                    if x == close {
+                        break;
+                    }
+                }
+                out.push(c);
+                out.push('…');
+                out.push(close);
+            }
+            d if d.is_ascii_digit() => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                out.push('…');
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Sorts diagnostics by position (whole-file ones first), errors before
@@ -230,7 +349,7 @@ mod tests {
         );
         assert_eq!(
             render("codebook.toml", src, &d),
-            "error: code \"cost.rent\" has unknown parent \"cost\"\n --> codebook.toml:3:10\n  |\n3 | parent = \"cost\"\n  |          ^^^^^^\n"
+            "error: codebook.toml:3:10: code \"cost.rent\" has unknown parent \"cost\"\n  |\n3 | parent = \"cost\"\n  |          ^^^^^^\n"
         );
     }
 
@@ -244,7 +363,7 @@ mod tests {
             "{r}"
         );
         let whole = Diagnostic::error(Origin::default(), "empty");
-        assert_eq!(render("a.dic", src, &whole), "error: empty\n --> a.dic\n");
+        assert_eq!(render("a.dic", src, &whole), "error: a.dic: empty\n");
         let no_col = Diagnostic::error(Origin { line: 1, column: 0 }, "x");
         assert!(!render("a.dic", src, &no_col).contains('^'));
     }
@@ -263,5 +382,52 @@ mod tests {
         sort(&mut sorted);
         assert_eq!(sorted[0].message, "b");
         assert_eq!(sorted[2].message, "a");
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window_around_the_column() {
+        let line = format!("{}<Code name=\"x\"/>{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::warning(
+            Origin {
+                line: 1,
+                column: 5001,
+            },
+            "w",
+        );
+        let r = render("big.qdc", &line, &d);
+        assert!(r.len() < 400, "{r}");
+        let lines: Vec<&str> = r.lines().collect();
+        assert!(
+            lines[2].starts_with("1 | …") && lines[2].ends_with('…'),
+            "{r}"
+        );
+        // The caret stands under the culprit.
+        let at = lines[2].chars().position(|c| c == '<').unwrap();
+        assert_eq!(lines[3].chars().position(|c| c == '^'), Some(at), "{r}");
+    }
+
+    #[test]
+    fn many_diagnostics_of_one_kind_are_counted() {
+        let ds: Vec<Diagnostic> = (1..=200)
+            .map(|i| {
+                Diagnostic::warning(
+                    Origin { line: 1, column: i },
+                    format!("code \"c{i}\" has no rules"),
+                )
+            })
+            .chain([Diagnostic::warning(Origin::default(), "other")])
+            .collect();
+        let text = "x".repeat(300);
+        let r = render_summary("one.qdc", &text, &ds, false);
+        assert_eq!(r.matches("has no rules\n").count(), SHOWN_PER_KIND, "{r}");
+        assert!(
+            r.contains("warning: one.qdc: 197 more like this: code \"…\" has no rules (--verbose lists them all)"),
+            "{r}"
+        );
+        assert!(r.contains("warning: one.qdc: other"), "{r}");
+        assert!(r.len() < 2000, "{}", r.len());
+        let all = render_summary("one.qdc", &text, &ds, true);
+        assert_eq!(all.matches("has no rules\n").count(), 200);
+        assert_eq!(shape("rule \"a\" at 12 of «b»"), "rule \"…\" at … of «…»");
     }
 }

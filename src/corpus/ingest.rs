@@ -177,7 +177,7 @@ impl<'a> Ingester<'a> {
                 pseudonymized,
                 name: shown,
                 attributes: String::new(),
-                sources: source.to_owned(),
+                sources: vec![source.to_owned()],
             };
             (p, BTreeMap::new())
         });

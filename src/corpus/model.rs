@@ -160,8 +160,8 @@ pub struct Participant {
     pub pseudonymized: bool,
     /// Attributes from grids (role, status…), as a JSON object.
     pub attributes: String,
-    /// Source ids the participant appears in, sorted, comma-separated.
-    pub sources: String,
+    /// Source ids the participant appears in, sorted.
+    pub sources: Vec<String>,
 }
 
 /// A source as stored in the workspace (`data/sources.parquet`).
@@ -175,8 +175,8 @@ pub struct Source {
     pub kind: String,
     /// The format that was read (`txt`, `vtt`, `csv`, `xlsx`…).
     pub format: String,
-    /// The groups its segments belong to, sorted, comma-separated.
-    pub groups: String,
+    /// The groups its segments belong to, sorted.
+    pub groups: Vec<String>,
     /// The session, when given.
     pub session: Option<String>,
     /// Language code.
@@ -187,4 +187,25 @@ pub struct Source {
     pub hash: String,
     /// How many segments it gave.
     pub segments: u32,
+}
+
+/// Counts for one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GroupSummary {
+    /// The group's name.
+    pub group: String,
+    /// Sources with at least one segment in the group.
+    pub sources: usize,
+    /// Participants of the group.
+    pub participants: usize,
+    /// All segments.
+    pub segments: usize,
+    /// Transcript turns and paragraphs.
+    pub turns: usize,
+    /// Grid observations.
+    pub observations: usize,
+    /// Recommendations.
+    pub recommendations: usize,
+    /// Sticky notes and notes.
+    pub notes: usize,
 }

@@ -3,6 +3,7 @@
 //! are written in order).
 
 use crate::coding::Coding;
+use crate::render::listing::Listing;
 
 /// Output format of codings and counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +163,43 @@ fn json_string(out: &mut Vec<u8>, s: &str) {
         }
     }
     out.push(b'"');
+}
+
+/// The per-code totals `code` prints: the tree indented, with segments,
+/// codings and negated codings.
+pub fn tally_listing(tallies: &[crate::coding::tally::CodeTally]) -> Listing {
+    let mut l = Listing::new(&["code", "label", "segments", "codings", "negated"]);
+    for t in tallies {
+        l.rows.push(vec![
+            Some(format!("{}{}", "  ".repeat(t.depth), t.code)),
+            Some(t.label.clone()),
+            Some(t.segments.to_string()),
+            Some(t.codings.to_string()),
+            Some(t.negated.to_string()),
+        ]);
+    }
+    l
+}
+
+/// One segment and its codings, as `code --explain` shows them.
+pub fn explain(id: &str, lang: &str, text: &str, codings: &[Coding], width: u16) -> String {
+    let mut out = format!("{id} ({lang})\n{text}\n\n");
+    if codings.is_empty() {
+        out.push_str("no code applies\n");
+        return out;
+    }
+    let mut l = Listing::new(&["code", "rule", "span", "matched", "negated"]);
+    for c in codings {
+        l.rows.push(vec![
+            Some(c.code.clone()),
+            Some(c.rule.clone()),
+            Some(format!("{}..{}", c.start, c.end)),
+            Some(c.matched.clone()),
+            Some(if c.negated { "yes" } else { "no" }.to_owned()),
+        ]);
+    }
+    out.push_str(&l.to_table(width));
+    out
 }
 
 #[cfg(test)]

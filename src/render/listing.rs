@@ -5,6 +5,17 @@ use std::io::{self, Write};
 
 use comfy_table::{ContentArrangement, Table, presets};
 
+/// How a listing is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A table fitted to a width.
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
 /// A rectangular listing of text cells.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listing {

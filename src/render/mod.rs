@@ -7,6 +7,7 @@ pub mod listing;
 pub mod markdown;
 pub mod report;
 pub mod run;
+pub mod sheet;
 pub mod status;
 pub mod synthesis;
 pub mod xlsx;

@@ -1,27 +1,34 @@
 //! The study summary shown by `status` and at the end of `run`.
 
-use crate::cli::ListFormat;
-use crate::render::listing::Listing;
-use crate::store::manifest::StudyMeta;
-use crate::store::summary::{GroupSummary, by_group};
-use crate::store::tables::Tables;
+use crate::corpus::{GroupSummary, Source};
+use crate::render::listing::{Format, Listing};
+
+/// What `status` shows of a study.
+#[derive(Debug, Clone, Copy)]
+pub struct Status<'a> {
+    /// The study's title.
+    pub title: &'a str,
+    /// Its default language.
+    pub lang: &'a str,
+    /// Counts per group, sorted by name.
+    pub groups: &'a [GroupSummary],
+    /// The total row.
+    pub total: &'a GroupSummary,
+    /// The sources, in manifest order.
+    pub sources: &'a [Source],
+}
 
 /// Renders the summary: a heading and two tables (groups, sources) as text,
 /// or the same as CSV (groups only) or a JSON object.
-pub fn render(
-    meta: &StudyMeta,
-    t: &Tables,
-    format: ListFormat,
-    width: u16,
-) -> std::io::Result<String> {
-    let (groups, total) = by_group(t).map_err(std::io::Error::other)?;
-    let listing = groups_listing(&groups, &total);
+pub fn render(st: &Status, format: Format, width: u16) -> std::io::Result<String> {
+    let (meta_title, meta_lang, groups, total) = (st.title, st.lang, st.groups, st.total);
+    let listing = groups_listing(groups, total);
     match format {
-        ListFormat::Table => {
+        Format::Table => {
             let mut s = format!(
                 "{} ({})\n{}, {}, {}, {}\n\n",
-                meta.title,
-                meta.lang,
+                meta_title,
+                meta_lang,
                 plural(groups.len(), "group"),
                 plural(total.sources, "source"),
                 plural(total.participants, "participant"),
@@ -29,28 +36,28 @@ pub fn render(
             );
             s.push_str(&listing.to_table(width));
             s.push('\n');
-            s.push_str(&sources_listing(t).to_table(width));
+            s.push_str(&sources_listing(st.sources).to_table(width));
             Ok(s)
         }
-        ListFormat::Csv => {
+        Format::Csv => {
             let mut out = Vec::new();
             listing.write_csv(&mut out)?;
             Ok(String::from_utf8_lossy(&out).into_owned())
         }
-        ListFormat::Json => {
-            let sources: Vec<serde_json::Value> = t
+        Format::Json => {
+            let sources: Vec<serde_json::Value> = st
                 .sources
                 .iter()
                 .map(|s| {
                     serde_json::json!({
                         "source_id": s.id, "path": s.path, "kind": s.kind, "format": s.format,
-                        "groups": s.groups.split(',').collect::<Vec<_>>(), "session": s.session,
+                        "groups": s.groups, "session": s.session,
                         "lang": s.lang, "encoding": s.encoding, "hash": s.hash, "segments": s.segments,
                     })
                 })
                 .collect();
             let v = serde_json::json!({
-                "title": meta.title, "lang": meta.lang, "groups": groups, "total": total, "sources": sources,
+                "title": meta_title, "lang": meta_lang, "groups": groups, "total": total, "sources": sources,
             });
             Ok(format!(
                 "{}\n",
@@ -100,15 +107,61 @@ fn groups_listing(groups: &[GroupSummary], total: &GroupSummary) -> Listing {
     l
 }
 
-fn sources_listing(t: &Tables) -> Listing {
+fn sources_listing(sources: &[Source]) -> Listing {
     let mut l = Listing::new(&["source", "groups", "kind", "encoding", "segments"]);
-    for s in &t.sources {
+    for s in sources {
         l.rows.push(vec![
             Some(s.id.clone()),
-            Some(s.groups.replace(',', ", ")),
+            Some(s.groups.join(", ")),
             Some(format!("{} ({})", s.kind, s.format)),
             s.encoding.clone(),
             Some(s.segments.to_string()),
+        ]);
+    }
+    l
+}
+
+/// `hh:mm:ss` from milliseconds.
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// The segments listing of `qualsynth segments`: participants by display
+/// name, positions as a time or a line.
+pub fn segments_listing(
+    rows: &[crate::corpus::Segment],
+    names: &std::collections::BTreeMap<String, String>,
+) -> Listing {
+    let mut l = Listing::new(&[
+        "segment_id",
+        "group",
+        "source_id",
+        "participant",
+        "position",
+        "kind",
+        "question",
+        "text",
+    ]);
+    for s in rows {
+        let position = match (s.time_ms, s.line) {
+            (Some(ms), _) => Some(clock(ms)),
+            (None, Some(line)) => Some(format!("line {line}")),
+            _ => None,
+        };
+        let participant = s
+            .participant_id
+            .as_deref()
+            .map(|p| names.get(p).map_or(p, String::as_str).to_owned());
+        l.rows.push(vec![
+            Some(s.id.clone()),
+            Some(s.group.clone()),
+            Some(s.source_id.clone()),
+            participant,
+            position,
+            Some(s.kind.as_str().to_owned()),
+            s.question.clone(),
+            Some(s.text.clone()),
         ]);
     }
     l

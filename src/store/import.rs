@@ -362,7 +362,7 @@ fn parse_source(
         path: spec.path.clone(),
         kind: spec.kind.clone(),
         format: format.to_owned(),
-        groups: String::new(),
+        groups: Vec::new(),
         session: spec.session.clone(),
         lang,
         encoding: encoding.map(str::to_owned),

@@ -30,18 +30,31 @@ pub struct RunState {
 }
 
 impl RunState {
-    /// The state recorded in `dir`; an empty one when there is none, it is
-    /// unreadable, or another version wrote it (then every stage reruns).
-    pub fn read(dir: &Path) -> Self {
+    /// The state recorded in `dir`; an empty one when there is none or
+    /// another version wrote it (then every stage reruns). A file that
+    /// cannot be read or parsed is an error naming it.
+    pub fn read(dir: &Path) -> Result<Self, StoreError> {
         let fresh = RunState {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             ..RunState::default()
         };
-        std::fs::read(dir.join(RUN_STATE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<RunState>(&b).ok())
-            .filter(|s| s.version == fresh.version)
-            .unwrap_or(fresh)
+        let path = dir.join(RUN_STATE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(fresh),
+            Err(e) => return Err(StoreError::io(&path, "read", e)),
+        };
+        let state: RunState = serde_json::from_slice(&bytes).map_err(|e| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!(
+                "corrupt run state ({e}); delete it and `qualsynth run` rebuilds every stage"
+            ),
+        })?;
+        Ok(if state.version == fresh.version {
+            state
+        } else {
+            fresh
+        })
     }
 
     /// Writes the state atomically (only when it changed).
@@ -74,16 +87,19 @@ mod tests {
     #[test]
     fn round_trips_and_ignores_other_versions() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = RunState::read(dir.path());
+        let mut s = RunState::read(dir.path()).unwrap();
         assert_eq!(s.import, None);
         s.import = Some("sha256:x".into());
         s.outputs
             .insert("reports/report.html".into(), "sha256:y".into());
         s.write(dir.path()).unwrap();
-        assert_eq!(RunState::read(dir.path()), s);
+        assert_eq!(RunState::read(dir.path()).unwrap(), s);
         s.version = "0.0.0-other".into();
         s.write(dir.path()).unwrap();
-        assert_eq!(RunState::read(dir.path()).import, None);
+        assert_eq!(RunState::read(dir.path()).unwrap().import, None);
+        std::fs::write(dir.path().join(RUN_STATE), "{ not json").unwrap();
+        let e = RunState::read(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("run.json") && e.contains("corrupt"), "{e}");
     }
 
     #[test]

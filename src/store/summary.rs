@@ -6,28 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::PolarsResult;
 
 use super::tables::Tables;
-use crate::corpus::SegmentKind;
-
-/// Counts for one group.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct GroupSummary {
-    /// The group's name.
-    pub group: String,
-    /// Sources with at least one segment in the group.
-    pub sources: usize,
-    /// Participants of the group.
-    pub participants: usize,
-    /// All segments.
-    pub segments: usize,
-    /// Transcript turns and paragraphs.
-    pub turns: usize,
-    /// Grid observations.
-    pub observations: usize,
-    /// Recommendations.
-    pub recommendations: usize,
-    /// Sticky notes and notes.
-    pub notes: usize,
-}
+use crate::corpus::{GroupSummary, SegmentKind};
 
 /// Per-group counts, groups sorted by name, and a total row.
 pub fn by_group(t: &Tables) -> PolarsResult<(Vec<GroupSummary>, GroupSummary)> {

@@ -1,5 +1,6 @@
-//! The synthesis tables on disk: `data/synthesis/*.parquet`, written
-//! together, and read back for explanations and reports.
+//! The synthesis tables on disk: `data/synthesis/*.parquet`, one file per
+//! typed table, written together and read back for explanations and
+//! reports.
 
 use std::path::Path;
 
@@ -7,6 +8,8 @@ use polars::prelude::DataFrame;
 
 use super::atomic::Staged;
 use super::{StoreError, Workspace, tables};
+use crate::rows::Rows;
+use crate::synthesis::Synthesis;
 
 /// Folder of the synthesis tables, relative to the study directory.
 pub const DIR: &str = "data/synthesis";
@@ -25,22 +28,67 @@ pub const TABLES: [&str; 8] = [
 
 impl Workspace {
     /// Writes the synthesis tables, all or nothing.
-    pub fn save_synthesis(&self, frames: Vec<(&str, DataFrame)>) -> Result<(), StoreError> {
+    pub fn save_synthesis(&self, s: &Synthesis) -> Result<(), StoreError> {
         let mut staged = Staged::default();
-        for (name, df) in frames {
+        let mut put = |name: &str, df: polars::prelude::PolarsResult<DataFrame>| {
             let path = self.dir.join(DIR).join(format!("{name}.parquet"));
-            let bytes = tables::to_parquet(df).map_err(|e| StoreError::Table {
-                path: path.display().to_string(),
-                message: format!("cannot write the {name} table: {e}"),
-            })?;
-            staged.stage(&path, &bytes)?;
-        }
+            let bytes = df
+                .and_then(tables::to_parquet)
+                .map_err(|e| StoreError::Table {
+                    path: path.display().to_string(),
+                    message: format!("cannot write the {name} table: {e}"),
+                })?;
+            staged.stage(&path, &bytes)
+        };
+        put(TABLES[0], Rows::to_frame(&s.matrix))?;
+        put(TABLES[1], Rows::to_frame(&s.convergence))?;
+        put(TABLES[2], Rows::to_frame(&s.cooccurrence))?;
+        put(TABLES[3], Rows::to_frame(&s.divergence))?;
+        put(TABLES[4], Rows::to_frame(&s.quotes))?;
+        put(TABLES[5], Rows::to_frame(&s.recommendations))?;
+        put(TABLES[6], Rows::to_frame(&s.members))?;
+        put(TABLES[7], Rows::to_frame(&s.evidence))?;
         staged.commit()
     }
 
-    /// Reads one synthesis table, `None` when the study is not synthesised.
-    pub fn synthesis_table(&self, name: &str) -> Result<Option<DataFrame>, StoreError> {
-        read_optional(&self.dir.join(DIR).join(format!("{name}.parquet")), None)
+    /// Whether every synthesis table is on disk.
+    pub fn has_synthesis(&self) -> bool {
+        TABLES
+            .iter()
+            .all(|t| self.dir.join(DIR).join(format!("{t}.parquet")).is_file())
+    }
+
+    /// Reads the synthesis tables; `None` when the study is not
+    /// synthesised (a table is missing). A table that cannot be read is
+    /// an error naming it.
+    pub fn read_synthesis(&self) -> Result<Option<Synthesis>, StoreError> {
+        if !self.has_synthesis() {
+            return Ok(None);
+        }
+        Ok(Some(Synthesis {
+            matrix: self.synthesis_rows(TABLES[0])?,
+            convergence: self.synthesis_rows(TABLES[1])?,
+            cooccurrence: self.synthesis_rows(TABLES[2])?,
+            divergence: self.synthesis_rows(TABLES[3])?,
+            quotes: self.synthesis_rows(TABLES[4])?,
+            recommendations: self.synthesis_rows(TABLES[5])?,
+            members: self.synthesis_rows(TABLES[6])?,
+            evidence: self.synthesis_rows(TABLES[7])?,
+        }))
+    }
+
+    /// The typed rows of one synthesis table (empty when it is missing).
+    fn synthesis_rows<T: Rows>(&self, name: &str) -> Result<Vec<T>, StoreError> {
+        let path = self.dir.join(DIR).join(format!("{name}.parquet"));
+        match read_optional(&path, None)? {
+            None => Ok(Vec::new()),
+            Some(df) => T::from_frame(&df).map_err(|e| StoreError::Table {
+                path: path.display().to_string(),
+                message: format!(
+                    "this table does not have the columns qualsynth writes ({e}); rebuild it with `qualsynth synthesize`"
+                ),
+            }),
+        }
     }
 
     /// Reads a coding table (`data/codings.parquet`…), `None` when absent.

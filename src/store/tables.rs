@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::corpus::ingest::{attrs_json, parse_attrs};
 use crate::corpus::{Participant, Segment, SegmentKind, Source};
+use crate::rows::Cell;
 
 /// The study's three tables in memory: sources and participants as rows
 /// (they are few), segments as a polars frame (they can be millions).
@@ -45,8 +46,7 @@ impl Tables {
             .collect();
         self.segments = self.segments.filter(&keep)?;
         for p in &mut self.participants {
-            let rest: Vec<&str> = p.sources.split(',').filter(|s| *s != source_id).collect();
-            p.sources = rest.join(",");
+            p.sources.retain(|s| s != source_id);
         }
         self.participants.retain(|p| !p.sources.is_empty());
         Ok(())
@@ -61,7 +61,7 @@ impl Tables {
         groups: &BTreeSet<String>,
     ) -> PolarsResult<()> {
         source.segments = segments.height() as u32;
-        source.groups = groups.iter().cloned().collect::<Vec<_>>().join(",");
+        source.groups = groups.iter().cloned().collect();
         self.sources.push(source);
         if self.segments.height() == 0 {
             self.segments = segments;
@@ -80,9 +80,9 @@ impl Tables {
                     let mut attrs = parse_attrs(&p.attributes);
                     attrs.extend(parse_attrs(&new.attributes));
                     p.attributes = attrs_json(&attrs);
-                    let mut sources: BTreeSet<&str> = p.sources.split(',').collect();
-                    sources.insert(&new.sources);
-                    p.sources = sources.into_iter().collect::<Vec<_>>().join(",");
+                    let mut sources: BTreeSet<String> = p.sources.drain(..).collect();
+                    sources.extend(new.sources);
+                    p.sources = sources.into_iter().collect();
                 }
                 None => self.participants.push(new),
             }
@@ -300,7 +300,7 @@ pub fn participants_frame(rows: &[Participant]) -> PolarsResult<DataFrame> {
             r().map(|r| r.pseudonymized).collect::<Vec<bool>>(),
         ),
         strs("attributes", r().map(|r| r.attributes.as_str())),
-        strs("sources", r().map(|r| r.sources.as_str())),
+        <Vec<String> as Cell>::column("sources", r().map(|r| &r.sources))?,
     ])
 }
 
@@ -312,7 +312,7 @@ pub fn sources_frame(rows: &[Source]) -> PolarsResult<DataFrame> {
         strs("path", r().map(|r| r.path.as_str())),
         strs("kind", r().map(|r| r.kind.as_str())),
         strs("format", r().map(|r| r.format.as_str())),
-        strs("groups", r().map(|r| r.groups.as_str())),
+        <Vec<String> as Cell>::column("groups", r().map(|r| &r.groups))?,
         opts("session", r().map(|r| r.session.as_deref())),
         strs("lang", r().map(|r| r.lang.as_str())),
         opts("encoding", r().map(|r| r.encoding.as_deref())),
@@ -450,13 +450,13 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
 /// Reads participants back.
 pub fn participants_from(df: &DataFrame) -> PolarsResult<Vec<Participant>> {
     let c = Cols(df);
-    let (ids, groups, names, attrs, sources) = (
+    let (ids, groups, names, attrs) = (
         c.s("participant_id")?,
         c.s("group")?,
         c.s("name")?,
         c.s("attributes")?,
-        c.s("sources")?,
     );
+    let sources = crate::rows::read_column::<Vec<String>>(df, "sources")?;
     let pseudo: Vec<bool> = df
         .column("pseudonymized")?
         .bool()?
@@ -478,13 +478,13 @@ pub fn participants_from(df: &DataFrame) -> PolarsResult<Vec<Participant>> {
 /// Reads sources back.
 pub fn sources_from(df: &DataFrame) -> PolarsResult<Vec<Source>> {
     let c = Cols(df);
-    let (ids, paths, kinds, formats, groups) = (
+    let (ids, paths, kinds, formats) = (
         c.s("source_id")?,
         c.s("path")?,
         c.s("kind")?,
         c.s("format")?,
-        c.s("groups")?,
     );
+    let groups = crate::rows::read_column::<Vec<String>>(df, "groups")?;
     let (sessions, langs, encs, hashes, segs) = (
         c.o("session")?,
         c.s("lang")?,
@@ -562,7 +562,7 @@ mod tests {
             name: "P01".into(),
             pseudonymized: true,
             attributes: "{}".into(),
-            sources: "a,b".into(),
+            sources: vec!["a".into(), "b".into()],
         }];
         let bytes = to_parquet(participants_frame(&p).unwrap()).unwrap();
         assert_eq!(

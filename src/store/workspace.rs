@@ -162,10 +162,23 @@ impl Workspace {
         staged.commit()
     }
 
-    /// Reads the provenance of the codings, when the study is coded.
-    pub fn coding_provenance(&self) -> Option<super::codings::Provenance> {
-        let text = std::fs::read_to_string(self.dir.join(super::codings::PROVENANCE)).ok()?;
-        serde_json::from_str(&text).ok()
+    /// Reads the provenance of the codings: `None` when the study is not
+    /// coded; an unreadable or corrupt file is an error naming it.
+    pub fn coding_provenance(&self) -> Result<Option<super::codings::Provenance>, StoreError> {
+        let path = self.dir.join(super::codings::PROVENANCE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io(&path, "read", e)),
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Table {
+                path: path.display().to_string(),
+                message: format!(
+                    "corrupt coding provenance ({e}); run `qualsynth code` again to rewrite it"
+                ),
+            })
     }
 
     fn stage_manifest(&self, staged: &mut Staged) -> Result<(), StoreError> {
@@ -196,15 +209,30 @@ fn read_key(path: &Path) -> Result<PseudonymKey, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(PseudonymKey::default()),
         Err(e) => return Err(StoreError::io(path, "read", e)),
     };
+    let bad = |line: u64, message: String| StoreError::Table {
+        path: format!("{}:{line}", path.display()),
+        message: format!("unreadable pseudonym key: {message}"),
+    };
     let mut pairs = Vec::new();
-    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| StoreError::Table {
-            path: path.display().to_string(),
-            message: format!("unreadable pseudonym key: {e}"),
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            bad(line, e.to_string())
         })?;
-        if let (Some(n), Some(p)) = (rec.get(0), rec.get(1)) {
-            pairs.push((n.to_owned(), p.to_owned()));
+        let line = rec.position().map_or(0, |p| p.line());
+        match (rec.get(0), rec.get(1), rec.len()) {
+            (Some(n), Some(p), 2) if !n.is_empty() && !p.is_empty() => {
+                pairs.push((n.to_owned(), p.to_owned()));
+            }
+            _ => {
+                return Err(bad(
+                    line,
+                    "expected two cells, a name and its pseudonym".to_owned(),
+                ));
+            }
         }
     }
     Ok(PseudonymKey::from_pairs(pairs))

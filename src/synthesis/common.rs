@@ -657,7 +657,7 @@ pub(crate) mod testing {
                 name: name.into(),
                 pseudonymized: false,
                 attributes: "{}".into(),
-                sources: String::new(),
+                sources: Vec::new(),
             });
             self
         }
@@ -744,10 +744,9 @@ pub(crate) mod testing {
         }
     }
 
-    /// Asserts two frames hold the same columns and values.
-    pub fn assert_same(a: &DataFrame, b: &DataFrame) {
-        assert_eq!(a.get_column_names(), b.get_column_names());
-        assert!(a.equals_missing(b), "{a}\n!=\n{b}");
+    /// Typed rows as a frame, for column assertions.
+    pub fn frame<T: crate::rows::Rows>(rows: &[T]) -> DataFrame {
+        T::to_frame(rows).unwrap()
     }
 
     /// A column's values as strings (nulls as "∅"), for assertions.

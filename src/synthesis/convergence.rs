@@ -22,25 +22,44 @@ use super::common::{CodeTree, Groups, cells, share};
 /// Note on every row when the study has a single group.
 pub const ONE_GROUP_NOTE: &str = "one group: convergence is trivial";
 
-/// One row per code in codebook order: `code, label` (str), `depth` (u32),
-/// `groups_raised` (u32, k), `groups_total` (u32, n), `groups` (str: the
-/// groups that raised it, sorted, comma-separated; "" when none), `class`
-/// (str, see the module doc), `specific_to` (str: the group when k = 1,
-/// else null), `note` (str: [`ONE_GROUP_NOTE`] when the study has one
-/// group, else null).
-pub fn convergence(input: &Input) -> PolarsResult<DataFrame> {
+crate::rows! {
+    /// How many groups raised one code, and its convergence class.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct ConvergenceRow {
+        /// The code id.
+        pub code: String,
+        /// The code's label.
+        pub label: String,
+        /// Depth in the code tree: 0 for a top-level code.
+        pub depth: u32,
+        /// Groups that raised the code (k).
+        pub groups_raised: u32,
+        /// Groups in the study (n).
+        pub groups_total: u32,
+        /// The groups that raised it, sorted.
+        pub raised_by: Vec<String>,
+        /// "all groups", "most groups", "some groups", "one group" or "no group".
+        pub class: String,
+        /// The group, when exactly one raised it.
+        pub specific_to: Option<String>,
+        /// "one group: convergence is trivial" when the study has a single group.
+        pub note: Option<String>,
+    }
+}
+
+/// One row per code in codebook order (see the module doc for what
+/// "raised" means and for the classes).
+pub fn convergence(input: &Input) -> PolarsResult<Vec<ConvergenceRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let cells = cells(input, &tree, &groups)?;
     let cfg = input.config;
     let n = groups.len();
     let min_segments = cfg.raised_min_segments.max(1);
-    let mut raised_k = Vec::with_capacity(tree.len());
-    let mut raised_by = Vec::with_capacity(tree.len());
-    let mut class = Vec::with_capacity(tree.len());
-    let mut specific = Vec::with_capacity(tree.len());
+    let note = (n == 1).then(|| ONE_GROUP_NOTE.to_owned());
+    let mut out = Vec::with_capacity(tree.len());
     for c in 0..tree.len() {
-        let raised: Vec<&str> = (0..n)
+        let raised: Vec<String> = (0..n)
             .filter(|&g| {
                 let cell = cells
                     .get(&(c as u32, g as u32))
@@ -53,27 +72,22 @@ pub fn convergence(input: &Input) -> PolarsResult<DataFrame> {
                 };
                 cell.segments as usize >= min_segments && s.unwrap_or(0.0) >= cfg.raised_min_share
             })
-            .map(|g| groups.names[g].as_str())
+            .map(|g| groups.names[g].clone())
             .collect();
         let k = raised.len();
-        raised_k.push(k as u32);
-        class.push(classify(k, n, cfg.most_groups_share));
-        specific.push((k == 1).then(|| raised[0].to_owned()));
-        raised_by.push(raised.join(","));
+        out.push(ConvergenceRow {
+            code: tree.ids[c].clone(),
+            label: tree.labels[c].clone(),
+            depth: tree.depths[c],
+            groups_raised: k as u32,
+            groups_total: n as u32,
+            class: classify(k, n, cfg.most_groups_share).to_owned(),
+            specific_to: (k == 1).then(|| raised[0].clone()),
+            raised_by: raised,
+            note: note.clone(),
+        });
     }
-    let m = tree.len();
-    let note = (n == 1).then_some(ONE_GROUP_NOTE);
-    DataFrame::new_infer_height(vec![
-        Column::new("code".into(), &tree.ids),
-        Column::new("label".into(), &tree.labels),
-        Column::new("depth".into(), &tree.depths),
-        Column::new("groups_raised".into(), raised_k),
-        Column::new("groups_total".into(), vec![n as u32; m]),
-        Column::new("groups".into(), raised_by),
-        Column::new("class".into(), class),
-        Column::new("specific_to".into(), specific),
-        Column::new("note".into(), vec![note; m]),
-    ])
+    Ok(out)
 }
 
 /// The convergence class of a code raised by `k` groups of `n`.
@@ -111,6 +125,10 @@ mod tests {
         assert_eq!(classify(3, 4, 0.8), "some groups");
     }
 
+    fn raised(rows: &[ConvergenceRow]) -> Vec<String> {
+        rows.iter().map(|r| r.raised_by.join(",")).collect()
+    }
+
     /// Groups A, B, C with 2, 2 and 4 participants; `x` raised by everyone
     /// of A, one participant of B and C; `y` only in A; `z` nowhere.
     fn three_groups() -> Study {
@@ -132,15 +150,16 @@ mod tests {
     #[test]
     fn convergence_counts_the_groups_that_raised_a_code() {
         let study = three_groups();
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "code"), ["x", "y", "z"]);
         assert_eq!(strs(&c, "groups_raised"), ["3", "1", "0"]);
         assert_eq!(strs(&c, "groups_total"), ["3", "3", "3"]);
-        assert_eq!(strs(&c, "groups"), ["A,B,C", "A", ""]);
+        assert_eq!(raised(&rows), ["A,B,C", "A", ""]);
         assert_eq!(strs(&c, "class"), ["all groups", "one group", "no group"]);
         assert_eq!(strs(&c, "specific_to"), ["∅", "A", "∅"]);
         assert_eq!(strs(&c, "note"), ["∅", "∅", "∅"]);
-        assert_same(&c, &convergence(&shuffled(&study).input()).unwrap());
+        assert_eq!(rows, convergence(&shuffled(&study).input()).unwrap());
     }
 
     #[test]
@@ -148,17 +167,19 @@ mod tests {
         let mut study = three_groups();
         // x: A 2/2, B 1/2, C 1/4.
         study.config.raised_min_share = 0.5;
-        let c = convergence(&study.input()).unwrap();
-        assert_eq!(strs(&c, "groups"), ["A,B", "A", ""]);
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
+        assert_eq!(raised(&rows), ["A,B", "A", ""]);
         assert_eq!(strs(&c, "class")[0], "most groups");
         study.config.raised_min_share = 0.6;
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "class")[0], "one group");
         assert_eq!(strs(&c, "specific_to")[0], "A");
         study.config.raised_min_share = 0.0;
         study.config.raised_min_segments = 2;
-        let c = convergence(&study.input()).unwrap();
-        assert_eq!(strs(&c, "groups"), ["A", "", ""]);
+        let rows = convergence(&study.input()).unwrap();
+        assert_eq!(raised(&rows), ["A", "", ""]);
     }
 
     #[test]
@@ -167,7 +188,8 @@ mod tests {
         let s = b.seg("src", "A", Some("p0"), Turn, "x");
         b.code(&s, "x", "x", false);
         let study = b.build();
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "class"), ["all groups", "no group"]);
         assert_eq!(strs(&c, "specific_to"), ["A", "∅"]);
         assert_eq!(strs(&c, "note"), [ONE_GROUP_NOTE, ONE_GROUP_NOTE]);
@@ -182,17 +204,20 @@ mod tests {
         b.code(&s, "x", "x", false);
         let mut study = b.build();
         study.config.raised_min_share = 0.3;
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "groups_raised"), ["1"]);
         study.config.raised_min_share = 0.4;
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "groups_raised"), ["0"]);
     }
 
     #[test]
     fn no_segments_gives_no_group_everywhere() {
         let study = Builder::codes(&[("x", None)]).build();
-        let c = convergence(&study.input()).unwrap();
+        let rows = convergence(&study.input()).unwrap();
+        let c = frame(&rows);
         assert_eq!(strs(&c, "class"), ["no group"]);
         assert_eq!(strs(&c, "groups_total"), ["0"]);
     }

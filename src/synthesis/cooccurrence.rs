@@ -18,13 +18,31 @@ const KEY_BITS: u32 = 21;
 /// Scope of the rows over the whole study.
 pub const ALL: &str = "all";
 
+crate::rows! {
+    /// Two codes applied to common segments, over the study or in a group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct CooccurrenceRow {
+        /// "all" for the whole study, else a group name.
+        pub scope: String,
+        /// The first code, in codebook order.
+        pub code_a: String,
+        /// The second code.
+        pub code_b: String,
+        /// Segments coded with both.
+        pub both: u32,
+        /// Segments coded with code_a.
+        pub a: u32,
+        /// Segments coded with code_b.
+        pub b: u32,
+        /// both / (a + b - both), 0 to 1.
+        pub jaccard: f64,
+    }
+}
+
 /// Pairs of codes (`code_a` before `code_b` in codebook order) applied to
-/// at least one common segment. Columns: `scope` (str: "all", or a group
-/// name), `code_a, code_b` (str), `both` (u32: segments with both), `a`,
-/// `b` (u32: segments with each), `jaccard` (f64: both / (a + b − both)).
-/// Sorted by scope ("all" first, then groups by name), then code_a and
-/// code_b in codebook order.
-pub fn cooccurrence(input: &Input) -> PolarsResult<DataFrame> {
+/// at least one common segment, sorted by scope ("all" first, then groups
+/// by name), then code_a and code_b in codebook order.
+pub fn cooccurrence(input: &Input) -> PolarsResult<Vec<CooccurrenceRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let c = coded(input, &tree, &groups, CodedOptions::default())?;
@@ -85,47 +103,30 @@ pub fn cooccurrence(input: &Input) -> PolarsResult<DataFrame> {
         *both.entry((0, a, b)).or_default() += n;
         both.insert((g + 1, a, b), n);
     }
-    let rows = both.len();
-    let (mut scope, mut code_a, mut code_b) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-    );
-    let (mut o_both, mut o_a, mut o_b, mut jaccard) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-    );
+    let mut out = Vec::with_capacity(both.len());
     for (&(s, a, b), &n) in &both {
         let na = single[s * n_codes + a as usize];
         let nb = single[s * n_codes + b as usize];
-        scope.push(if s == 0 {
-            ALL
-        } else {
-            groups.names[s - 1].as_str()
-        });
-        code_a.push(tree.ids[a as usize].as_str());
-        code_b.push(tree.ids[b as usize].as_str());
-        o_both.push(n);
-        o_a.push(na);
-        o_b.push(nb);
         let union = f64::from(na) + f64::from(nb) - f64::from(n);
-        jaccard.push(if union > 0.0 {
-            f64::from(n) / union
-        } else {
-            0.0
+        out.push(CooccurrenceRow {
+            scope: if s == 0 {
+                ALL.to_owned()
+            } else {
+                groups.names[s - 1].clone()
+            },
+            code_a: tree.ids[a as usize].clone(),
+            code_b: tree.ids[b as usize].clone(),
+            both: n,
+            a: na,
+            b: nb,
+            jaccard: if union > 0.0 {
+                f64::from(n) / union
+            } else {
+                0.0
+            },
         });
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("scope".into(), scope),
-        Column::new("code_a".into(), code_a),
-        Column::new("code_b".into(), code_b),
-        Column::new("both".into(), o_both),
-        Column::new("a".into(), o_a),
-        Column::new("b".into(), o_b),
-        Column::new("jaccard".into(), jaccard),
-    ])
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -160,7 +161,8 @@ mod tests {
     #[test]
     fn pairs_count_segments_with_both_codes_and_their_jaccard() {
         let st = study();
-        let c = cooccurrence(&st.input()).unwrap();
+        let typed = cooccurrence(&st.input()).unwrap();
+        let c = frame(&typed);
         let rows: Vec<String> = (0..c.height())
             .map(|i| {
                 format!(
@@ -190,14 +192,14 @@ mod tests {
         );
         // cout and cout.loyer (an ancestor) never pair.
         assert!(!strs(&c, "code_b").contains(&"cout.loyer".to_owned()));
-        assert_same(&c, &cooccurrence(&shuffled(&st).input()).unwrap());
+        assert_eq!(typed, cooccurrence(&shuffled(&st).input()).unwrap());
     }
 
     #[test]
     fn no_codings_no_pairs() {
         let mut b = Builder::codes(&[("a", None), ("b", None)]);
         b.seg("s", "G", None, Turn, "t");
-        let c = cooccurrence(&b.build().input()).unwrap();
+        let c = frame(&cooccurrence(&b.build().input()).unwrap());
         assert_eq!((c.height(), c.width()), (0, 7));
     }
 }

@@ -40,32 +40,39 @@ pub fn lean(plain: u32, negated: u32, negative_share: f64) -> Option<&'static st
     })
 }
 
-/// One row per code and group, codebook order then group name. Columns:
-/// `code, label, group` (str), `plain` (u32: plain mentions), `negated`
-/// (u32: negative mentions, negated or "against"), `negative_share` (f64:
-/// negated / (plain + negated), null without mention), `lean` (str:
-/// "positive", "negative", "mixed", or null without mention), `diverges`
-/// (bool, the same on every row of a code: some group leans negative and
-/// another positive).
-pub fn divergence(input: &Input) -> PolarsResult<DataFrame> {
+crate::rows! {
+    /// How one group speaks of one code: plain against negative mentions.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct DivergenceRow {
+        /// The code id.
+        pub code: String,
+        /// The code's label.
+        pub label: String,
+        /// The group.
+        pub group: String,
+        /// Plain mentions.
+        pub plain: u32,
+        /// Negative mentions: negated, or of an "against" stance code.
+        pub negated: u32,
+        /// negated / (plain + negated), 0 to 1; empty without any mention.
+        pub negative_share: Option<f64>,
+        /// "positive", "negative" or "mixed"; empty without any mention.
+        pub lean: Option<String>,
+        /// Some group leans negative and another positive (the same on every row of a code).
+        pub diverges: bool,
+    }
+}
+
+/// One row per code and group, codebook order then group name (see the
+/// module doc for the leaning rule).
+pub fn divergence(input: &Input) -> PolarsResult<Vec<DivergenceRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let cells = cells(input, &tree, &groups)?;
     let t = input.config.negative_share;
-    let n = tree.len() * groups.len();
-    let (mut code, mut label, mut group) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut plain, mut negated, mut shares, mut leans) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let mut diverges = Vec::with_capacity(n);
+    let mut out: Vec<DivergenceRow> = Vec::with_capacity(tree.len() * groups.len());
     for c in 0..tree.len() {
+        let first = out.len();
         let mut seen = BTreeSet::new();
         for g in 0..groups.len() {
             let cell = cells
@@ -75,27 +82,23 @@ pub fn divergence(input: &Input) -> PolarsResult<DataFrame> {
             let (p, neg) = (cell.codings - cell.negative, cell.negative);
             let l = lean(p, neg, t);
             seen.extend(l);
-            code.push(tree.ids[c].as_str());
-            label.push(tree.labels[c].as_str());
-            group.push(groups.names[g].as_str());
-            plain.push(p);
-            negated.push(neg);
-            shares.push(share(neg, p + neg));
-            leans.push(l);
+            out.push(DivergenceRow {
+                code: tree.ids[c].clone(),
+                label: tree.labels[c].clone(),
+                group: groups.names[g].clone(),
+                plain: p,
+                negated: neg,
+                negative_share: share(neg, p + neg),
+                lean: l.map(str::to_owned),
+                diverges: false,
+            });
         }
         let d = seen.contains("negative") && seen.contains("positive");
-        diverges.extend(std::iter::repeat_n(d, groups.len()));
+        for r in &mut out[first..] {
+            r.diverges = d;
+        }
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("code".into(), code),
-        Column::new("label".into(), label),
-        Column::new("group".into(), group),
-        Column::new("plain".into(), plain),
-        Column::new("negated".into(), negated),
-        Column::new("negative_share".into(), shares),
-        Column::new("lean".into(), leans),
-        Column::new("diverges".into(), diverges),
-    ])
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -150,7 +153,8 @@ mod tests {
     #[test]
     fn lille_leans_negative_on_isolation_and_the_code_diverges() {
         let st = isolation();
-        let d = divergence(&st.input()).unwrap();
+        let typed = divergence(&st.input()).unwrap();
+        let d = frame(&typed);
         let row = |code: &str, group: &str| {
             let i = (0..d.height())
                 .find(|&i| strs(&d, "code")[i] == code && strs(&d, "group")[i] == group)
@@ -172,7 +176,7 @@ mod tests {
         );
         assert_eq!(row("cout", "Bruxelles"), ["5", "1", "positive", "false"]);
         assert_eq!(d.height(), 12);
-        assert_same(&d, &divergence(&shuffled(&st).input()).unwrap());
+        assert_eq!(typed, divergence(&shuffled(&st).input()).unwrap());
     }
 
     #[test]
@@ -193,7 +197,7 @@ mod tests {
             let s = b.seg(g, g, None, Turn, "t");
             b.code(&s, code, "r", neg);
         }
-        let d = divergence(&b.build().input()).unwrap();
+        let d = frame(&divergence(&b.build().input()).unwrap());
         assert_eq!(strs(&d, "code")[..2], ["tarif", "tarif"]);
         assert_eq!(strs(&d, "plain")[..2], ["1", "3"]);
         assert_eq!(strs(&d, "negated")[..2], ["2", "0"]);
@@ -205,7 +209,7 @@ mod tests {
     fn empty_codings_give_null_leanings() {
         let mut b = Builder::codes(&[("a", None)]);
         b.seg("s", "G", None, Turn, "t");
-        let d = divergence(&b.build().input()).unwrap();
+        let d = frame(&divergence(&b.build().input()).unwrap());
         assert_eq!(strs(&d, "lean"), ["∅"]);
         assert_eq!(strs(&d, "negative_share"), ["∅"]);
         assert_eq!(strs(&d, "diverges"), ["false"]);

@@ -10,79 +10,69 @@ use polars::prelude::*;
 use super::Input;
 use super::common::{CodeTree, CodedOptions, Groups, SegmentKey, cells, display_names, share};
 
+crate::rows! {
+    /// One cell of the theme-by-group matrix: a code in a group, with the
+    /// counts behind it and the shares that make groups of different sizes
+    /// comparable (raw counts are not).
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MatrixRow {
+        /// The code id.
+        pub code: String,
+        /// The code's label.
+        pub label: String,
+        /// Depth in the code tree: 0 for a top-level code.
+        pub depth: u32,
+        /// The group.
+        pub group: String,
+        /// Segments of the group coded with the code or a descendant.
+        pub segments: u32,
+        /// Distinct participants among those segments.
+        pub participants: u32,
+        /// Distinct sources among those segments.
+        pub sources: u32,
+        /// Segments of the group.
+        pub group_segments: u32,
+        /// Participants of the group (participants table and segment speakers).
+        pub group_participants: u32,
+        /// participants / group_participants, 0 to 1; empty when the group names no participant.
+        pub participant_share: Option<f64>,
+        /// segments / group_segments, 0 to 1.
+        pub segment_share: Option<f64>,
+        /// Codings of the code or a descendant flagged negated.
+        pub negated: u32,
+    }
+}
+
 /// The matrix, one row per (code, group) in codebook order then group
-/// name, every code and group present (zeros where nothing was coded):
-///
-/// | column | type | meaning |
-/// |---|---|---|
-/// | `code`, `label` | str | the code |
-/// | `depth` | u32 | 0 for a top-level code |
-/// | `group` | str | the group |
-/// | `segments` | u32 | segments coded with the code or a descendant |
-/// | `participants` | u32 | distinct participants among them |
-/// | `sources` | u32 | distinct sources among them |
-/// | `group_segments` | u32 | segments of the group |
-/// | `group_participants` | u32 | participants of the group (participants table and segment speakers) |
-/// | `participant_share` | f64 | participants / group_participants; null when the group has none |
-/// | `segment_share` | f64 | segments / group_segments |
-/// | `negated` | u32 | codings of the code or a descendant flagged negated |
-///
-/// Raw counts are not comparable across groups; the shares are.
-pub fn matrix(input: &Input) -> PolarsResult<DataFrame> {
+/// name, every code and group present (zeros where nothing was coded).
+pub fn matrix(input: &Input) -> PolarsResult<Vec<MatrixRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let cells = cells(input, &tree, &groups)?;
-    let n = tree.len() * groups.len();
-    let mut code = Vec::with_capacity(n);
-    let mut label = Vec::with_capacity(n);
-    let mut depth = Vec::with_capacity(n);
-    let mut group = Vec::with_capacity(n);
-    let (mut segments, mut participants, mut sources) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut group_segments, mut group_participants) =
-        (Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut participant_share, mut segment_share, mut negated) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
+    let mut out = Vec::with_capacity(tree.len() * groups.len());
     for c in 0..tree.len() {
         for g in 0..groups.len() {
             let cell = cells
                 .get(&(c as u32, g as u32))
                 .copied()
                 .unwrap_or_default();
-            code.push(tree.ids[c].as_str());
-            label.push(tree.labels[c].as_str());
-            depth.push(tree.depths[c]);
-            group.push(groups.names[g].as_str());
-            segments.push(cell.segments);
-            participants.push(cell.participants);
-            sources.push(cell.sources);
-            group_segments.push(groups.segments[g]);
-            group_participants.push(groups.participants[g]);
-            participant_share.push(share(cell.participants, groups.participants[g]));
-            segment_share.push(share(cell.segments, groups.segments[g]));
-            negated.push(cell.negated);
+            out.push(MatrixRow {
+                code: tree.ids[c].clone(),
+                label: tree.labels[c].clone(),
+                depth: tree.depths[c],
+                group: groups.names[g].clone(),
+                segments: cell.segments,
+                participants: cell.participants,
+                sources: cell.sources,
+                group_segments: groups.segments[g],
+                group_participants: groups.participants[g],
+                participant_share: share(cell.participants, groups.participants[g]),
+                segment_share: share(cell.segments, groups.segments[g]),
+                negated: cell.negated,
+            });
         }
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("code".into(), code),
-        Column::new("label".into(), label),
-        Column::new("depth".into(), depth),
-        Column::new("group".into(), group),
-        Column::new("segments".into(), segments),
-        Column::new("participants".into(), participants),
-        Column::new("sources".into(), sources),
-        Column::new("group_segments".into(), group_segments),
-        Column::new("group_participants".into(), group_participants),
-        Column::new("participant_share".into(), participant_share),
-        Column::new("segment_share".into(), segment_share),
-        Column::new("negated".into(), negated),
-    ])
+    Ok(out)
 }
 
 /// One coding behind a cell of the matrix, ordered by position in the text.
@@ -96,16 +86,57 @@ struct Span<'a> {
     negated: bool,
 }
 
+crate::rows! {
+    /// One coding in a segment behind a matrix cell.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct CellMatch {
+        /// The code applied.
+        pub code: String,
+        /// The text it matched.
+        pub matched: String,
+        /// Start, in code points.
+        pub start: u32,
+        /// End, in code points (exclusive).
+        pub end: u32,
+        /// Whether the match is negated.
+        pub negated: bool,
+    }
+}
+
+crate::rows! {
+    /// One segment behind a matrix cell, with the codings that put it there.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct CellSegment {
+        /// The segment.
+        pub segment_id: String,
+        /// Its source.
+        pub source_id: String,
+        /// The speaker's display name (the pseudonym where pseudonymised).
+        pub participant: Option<String>,
+        /// Line in the source.
+        pub line: Option<u64>,
+        /// Start time in the source, in milliseconds.
+        pub time_ms: Option<u64>,
+        /// The segment's text.
+        pub text: String,
+        /// The codes applied under the cell's code, in codebook order.
+        pub codes: Vec<String>,
+        /// Each coding under the cell's code, in text order.
+        pub matched: Vec<CellMatch>,
+        /// The distinct rules that matched.
+        pub rules: Vec<String>,
+        /// Codings under the cell's code.
+        pub codings: u32,
+        /// Of them, negated.
+        pub negated: u32,
+    }
+}
+
 /// The segments behind one cell of the matrix: those of `group` coded with
-/// `code` or a descendant, in segment order (source id, position). Columns:
-/// `segment_id, source_id` (str), `participant` (display name, or null),
-/// `line, time_ms` (u64), `text` (str), `codes` (the codes applied,
-/// codebook order, comma-separated), `matched` (each coding as
-/// `code: «matched text» start–end`, with ` (negated)` where flagged, in
-/// text order, `; `-separated), `rules` (distinct rules, `; `-separated),
-/// `codings` (u32), `negated` (u32: of them, flagged negated). An unknown
-/// code or group is an error.
-pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<DataFrame> {
+/// `code` or a descendant, in segment order (source id, position), each
+/// with its codings under `code` in text order. An unknown code or group
+/// is an error.
+pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<Vec<CellSegment>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let Some(c) = tree.get(code) else {
@@ -178,23 +209,7 @@ pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<Data
     let who = segs.column("participant_id")?.str()?;
     let (line, time) = (segs.column("line")?.u64()?, segs.column("time_ms")?.u64()?);
     let text = segs.column("text")?.str()?;
-    let n = order.len();
-    let (mut o_sid, mut o_src, mut o_who) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut o_line, mut o_time, mut o_text) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut o_codes, mut o_matched, mut o_rules) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut o_codings, mut o_negated) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut out = Vec::with_capacity(order.len());
     for &i in &order {
         let mut cs = per_seg.remove(&i).unwrap_or_default();
         cs.sort();
@@ -207,44 +222,30 @@ pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<Data
                 rules.push(c.rule);
             }
         }
-        let matched: Vec<String> = cs
-            .iter()
-            .map(|c| {
-                let flag = if c.negated { " (negated)" } else { "" };
-                format!("{}: «{}» {}–{}{flag}", c.code, c.matched, c.start, c.end)
-            })
-            .collect();
-        o_sid.push(sid.get(i).map(str::to_owned));
-        o_src.push(source.get(i).map(str::to_owned));
-        o_who.push(who.get(i).and_then(|w| names.get(w)).cloned());
-        o_line.push(line.get(i));
-        o_time.push(time.get(i));
-        o_text.push(text.get(i).map(str::to_owned));
-        o_codes.push(
-            codes
+        out.push(CellSegment {
+            segment_id: sid.get(i).unwrap_or_default().to_owned(),
+            source_id: source.get(i).unwrap_or_default().to_owned(),
+            participant: who.get(i).and_then(|w| names.get(w)).cloned(),
+            line: line.get(i),
+            time_ms: time.get(i),
+            text: text.get(i).unwrap_or_default().to_owned(),
+            codes: codes.iter().map(|&k| tree.ids[k].clone()).collect(),
+            matched: cs
                 .iter()
-                .map(|&k| tree.ids[k].as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        o_matched.push(matched.join("; "));
-        o_rules.push(rules.join("; "));
-        o_codings.push(cs.len() as u32);
-        o_negated.push(cs.iter().filter(|c| c.negated).count() as u32);
+                .map(|c| CellMatch {
+                    code: c.code.to_owned(),
+                    matched: c.matched.to_owned(),
+                    start: c.start,
+                    end: c.end,
+                    negated: c.negated,
+                })
+                .collect(),
+            rules: rules.iter().map(|r| (*r).to_owned()).collect(),
+            codings: cs.len() as u32,
+            negated: cs.iter().filter(|c| c.negated).count() as u32,
+        });
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("segment_id".into(), o_sid),
-        Column::new("source_id".into(), o_src),
-        Column::new("participant".into(), o_who),
-        Column::new("line".into(), o_line),
-        Column::new("time_ms".into(), o_time),
-        Column::new("text".into(), o_text),
-        Column::new("codes".into(), o_codes),
-        Column::new("matched".into(), o_matched),
-        Column::new("rules".into(), o_rules),
-        Column::new("codings".into(), o_codings),
-        Column::new("negated".into(), o_negated),
-    ])
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -283,7 +284,7 @@ mod tests {
     #[test]
     fn shares_make_groups_of_different_sizes_comparable() {
         let study = unequal_groups();
-        let m = matrix(&study.input()).unwrap();
+        let m = frame(&matrix(&study.input()).unwrap());
         assert_eq!(m.height(), 6, "3 codes x 2 groups");
         assert_eq!(
             strs(&m, "code"),
@@ -310,7 +311,7 @@ mod tests {
         let s = b.seg("doc", "G", None, Turn, "texte");
         b.code(&s, "a", "texte", false);
         let study = b.build();
-        let m = matrix(&study.input()).unwrap();
+        let m = frame(&matrix(&study.input()).unwrap());
         assert_eq!(strs(&m, "group_participants"), ["0"]);
         assert_eq!(strs(&m, "participant_share"), ["∅"]);
         assert_eq!(strs(&m, "segment_share"), ["1.000"]);
@@ -321,10 +322,10 @@ mod tests {
         let mut b = Builder::codes(&[("a", None), ("b", None)]);
         b.seg("doc", "G", None, Turn, "texte");
         let study = b.build();
-        let m = matrix(&study.input()).unwrap();
+        let m = frame(&matrix(&study.input()).unwrap());
         assert_eq!(strs(&m, "segments"), ["0", "0"]);
         let empty = Builder::codes(&[("a", None)]).build();
-        let m = matrix(&empty.input()).unwrap();
+        let m = frame(&matrix(&empty.input()).unwrap());
         assert_eq!(m.height(), 0);
         assert_eq!(m.width(), 12);
     }
@@ -333,33 +334,42 @@ mod tests {
     fn matrix_is_the_same_for_shuffled_rows() {
         let study = unequal_groups();
         let a = matrix(&study.input()).unwrap();
-        assert_same(&a, &matrix(&study.input()).unwrap());
-        assert_same(&a, &matrix(&shuffled(&study).input()).unwrap());
+        assert_eq!(a, matrix(&study.input()).unwrap());
+        assert_eq!(a, matrix(&shuffled(&study).input()).unwrap());
     }
 
     #[test]
     fn explain_cell_lists_the_segments_and_spans_behind_a_cell() {
         let study = unequal_groups();
         let e = explain_cell(&study.input(), "cout", "A").unwrap();
-        assert_eq!(strs(&e, "segment_id"), ["srcA:1", "srcA:3"]);
-        assert_eq!(strs(&e, "participant"), ["a0", "a0"]);
-        assert_eq!(strs(&e, "codes"), ["cout,cout.loyer", "cout.loyer"]);
+        let ids: Vec<&str> = e.iter().map(|s| s.segment_id.as_str()).collect();
+        assert_eq!(ids, ["srcA:1", "srcA:3"]);
+        assert_eq!(e[0].participant.as_deref(), Some("a0"));
+        assert_eq!(e[0].codes, ["cout", "cout.loyer"]);
+        assert_eq!(e[1].codes, ["cout.loyer"]);
+        let spans = |s: &CellSegment| -> Vec<(String, String, u32, u32, bool)> {
+            s.matched
+                .iter()
+                .map(|m| (m.code.clone(), m.matched.clone(), m.start, m.end, m.negated))
+                .collect()
+        };
         assert_eq!(
-            strs(&e, "matched"),
+            spans(&e[0]),
             [
-                "cout.loyer: «loyer» 0–5; cout: «cher» 10–15",
-                "cout.loyer: «loyer» 0–5 (negated)"
+                ("cout.loyer".into(), "loyer".into(), 0, 5, false),
+                ("cout".into(), "cher".into(), 10, 15, false)
             ]
         );
-        assert_eq!(strs(&e, "rules"), ["loyer*; cher", "loyer*"]);
-        assert_eq!(strs(&e, "negated"), ["0", "1"]);
+        assert_eq!(
+            spans(&e[1]),
+            [("cout.loyer".into(), "loyer".into(), 0, 5, true)]
+        );
+        assert_eq!(e[0].rules, ["loyer*", "cher"]);
+        assert_eq!((e[0].negated, e[1].negated), (0, 1));
         let again = explain_cell(&shuffled(&study).input(), "cout", "A").unwrap();
-        assert_same(&e, &again);
+        assert_eq!(e, again);
         assert!(explain_cell(&study.input(), "nope", "A").is_err());
         assert!(explain_cell(&study.input(), "cout", "Z").is_err());
-        assert_eq!(
-            explain_cell(&study.input(), "bruit", "A").unwrap().height(),
-            0
-        );
+        assert_eq!(explain_cell(&study.input(), "bruit", "A").unwrap().len(), 0);
     }
 }

@@ -16,6 +16,13 @@ use polars::prelude::DataFrame;
 pub use common::Cache;
 pub use config::SynthesisConfig;
 
+use self::convergence::ConvergenceRow;
+use self::cooccurrence::CooccurrenceRow;
+use self::divergence::DivergenceRow;
+use self::matrix::MatrixRow;
+use self::quotes::QuoteRow;
+use self::recommendations::{EvidenceRow, MemberRow, RecommendationRow};
+
 /// Everything the synthesis reads, with the schemas the workspace stores
 /// (see `store::tables` and `store::codings`).
 #[derive(Debug, Clone, Copy)]
@@ -36,4 +43,41 @@ pub struct Input<'a> {
     pub config: &'a SynthesisConfig,
     /// Results the tables share (one cache per set of frames).
     pub cache: &'a common::Cache,
+}
+
+/// Every synthesis table of a study, as typed rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Synthesis {
+    /// The theme-by-group matrix.
+    pub matrix: Vec<MatrixRow>,
+    /// Convergence of every code.
+    pub convergence: Vec<ConvergenceRow>,
+    /// Co-occurrence of codes.
+    pub cooccurrence: Vec<CooccurrenceRow>,
+    /// Plain against negative mentions per code and group.
+    pub divergence: Vec<DivergenceRow>,
+    /// The best quotes per code and group.
+    pub quotes: Vec<QuoteRow>,
+    /// The merged recommendations, ranked.
+    pub recommendations: Vec<RecommendationRow>,
+    /// Every original recommendation and its merged one.
+    pub members: Vec<MemberRow>,
+    /// The quotes behind each merged recommendation.
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// Computes every synthesis table.
+pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
+    let quotes = quotes::quotes(input)?;
+    let merged = recommendations::merge(input, &quotes)?;
+    Ok(Synthesis {
+        matrix: matrix::matrix(input)?,
+        convergence: convergence::convergence(input)?,
+        cooccurrence: cooccurrence::cooccurrence(input)?,
+        divergence: divergence::divergence(input)?,
+        quotes,
+        recommendations: merged.recommendations,
+        members: merged.members,
+        evidence: merged.evidence,
+    })
 }

@@ -50,26 +50,49 @@ pub const SAME_SOURCE_PENALTY: f64 = 0.5;
 /// Segment kinds that can be quoted.
 const QUOTABLE: [&str; 4] = ["turn", "paragraph", "observation", "note"];
 
+crate::rows! {
+    /// One of the best quotes of a code in a group.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct QuoteRow {
+        /// The code id.
+        pub code: String,
+        /// The group.
+        pub group: String,
+        /// Rank within the code and group, from 1.
+        pub rank: u32,
+        /// The quoted segment.
+        pub segment_id: String,
+        /// Its source.
+        pub source_id: String,
+        /// The speaker's display name (the pseudonym where pseudonymised).
+        pub participant: Option<String>,
+        /// Line in the source.
+        pub line: Option<u64>,
+        /// Start time in the source, in milliseconds.
+        pub time_ms: Option<u64>,
+        /// The segment's text.
+        pub text: String,
+        /// The score at the time of the pick (see the quotes rules in the README).
+        pub score: f64,
+    }
+}
+
 /// The best `config.quotes_per_cell` quotes of every (code, group) cell
 /// that has candidates, in codebook order, then group name, then rank.
-/// Columns: `code, group` (str), `rank` (u32, from 1), `segment_id,
-/// source_id` (str), `participant` (str: display name, the pseudonym where
-/// pseudonymised, or null), `line, time_ms` (u64), `text` (str), `score`
-/// (f64, see the module doc).
-pub fn quotes(input: &Input) -> PolarsResult<DataFrame> {
+pub fn quotes(input: &Input) -> PolarsResult<Vec<QuoteRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     pick(input, &tree, &groups, None, input.config.quotes_per_cell)
 }
 
-/// The best `k` quotes of one cell, with the columns of [`quotes`]; no
-/// rows for an unknown code or group.
-pub fn quotes_for(input: &Input, code: &str, group: &str, k: usize) -> PolarsResult<DataFrame> {
+/// The best `k` quotes of one cell, as [`quotes`] gives them; none for an
+/// unknown code or group.
+pub fn quotes_for(input: &Input, code: &str, group: &str, k: usize) -> PolarsResult<Vec<QuoteRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     match (tree.get(code), groups.get(group)) {
         (Some(c), Some(g)) => pick(input, &tree, &groups, Some((c, g)), k),
-        _ => pick(input, &tree, &Groups::default(), None, 0),
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -143,7 +166,7 @@ fn pick(
     groups: &Groups,
     only: Option<(usize, usize)>,
     k: usize,
-) -> PolarsResult<DataFrame> {
+) -> PolarsResult<Vec<QuoteRow>> {
     let n_groups = groups.len();
     let mut cells: Vec<Vec<Candidate>> = vec![Vec::new(); tree.len() * n_groups];
     let mut scored = None;
@@ -261,7 +284,7 @@ fn greedy(cands: &[Candidate], segs: &Segs, k: usize) -> Vec<(usize, f64)> {
     chosen
 }
 
-/// The quotes frame from the picks of every cell (cell = code × groups +
+/// The quotes from the picks of every cell (cell = code × groups +
 /// group).
 fn output(
     input: &Input,
@@ -269,69 +292,36 @@ fn output(
     groups: &Groups,
     picks: &[Vec<(usize, f64)>],
     names: &HashMap<String, String>,
-) -> PolarsResult<DataFrame> {
+) -> PolarsResult<Vec<QuoteRow>> {
     let n: usize = picks.iter().map(Vec::len).sum();
-    let (mut code, mut group, mut rank) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let mut rows: Vec<IdxSize> = Vec::with_capacity(n);
-    let mut score = Vec::with_capacity(n);
+    let mut out = Vec::with_capacity(n);
+    if n == 0 {
+        return Ok(out);
+    }
+    let segs = input.segments;
+    let id = segs.column("segment_id")?.str()?;
+    let source = segs.column("source_id")?.str()?;
+    let who = segs.column("participant_id")?.str()?;
+    let line = segs.column("line")?.u64()?;
+    let time = segs.column("time_ms")?.u64()?;
+    let text = segs.column("text")?.str()?;
     for (cell, chosen) in picks.iter().enumerate() {
-        for (r, &(seg, s)) in chosen.iter().enumerate() {
-            code.push(tree.ids[cell / groups.len()].as_str());
-            group.push(groups.names[cell % groups.len()].as_str());
-            rank.push(r as u32 + 1);
-            rows.push(seg as IdxSize);
-            score.push(s);
+        for (r, &(seg, score)) in chosen.iter().enumerate() {
+            out.push(QuoteRow {
+                code: tree.ids[cell / groups.len()].clone(),
+                group: groups.names[cell % groups.len()].clone(),
+                rank: r as u32 + 1,
+                segment_id: id.get(seg).unwrap_or_default().to_owned(),
+                source_id: source.get(seg).unwrap_or_default().to_owned(),
+                participant: who.get(seg).and_then(|w| names.get(w)).cloned(),
+                line: line.get(seg),
+                time_ms: time.get(seg),
+                text: text.get(seg).unwrap_or_default().to_owned(),
+                score,
+            });
         }
     }
-    let mut cols = vec![
-        Column::new("code".into(), code),
-        Column::new("group".into(), group),
-        Column::new("rank".into(), rank),
-    ];
-    if n == 0 {
-        let none = |name: &str| Column::new(name.into(), Vec::<Option<&str>>::new());
-        let no_u64 = |name: &str| Column::new(name.into(), Vec::<Option<u64>>::new());
-        cols.extend([
-            none("segment_id"),
-            none("source_id"),
-            none("participant"),
-            no_u64("line"),
-            no_u64("time_ms"),
-            none("text"),
-        ]);
-    } else {
-        let segs = input
-            .segments
-            .select([
-                "segment_id",
-                "source_id",
-                "participant_id",
-                "line",
-                "time_ms",
-                "text",
-            ])?
-            .take(&IdxCa::from_vec("seg".into(), rows))?;
-        let who: Vec<Option<&str>> = segs
-            .column("participant_id")?
-            .str()?
-            .iter()
-            .map(|w| w.and_then(|w| names.get(w)).map(String::as_str))
-            .collect();
-        cols.extend([
-            segs.column("segment_id")?.clone(),
-            segs.column("source_id")?.clone(),
-            Column::new("participant".into(), who),
-            segs.column("line")?.clone(),
-            segs.column("time_ms")?.clone(),
-            segs.column("text")?.clone(),
-        ]);
-    }
-    cols.push(Column::new("score".into(), score));
-    DataFrame::new_infer_height(cols)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -382,7 +372,7 @@ mod tests {
         b.code(&r, "cout.loyer", "loyer*", false);
         let mut st = b.build();
         st.config.quotes_per_cell = 10;
-        let q = quotes(&st.input()).unwrap();
+        let q = frame(&quotes(&st.input()).unwrap());
         let cout: Vec<String> = (0..q.height())
             .filter(|&i| strs(&q, "code")[i] == "cout")
             .map(|i| strs(&q, "segment_id")[i].clone())
@@ -419,7 +409,7 @@ mod tests {
             b.code(s, "cout", "cher", false);
         }
         let st = b.build();
-        let q = quotes(&st.input()).unwrap();
+        let q = frame(&quotes(&st.input()).unwrap());
         // Base scores: ana 2.5 each, bob 2.0 (incomplete), the note 1.725.
         // Once ana is quoted her other turns fall to 2.5 − 1 − 0.5 = 1.0,
         // below the note (1.725) and bob (2.0 − 0.5 for the same source).
@@ -442,7 +432,7 @@ mod tests {
             b.code(s, "cout", "cher", false);
         }
         let st = b.build();
-        let q = quotes(&st.input()).unwrap();
+        let q = frame(&quotes(&st.input()).unwrap());
         assert_eq!(strs(&q, "segment_id"), ["t:1", "t:4", "t:5"]);
         assert_eq!(strs(&q, "participant"), ["ana", "bob", "eve"]);
     }
@@ -463,26 +453,25 @@ mod tests {
         }
         let st = b.build();
         let q = quotes(&st.input()).unwrap();
-        assert_eq!(q.height(), 3 + 2 + 3 + 2);
-        assert_same(&q, &quotes(&st.input()).unwrap());
-        assert_same(&q, &quotes(&shuffled(&st).input()).unwrap());
+        assert_eq!(q.len(), 3 + 2 + 3 + 2);
+        assert_eq!(q, quotes(&st.input()).unwrap());
+        assert_eq!(q, quotes(&shuffled(&st).input()).unwrap());
         let one = quotes_for(&st.input(), "a", "G2", 3).unwrap();
-        let from_all = q
-            .clone()
-            .lazy()
-            .filter(col("code").eq(lit("a")).and(col("group").eq(lit("G2"))))
-            .collect()
-            .unwrap();
-        assert_same(&one, &from_all);
-        assert_eq!(quotes_for(&st.input(), "zz", "G2", 3).unwrap().height(), 0);
-        assert_eq!(quotes_for(&st.input(), "a", "G2", 0).unwrap().width(), 10);
+        let from_all: Vec<QuoteRow> = q
+            .iter()
+            .filter(|r| r.code == "a" && r.group == "G2")
+            .cloned()
+            .collect();
+        assert_eq!(one, from_all);
+        assert!(quotes_for(&st.input(), "zz", "G2", 3).unwrap().is_empty());
+        assert!(quotes_for(&st.input(), "a", "G2", 0).unwrap().is_empty());
     }
 
     #[test]
     fn empty_codings_give_no_quotes() {
         let mut b = Builder::codes(&[("a", None)]);
         b.seg("s", "G", None, Turn, GOOD);
-        let q = quotes(&b.build().input()).unwrap();
+        let q = frame(&quotes(&b.build().input()).unwrap());
         assert_eq!((q.height(), q.width()), (0, 10));
     }
 }

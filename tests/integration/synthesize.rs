@@ -1,6 +1,11 @@
 //! `qualsynth synthesize`: what the example study was written to contain,
 //! freshness checks, explanations, determinism.
 
+use qualsynth::rows::Rows;
+use qualsynth::synthesis::convergence::ConvergenceRow;
+use qualsynth::synthesis::divergence::DivergenceRow;
+use qualsynth::synthesis::recommendations::{MemberRow, RecommendationRow};
+
 use crate::common::{TestEnv, fixture, stderr};
 
 fn synthesized() -> TestEnv {
@@ -19,24 +24,19 @@ fn table(env: &TestEnv, name: &str) -> polars::prelude::DataFrame {
     qualsynth::store::tables::from_parquet(&bytes).unwrap()
 }
 
-fn strs(df: &polars::prelude::DataFrame, col: &str) -> Vec<String> {
-    df.column(col)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap_or("").to_owned())
-        .collect()
+/// A stored synthesis table as typed rows.
+fn rows<T: Rows>(env: &TestEnv, name: &str) -> Vec<T> {
+    T::from_frame(&table(env, name)).unwrap()
 }
 
 /// (class, groups, specific_to) of a code in the convergence table.
 fn convergence_of(env: &TestEnv, code: &str) -> (String, String, String) {
-    let df = table(env, "convergence");
-    let i = strs(&df, "code").iter().position(|c| c == code).unwrap();
+    let rows: Vec<ConvergenceRow> = rows(env, "convergence");
+    let r = rows.iter().find(|r| r.code == code).unwrap();
     (
-        strs(&df, "class")[i].clone(),
-        strs(&df, "groups")[i].clone(),
-        strs(&df, "specific_to")[i].clone(),
+        r.class.clone(),
+        r.raised_by.join(","),
+        r.specific_to.clone().unwrap_or_default(),
     )
 }
 
@@ -62,21 +62,13 @@ fn themes_shared_by_all_groups_and_specific_to_one() {
 #[test]
 fn lille_leans_against_isolation_where_others_raise_it() {
     let env = synthesized();
-    let df = table(&env, "divergence");
-    let (codes, groups, leans) = (strs(&df, "code"), strs(&df, "group"), strs(&df, "lean"));
-    let flags: Vec<bool> = df
-        .column("diverges")
-        .unwrap()
-        .bool()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
+    let div: Vec<DivergenceRow> = rows(&env, "divergence");
     let lean = |g: &str| {
-        let i = (0..df.height())
-            .find(|&i| codes[i] == "lien.isolement" && groups[i] == g)
+        let r = div
+            .iter()
+            .find(|r| r.code == "lien.isolement" && r.group == g)
             .unwrap();
-        (leans[i].clone(), flags[i])
+        (r.lean.clone().unwrap_or_default(), r.diverges)
     };
     assert_eq!(lean("Lille"), ("negative".into(), true));
     assert_eq!(lean("Marseille").0, "positive");
@@ -86,14 +78,14 @@ fn lille_leans_against_isolation_where_others_raise_it() {
 #[test]
 fn recommendations_phrased_differently_are_merged_and_unrelated_kept_apart() {
     let env = synthesized();
-    let members = table(&env, "recommendation_members");
-    let (ids, texts) = (strs(&members, "rec_id"), strs(&members, "text"));
+    let members: Vec<MemberRow> = rows(&env, "recommendation_members");
     let rec_of = |needle: &str| {
-        let i = texts
+        members
             .iter()
-            .position(|t| t.contains(needle))
-            .unwrap_or_else(|| panic!("{needle} not found"));
-        ids[i].clone()
+            .find(|m| m.text.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not found"))
+            .rec_id
+            .clone()
     };
     // Income-based fees: Lille and Marseille say it differently.
     assert_eq!(
@@ -112,32 +104,15 @@ fn recommendations_phrased_differently_are_merged_and_unrelated_kept_apart() {
         rec_of("annuaire des compétences"),
         rec_of("tarif solidaire modulé")
     );
-    let recs = table(&env, "recommendations");
-    let i = strs(&recs, "rec_id")
+    let recs: Vec<RecommendationRow> = rows(&env, "recommendations");
+    let fee = recs
         .iter()
-        .position(|r| *r == rec_of("tarif solidaire modulé"))
+        .find(|r| r.rec_id == rec_of("tarif solidaire modulé"))
         .unwrap();
-    let support = recs
-        .column("support")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .get(i)
-        .unwrap();
-    assert!(support >= 2, "{support}");
-    assert!(
-        strs(&recs, "groups")[i].contains("Lille")
-            && strs(&recs, "groups")[i].contains("Marseille")
-    );
+    assert!(fee.support >= 2, "{}", fee.support);
+    assert!(fee.groups.contains(&"Lille".into()) && fee.groups.contains(&"Marseille".into()));
     // The board table is ranked by support first.
-    let supports: Vec<u32> = recs
-        .column("support")
-        .unwrap()
-        .u32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
+    let supports: Vec<u32> = recs.iter().map(|r| r.support).collect();
     assert!(supports.windows(2).all(|w| w[0] >= w[1]), "{supports:?}");
 }
 

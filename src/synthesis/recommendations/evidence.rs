@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use polars::prelude::*;
-
 use crate::synthesis::common::CodeTree;
+use crate::synthesis::quotes::QuoteRow;
 
 /// Quotes kept per merged recommendation and supporting group.
 pub(crate) const QUOTES_PER_GROUP: usize = 3;
@@ -83,41 +82,27 @@ struct Quote {
     segment_id: String,
 }
 
-/// The quotes frame (`code, group, rank, segment_id, …, score`), by
-/// group name. Quotes of codes missing from the codebook are left out.
+/// The quotes of the study by group name.
 #[derive(Debug, Default)]
 pub(crate) struct Quotes {
     by_group: HashMap<String, Vec<Quote>>,
 }
 
 impl Quotes {
-    /// Reads a quotes frame; a frame without rows gives no quotes (its
-    /// columns are not required then).
-    pub fn new(quotes: &DataFrame, tree: &CodeTree) -> PolarsResult<Self> {
+    /// Indexes the quotes by group; quotes of codes missing from the
+    /// codebook are left out.
+    pub fn new(quotes: &[QuoteRow], tree: &CodeTree) -> Self {
         let mut by_group: HashMap<String, Vec<Quote>> = HashMap::new();
-        if quotes.height() == 0 {
-            return Ok(Quotes { by_group });
-        }
-        let code = quotes.column("code")?.str()?;
-        let group = quotes.column("group")?.str()?;
-        let seg = quotes.column("segment_id")?.str()?;
-        let rank = quotes.column("rank")?.cast(&DataType::UInt32)?;
-        let rank = rank.u32()?;
-        let score = quotes.column("score")?.cast(&DataType::Float64)?;
-        let score = score.f64()?;
-        for i in 0..quotes.height() {
-            let (Some(c), Some(g), Some(s)) = (code.get(i), group.get(i), seg.get(i)) else {
-                continue;
-            };
-            let Some(c) = tree.get(c) else { continue };
-            by_group.entry(g.to_owned()).or_default().push(Quote {
+        for q in quotes {
+            let Some(c) = tree.get(&q.code) else { continue };
+            by_group.entry(q.group.clone()).or_default().push(Quote {
                 code: c as u32,
-                rank: rank.get(i).unwrap_or(u32::MAX),
-                score: score.get(i).unwrap_or(0.0),
-                segment_id: s.to_owned(),
+                rank: q.rank,
+                score: q.score,
+                segment_id: q.segment_id.clone(),
             });
         }
-        Ok(Quotes { by_group })
+        Quotes { by_group }
     }
 
     /// The best quotes of `group` for `codes` (a quote of a code or of one

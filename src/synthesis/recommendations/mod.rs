@@ -96,35 +96,128 @@ use self::similarity::{Item, Space};
 use self::wording::Vocabulary;
 use super::Input;
 use super::common::{CodeTree, Groups};
+use super::quotes::QuoteRow;
 
 /// Pairs less similar than this share of the threshold are not kept for
 /// the clustering (they count as 0 in the cluster means).
 const EDGE_FLOOR: f64 = 0.9;
 
+crate::rows! {
+    /// One group's votes for a merged recommendation.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+    pub struct GroupVotes {
+        /// The group.
+        pub group: String,
+        /// The votes of its members.
+        pub votes: i64,
+    }
+}
+
+crate::rows! {
+    /// The evidence a supporting group gives a merged recommendation.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+    pub struct GroupEvidence {
+        /// The group.
+        pub group: String,
+        /// Its coded segments (other than recommendations) sharing one of the recommendation's codes.
+        pub segments: u32,
+    }
+}
+
+crate::rows! {
+    /// One merged recommendation, ranked for the board.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct RecommendationRow {
+        /// Rank on the board, from 1.
+        pub rank: u32,
+        /// "R001", "R002"… in rank order.
+        pub rec_id: String,
+        /// The representative wording: the member closest to the others.
+        pub wording: String,
+        /// The supporting groups, sorted.
+        pub groups: Vec<String>,
+        /// Distinct supporting groups (k).
+        pub support: u32,
+        /// Groups in the study (n).
+        pub groups_total: u32,
+        /// Votes of all members; empty when no member has votes.
+        pub votes_total: Option<i64>,
+        /// Votes per group, for the groups with votes.
+        pub votes_by_group: Vec<GroupVotes>,
+        /// The highest priority among members, as written.
+        pub priority: Option<String>,
+        /// The members' codes, in codebook order.
+        pub codes: Vec<String>,
+        /// Coded segments behind it in the supporting groups.
+        pub evidence_segments: u32,
+        /// Evidence segments per supporting group.
+        pub evidence_by_group: Vec<GroupEvidence>,
+        /// Some member names an owner.
+        pub has_owner: bool,
+        /// Some member names a measurable target.
+        pub has_target: bool,
+        /// Some member names a deadline.
+        pub has_deadline: bool,
+        /// Owner, target and deadline are all named.
+        pub actionable: bool,
+        /// Original recommendations merged into it.
+        pub members: u32,
+    }
+}
+
+crate::rows! {
+    /// One original recommendation and the merged one it belongs to.
+    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+    pub struct MemberRow {
+        /// The merged recommendation.
+        pub rec_id: String,
+        /// The original recommendation's segment.
+        pub segment_id: String,
+        /// Its group.
+        pub group: String,
+        /// Its wording as written.
+        pub text: String,
+        /// Its votes.
+        pub votes: Option<i64>,
+        /// Its priority, as written.
+        pub priority: Option<String>,
+        /// Its owner.
+        pub owner: Option<String>,
+        /// Its deadline.
+        pub deadline: Option<String>,
+        /// Its indicator.
+        pub indicator: Option<String>,
+        /// Similarity to the representative wording, 0 to 1 (1 for the representative).
+        pub similarity_to_wording: f64,
+    }
+}
+
+crate::rows! {
+    /// One of the best quotes behind a merged recommendation.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+    pub struct EvidenceRow {
+        /// The merged recommendation.
+        pub rec_id: String,
+        /// The supporting group the quote comes from.
+        pub group: String,
+        /// The quoted segment.
+        pub segment_id: String,
+        /// Rank within the group, from 1.
+        pub rank: u32,
+    }
+}
+
 /// The merged recommendations of a study.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Merged {
-    /// One row per merged recommendation, ranked: `rank` (u32, from 1),
-    /// `rec_id` ("R001"…), `wording`, `groups` (supporting groups, sorted,
-    /// `, `-separated), `support` (u32: distinct supporting groups),
-    /// `groups_total` (u32: groups in the study), `votes_total` (i64, null
-    /// when no member has votes), `votes_by_group` (`Lille: 9; Marseille:
-    /// 8`, groups with votes), `priority` (the highest among members, as
-    /// written; null if none), `codes` (code ids in codebook order,
-    /// `, `-separated), `evidence_segments` (u32), `evidence_by_group`
-    /// (`Lille: 12; Marseille: 7`, every supporting group), `has_owner`,
-    /// `has_target`, `has_deadline`, `actionable` (bool), `members` (u32).
-    pub recommendations: DataFrame,
-    /// One row per original recommendation: `rec_id`, `segment_id`,
-    /// `group`, `text`, `votes` (i64), `priority`, `owner`, `deadline`,
-    /// `indicator` (strings, null when empty), `similarity_to_wording`
-    /// (f64, 1 for the member whose wording was kept). By rank, then
-    /// similarity (highest first), then segments-table order.
-    pub members: DataFrame,
-    /// The best quotes behind each merged recommendation: `rec_id`,
-    /// `group`, `segment_id`, `rank` (u32, 1 to 3 within the group). By
-    /// rank of the recommendation, then group, then quote rank.
-    pub evidence: DataFrame,
+    /// One row per merged recommendation, in rank order.
+    pub recommendations: Vec<RecommendationRow>,
+    /// One row per original recommendation: by rank, then similarity
+    /// (highest first), then segments-table order.
+    pub members: Vec<MemberRow>,
+    /// The best quotes behind each merged recommendation: by rank of the
+    /// recommendation, then group, then quote rank.
+    pub evidence: Vec<EvidenceRow>,
 }
 
 /// One recommendation segment.
@@ -150,12 +243,12 @@ struct Cluster {
     /// Supporting groups, sorted.
     groups: Vec<String>,
     votes_total: Option<i64>,
-    votes_by_group: String,
+    votes_by_group: Vec<GroupVotes>,
     priority: Option<String>,
     /// Code indices, codebook order.
     codes: Vec<u32>,
     evidence_segments: u32,
-    evidence_by_group: String,
+    evidence_by_group: Vec<GroupEvidence>,
     has_owner: bool,
     has_target: bool,
     has_deadline: bool,
@@ -173,9 +266,8 @@ fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>>
 
 /// Merges the recommendations of `input` across groups (see the module
 /// documentation for the method), with evidence quotes picked from
-/// `quotes` (`code, group, rank, segment_id, …, score`; a frame without
-/// rows means no quotes).
-pub fn merge(input: &Input, quotes: &DataFrame) -> PolarsResult<Merged> {
+/// `quotes`.
+pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let config = input.config;
     let threshold = config.merge_threshold;
     let w = config.merge_code_weight;
@@ -262,7 +354,7 @@ pub fn merge(input: &Input, quotes: &DataFrame) -> PolarsResult<Merged> {
             Some((row as u32, g as u32, codes.clone()))
         }),
     );
-    let quotes = Quotes::new(quotes, &tree)?;
+    let quotes = Quotes::new(quotes, &tree);
 
     let mut clusters: Vec<Cluster> = by_label
         .into_values()
@@ -372,7 +464,10 @@ fn describe(
             _ => 0,
         };
         evidence_total = evidence_total.saturating_add(n);
-        evidence_by_group.push(format!("{g}: {n}"));
+        evidence_by_group.push(GroupEvidence {
+            group: (*g).to_owned(),
+            segments: n,
+        });
     }
     Cluster {
         wording,
@@ -380,13 +475,15 @@ fn describe(
         votes_total: (!votes.is_empty()).then(|| votes.values().sum()),
         votes_by_group: votes
             .iter()
-            .map(|(g, v)| format!("{g}: {v}"))
-            .collect::<Vec<_>>()
-            .join("; "),
+            .map(|(g, v)| GroupVotes {
+                group: (*g).to_owned(),
+                votes: *v,
+            })
+            .collect(),
         priority: priority.map(|(_, p)| p.to_owned()),
         codes,
         evidence_segments: evidence_total,
-        evidence_by_group: evidence_by_group.join("; "),
+        evidence_by_group,
         has_owner: owner,
         has_target: target,
         has_deadline: deadline,
@@ -399,10 +496,10 @@ fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
-/// The three output frames, clusters already ranked.
-fn frames<'a>(
+/// The three output tables, clusters already ranked.
+fn frames(
     clusters: &[Cluster],
-    recs: &[Rec<'a>],
+    recs: &[Rec],
     space: &Space,
     tree: &CodeTree,
     groups: &Groups,
@@ -410,105 +507,39 @@ fn frames<'a>(
 ) -> PolarsResult<Merged> {
     let n = clusters.len();
     let rec_ids: Vec<String> = (1..=n).map(|r| format!("R{r:03}")).collect();
-    let u32s = |f: &dyn Fn(&Cluster) -> usize| -> Vec<u32> {
-        clusters
-            .iter()
-            .map(|c| u32::try_from(f(c)).unwrap_or(u32::MAX))
-            .collect()
-    };
-    let recommendations = DataFrame::new_infer_height(vec![
-        Column::new("rank".into(), (1..=n as u32).collect::<Vec<u32>>()),
-        Column::new("rec_id".into(), rec_ids.clone()),
-        Column::new(
-            "wording".into(),
-            clusters
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let recommendations = clusters
+        .iter()
+        .enumerate()
+        .map(|(k, c)| RecommendationRow {
+            rank: count(k + 1),
+            rec_id: rec_ids[k].clone(),
+            wording: recs[c.wording].text.to_owned(),
+            groups: c.groups.clone(),
+            support: count(c.groups.len()),
+            groups_total: count(groups.len()),
+            votes_total: c.votes_total,
+            votes_by_group: c.votes_by_group.clone(),
+            priority: c.priority.clone(),
+            codes: c
+                .codes
                 .iter()
-                .map(|c| recs[c.wording].text)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "groups".into(),
-            clusters
-                .iter()
-                .map(|c| c.groups.join(", "))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("support".into(), u32s(&|c| c.groups.len())),
-        Column::new(
-            "groups_total".into(),
-            vec![u32::try_from(groups.len()).unwrap_or(u32::MAX); n],
-        ),
-        Column::new(
-            "votes_total".into(),
-            clusters.iter().map(|c| c.votes_total).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "votes_by_group".into(),
-            clusters
-                .iter()
-                .map(|c| c.votes_by_group.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "priority".into(),
-            clusters
-                .iter()
-                .map(|c| c.priority.as_deref())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "codes".into(),
-            clusters
-                .iter()
-                .map(|c| {
-                    c.codes
-                        .iter()
-                        .map(|&i| tree.ids[i as usize].as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "evidence_segments".into(),
-            clusters
-                .iter()
-                .map(|c| c.evidence_segments)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "evidence_by_group".into(),
-            clusters
-                .iter()
-                .map(|c| c.evidence_by_group.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "has_owner".into(),
-            clusters.iter().map(|c| c.has_owner).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "has_target".into(),
-            clusters.iter().map(|c| c.has_target).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "has_deadline".into(),
-            clusters.iter().map(|c| c.has_deadline).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "actionable".into(),
-            clusters
-                .iter()
-                .map(|c| c.has_owner && c.has_target && c.has_deadline)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("members".into(), u32s(&|c| c.members.len())),
-    ])?;
+                .map(|&i| tree.ids[i as usize].clone())
+                .collect(),
+            evidence_segments: c.evidence_segments,
+            evidence_by_group: c.evidence_by_group.clone(),
+            has_owner: c.has_owner,
+            has_target: c.has_target,
+            has_deadline: c.has_deadline,
+            actionable: c.has_owner && c.has_target && c.has_deadline,
+            members: count(c.members.len()),
+        })
+        .collect();
 
     // Members: representative first, then by similarity to it.
-    let mut rows: Vec<(usize, usize, f64)> = Vec::with_capacity(recs.len());
+    let mut members = Vec::with_capacity(recs.len());
     for (k, c) in clusters.iter().enumerate() {
-        let mut ms: Vec<(usize, usize, f64)> = c
+        let mut ms: Vec<(usize, f64)> = c
             .members
             .iter()
             .map(|&m| {
@@ -517,81 +548,51 @@ fn frames<'a>(
                 } else {
                     round4(space.similarity(m, c.wording))
                 };
-                (k, m, s)
+                (m, s)
             })
             .collect();
         ms.sort_by(|a, b| {
-            (b.1 == c.wording)
-                .cmp(&(a.1 == c.wording))
-                .then_with(|| b.2.total_cmp(&a.2))
-                .then_with(|| a.1.cmp(&b.1))
+            (b.0 == c.wording)
+                .cmp(&(a.0 == c.wording))
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| a.0.cmp(&b.0))
         });
-        rows.extend(ms);
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        members.extend(ms.into_iter().map(|(m, s)| {
+            let r = &recs[m];
+            MemberRow {
+                rec_id: rec_ids[k].clone(),
+                segment_id: r.segment_id.to_owned(),
+                group: r.group.to_owned(),
+                text: r.text.to_owned(),
+                votes: r.votes,
+                priority: own(r.priority),
+                owner: own(r.owner),
+                deadline: own(r.deadline),
+                indicator: own(r.indicator),
+                similarity_to_wording: s,
+            }
+        }));
     }
-    let col = |name: &str, f: fn(&Rec<'a>) -> Option<&'a str>| {
-        Column::new(
-            name.into(),
-            rows.iter().map(|r| f(&recs[r.1])).collect::<Vec<_>>(),
-        )
-    };
-    let members = DataFrame::new_infer_height(vec![
-        Column::new(
-            "rec_id".into(),
-            rows.iter()
-                .map(|r| rec_ids[r.0].as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "segment_id".into(),
-            rows.iter()
-                .map(|r| recs[r.1].segment_id)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "group".into(),
-            rows.iter().map(|r| recs[r.1].group).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "text".into(),
-            rows.iter().map(|r| recs[r.1].text).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "votes".into(),
-            rows.iter().map(|r| recs[r.1].votes).collect::<Vec<_>>(),
-        ),
-        col("priority", |r| r.priority),
-        col("owner", |r| r.owner),
-        col("deadline", |r| r.deadline),
-        col("indicator", |r| r.indicator),
-        Column::new(
-            "similarity_to_wording".into(),
-            rows.iter().map(|r| r.2).collect::<Vec<f64>>(),
-        ),
-    ])?;
 
     // Evidence quotes.
-    let (mut e_rec, mut e_group, mut e_seg, mut e_rank) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut evidence = Vec::new();
     for (k, c) in clusters.iter().enumerate() {
         if c.codes.is_empty() {
             continue;
         }
         for g in &c.groups {
             for (r, seg) in quotes.best(tree, g, &c.codes).into_iter().enumerate() {
-                e_rec.push(rec_ids[k].as_str());
-                e_group.push(g.as_str());
-                e_seg.push(seg);
-                e_rank.push(r as u32 + 1);
+                evidence.push(EvidenceRow {
+                    rec_id: rec_ids[k].clone(),
+                    group: g.clone(),
+                    segment_id: seg.to_owned(),
+                    rank: r as u32 + 1,
+                });
             }
         }
     }
-    debug_assert!(e_rank.iter().all(|&r| r as usize <= QUOTES_PER_GROUP));
-    let evidence = DataFrame::new_infer_height(vec![
-        Column::new("rec_id".into(), e_rec),
-        Column::new("group".into(), e_group),
-        Column::new("segment_id".into(), e_seg),
-        Column::new("rank".into(), e_rank),
-    ])?;
+    debug_assert!(evidence.iter().all(|e| e.rank as usize <= QUOTES_PER_GROUP));
     Ok(Merged {
         recommendations,
         members,

@@ -119,7 +119,7 @@ impl Study {
         }
     }
 
-    fn merge_with(&self, config: &SynthesisConfig, quotes: &DataFrame) -> Merged {
+    fn merge_with(&self, config: &SynthesisConfig, quotes: &[QuoteRow]) -> Frames {
         let input = Input {
             segments: &self.segments,
             codings: &self.codings,
@@ -128,18 +128,65 @@ impl Study {
             config,
             cache: &crate::synthesis::Cache::default(),
         };
-        merge(&input, quotes).unwrap()
+        Frames::of(&merge(&input, quotes).unwrap())
     }
 
-    fn merge(&self) -> Merged {
-        self.merge_with(&SynthesisConfig::default(), &DataFrame::empty())
+    fn merge(&self) -> Frames {
+        self.merge_with(&SynthesisConfig::default(), &[])
     }
 }
 
+/// The merged tables as frames, for column assertions.
+struct Frames {
+    recommendations: DataFrame,
+    members: DataFrame,
+    evidence: DataFrame,
+}
+
+impl Frames {
+    fn of(m: &Merged) -> Self {
+        use crate::rows::Rows;
+        Frames {
+            recommendations: RecommendationRow::to_frame(&m.recommendations).unwrap(),
+            members: MemberRow::to_frame(&m.members).unwrap(),
+            evidence: EvidenceRow::to_frame(&m.evidence).unwrap(),
+        }
+    }
+}
+
+/// A column's values as text: lists joined with `, `, lists of records as
+/// `key: value` joined with `; `, nulls as "∅".
 fn strs(df: &DataFrame, name: &str) -> Vec<String> {
-    df.column(name)
-        .unwrap()
-        .cast(&DataType::String)
+    let col = df.column(name).unwrap();
+    if let Ok(lists) = col.list() {
+        return lists
+            .series_iter()
+            .map(|s| {
+                let s = s.unwrap();
+                if let Ok(st) = s.struct_() {
+                    let f = st.fields_as_series();
+                    let (k, v) = (
+                        f[0].cast(&DataType::String).unwrap(),
+                        f[1].cast(&DataType::String).unwrap(),
+                    );
+                    let (k, v) = (k.str().unwrap(), v.str().unwrap());
+                    k.iter()
+                        .zip(v.iter())
+                        .map(|(k, v)| format!("{}: {}", k.unwrap(), v.unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    s.str()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.unwrap_or("∅"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            })
+            .collect();
+    }
+    col.cast(&DataType::String)
         .unwrap()
         .str()
         .unwrap()
@@ -156,7 +203,7 @@ fn names(df: &DataFrame) -> Vec<&str> {
 }
 
 /// The merged groups as sorted lists of member segment ids, by rec_id.
-fn clusters(m: &Merged) -> Vec<Vec<String>> {
+fn clusters(m: &Frames) -> Vec<Vec<String>> {
     let ids = strs(&m.members, "rec_id");
     let segs = strs(&m.members, "segment_id");
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -517,7 +564,7 @@ fn threshold_edges_merge_at_the_threshold_exactly() {
         merge_threshold: 0.0,
         ..SynthesisConfig::default()
     };
-    let m = study.merge_with(&lax, &DataFrame::empty());
+    let m = study.merge_with(&lax, &[]);
     let s: f64 = strs(&m.members, "similarity_to_wording")[1]
         .parse()
         .unwrap();
@@ -534,7 +581,7 @@ fn threshold_edges_merge_at_the_threshold_exactly() {
             merge_threshold: t,
             ..SynthesisConfig::default()
         };
-        let m = study.merge_with(&config, &DataFrame::empty());
+        let m = study.merge_with(&config, &[]);
         assert_eq!(m.recommendations.height() == 1, together, "{t}");
     }
 }
@@ -603,7 +650,7 @@ fn same_codes_alone_do_not_merge_but_same_codes_and_a_shared_rare_word_do() {
         merge_threshold: 0.9,
         ..SynthesisConfig::default()
     };
-    let m = study.merge_with(&codes_only, &DataFrame::empty());
+    let m = study.merge_with(&codes_only, &[]);
     assert_eq!(clusters(&m), [vec!["a", "b", "c", "d"]]);
 }
 
@@ -709,7 +756,7 @@ fn representative_wording_is_the_member_closest_to_the_others() {
         merge_threshold: 0.3,
         ..SynthesisConfig::default()
     };
-    let m = study.merge_with(&lax, &DataFrame::empty());
+    let m = study.merge_with(&lax, &[]);
     assert_eq!(m.recommendations.height(), 1);
     assert_eq!(
         strs(&m.recommendations, "wording"),
@@ -1065,6 +1112,10 @@ fn evidence_quotes_per_group_from_the_quotes_frame() {
         "score" => [2.0, 3.0, 1.0, 0.5, 9.0, 1.0, 0.9, 1.0, 1.0, 1.0],
     )
     .unwrap();
+    let quotes = {
+        use crate::rows::Rows;
+        QuoteRow::from_frame(&quotes).unwrap()
+    };
     let m = study.merge_with(&SynthesisConfig::default(), &quotes);
     let e = &m.evidence;
     let rows: Vec<String> = strs(e, "rec_id")
@@ -1165,7 +1216,7 @@ fn empty_input_gives_empty_frames_with_their_columns() {
         config: &config,
         cache: &crate::synthesis::Cache::default(),
     };
-    let m = merge(&input, &empty).unwrap();
+    let m = Frames::of(&merge(&input, &[]).unwrap());
     assert_eq!(m.recommendations.width(), 17);
     assert_eq!(m.members.height(), 0);
 }

@@ -1,0 +1,277 @@
+//! The coding stage: every segment of a study coded with its codebook
+//! (codings, codes and provenance saved together), one segment explained,
+//! or a file coded to a writer without a study.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use rayon::prelude::*;
+
+use super::{Feedback, PipelineError, Study, codebook, fresh};
+use crate::codebook::Semantics;
+use crate::coding::documents::{
+    Batch, Columns, Document, DocumentError, DocumentReader, InputFormat,
+};
+use crate::coding::tally::{CodeTally, tally};
+use crate::coding::{Coder, Coding};
+use crate::render::codings::{TableFormat, coding_rows, codings_header, counts_header, counts_row};
+use crate::store::codings::{self, Provenance};
+
+/// The codebook of a study: `given` (then recorded in study.toml), else
+/// the one study.toml names.
+pub fn codebook_path(study: &mut Study, given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let ws = study.ws_mut();
+    match given {
+        Some(p) => {
+            let rel = crate::store::relative_path(&ws.dir, p);
+            if ws.manifest.manifest.codebook.as_ref().map(|c| &c.path) != Some(&rel) {
+                ws.manifest.set_codebook(&rel);
+            }
+            Ok(p.to_owned())
+        }
+        None => match &ws.manifest.manifest.codebook {
+            Some(c) => Ok(ws.dir.join(&c.path)),
+            None => Err(PipelineError::NoCodebook.into()),
+        },
+    }
+}
+
+/// What coding a study did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coded {
+    /// Segments coded.
+    pub segments: usize,
+    /// Codings made.
+    pub codings: usize,
+    /// Per-code totals, in codebook order.
+    pub tallies: Vec<CodeTally>,
+}
+
+impl Coded {
+    /// Codes that apply to at least one segment.
+    pub fn applied(&self) -> usize {
+        self.tallies.iter().filter(|t| t.codings > 0).count()
+    }
+}
+
+/// Codes every segment of the study with the codebook (`given`, else the
+/// study's) and saves codings, codes and provenance with the manifest,
+/// atomically.
+pub fn code_study(
+    study: &mut Study,
+    given: Option<&Path>,
+    fb: &dyn Feedback,
+) -> anyhow::Result<Coded> {
+    let path = codebook_path(study, given)?;
+    let (_, coder) = codebook::coder(&path, fb)?;
+    let ws = study.ws();
+    let docs = ws.tables.segment_docs()?;
+    let ids = ws.tables.segment_strs("segment_id")?;
+    fb.start(&format!("coding {} segments", docs.len()), None);
+    let all = coder.code_all(&docs);
+    fb.finish();
+    for w in coder.coding_warnings() {
+        fb.warn(&w);
+    }
+    let codings_df = codings::codings_frame(&ids, &all)?;
+    let codes_df = codings::codes_frame(coder.codes())?;
+    let provenance = Provenance {
+        codebook: ws
+            .manifest
+            .manifest
+            .codebook
+            .as_ref()
+            .map(|c| c.path.clone())
+            .unwrap_or_default(),
+        codebook_hash: fresh::file_hash(&path)?,
+        segments_hash: fresh::segments_hash(&ws.tables)?,
+        segments: docs.len(),
+        codings: codings_df.height(),
+    };
+    let tallies = tally(coder.codes(), &all);
+    ws.save_codings(codings_df, codes_df, &provenance)?;
+    Ok(Coded {
+        segments: provenance.segments,
+        codings: provenance.codings,
+        tallies,
+    })
+}
+
+/// One segment and what the codebook finds in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explained {
+    /// The segment id.
+    pub id: String,
+    /// Its language.
+    pub lang: String,
+    /// Its text.
+    pub text: String,
+    /// Its codings, in text order.
+    pub codings: Vec<Coding>,
+}
+
+/// Codes one segment of the study with the codebook (`given`, else the
+/// study's), to show which rule matched what.
+pub fn explain(
+    study: &mut Study,
+    given: Option<&Path>,
+    id: &str,
+    fb: &dyn Feedback,
+) -> anyhow::Result<Explained> {
+    let path = codebook_path(study, given)?;
+    let (_, coder) = codebook::coder(&path, fb)?;
+    let t = &study.ws().tables;
+    let ids = t.segment_strs("segment_id")?;
+    let Some(i) = ids.iter().position(|s| *s == id) else {
+        return Err(PipelineError::Unknown {
+            what: "segment",
+            name: id.to_owned(),
+            known: "`qualsynth segments` lists the ids".to_owned(),
+        }
+        .into());
+    };
+    let (text, lang) = t.segment_docs()?[i];
+    Ok(Explained {
+        id: id.to_owned(),
+        lang: lang.to_owned(),
+        text: text.to_owned(),
+        codings: coder.code_segment(text, lang),
+    })
+}
+
+/// How to code a file without a study.
+#[derive(Debug, Clone)]
+pub struct FileOptions {
+    /// The file: CSV/TSV/JSONL or plain text.
+    pub file: PathBuf,
+    /// The codebook.
+    pub codebook: PathBuf,
+    /// Document id column.
+    pub id_column: Option<String>,
+    /// Text column.
+    pub text_column: Option<String>,
+    /// Language of the documents (default: the codebook's).
+    pub lang: Option<String>,
+    /// One row per document and one column per code, instead of codings.
+    pub counts: bool,
+    /// Output format.
+    pub format: TableFormat,
+}
+
+/// Documents per batch.
+const BATCH_DOCS: usize = 10_000;
+/// Text bytes per batch, at most (about).
+const BATCH_BYTES: usize = 8 << 20;
+/// Documents per parallel task.
+const TASK_DOCS: usize = 256;
+
+/// Codes a file's documents to `out`: codings
+/// (`doc_id,code,start,end,matched,rule,negated`), or with `counts` one
+/// row per document and one column per code (parents count their
+/// descendants' spans; dictionary categories count as scikit-learn's
+/// `CountVectorizer` does). Streams the file in batches, codes each batch
+/// in parallel while reading the next, writes in order; nothing is written
+/// before the first batch is coded.
+pub fn code_file(o: &FileOptions, out: &mut dyn Write, fb: &dyn Feedback) -> anyhow::Result<()> {
+    let (_, coder) = codebook::coder(&o.codebook, fb)?;
+    let lang = o
+        .lang
+        .clone()
+        .unwrap_or_else(|| coder.options().lang.clone());
+    let dictionary = coder.options().semantics == Semantics::Dictionary;
+    let names: Vec<&str> = coder
+        .codes()
+        .iter()
+        .map(|c| {
+            if dictionary {
+                c.label.as_str()
+            } else {
+                c.id.as_str()
+            }
+        })
+        .collect();
+    let file = &o.file;
+    let input = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let columns = Columns {
+        id: o.id_column.clone(),
+        text: o.text_column.clone(),
+    };
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut reader = DocumentReader::new(
+        BufReader::with_capacity(1 << 20, input),
+        InputFormat::from_extension(&ext),
+        columns,
+    );
+    let mut head = Vec::new();
+    if o.counts {
+        counts_header(o.format, &mut head, &names);
+    } else {
+        codings_header(o.format, &mut head);
+    }
+    let mut head = Some(head);
+    let located = |e: DocumentError| anyhow!("{}:{}: {}", file.display(), e.line, e.message);
+    // Read the next batch while coding this one.
+    let (mut this, mut next) = (Batch::default(), Batch::default());
+    reader
+        .read_batch(&mut this, BATCH_DOCS, BATCH_BYTES)
+        .map_err(located)?;
+    while !this.is_empty() {
+        let (read, parts) = rayon::join(
+            || reader.read_batch(&mut next, BATCH_DOCS, BATCH_BYTES),
+            || {
+                let docs = this.documents();
+                docs.par_chunks(TASK_DOCS)
+                    .map(|chunk| render(&coder, chunk, &lang, &names, o.counts, o.format))
+                    .collect::<Vec<Vec<u8>>>()
+            },
+        );
+        if let Some(h) = head.take() {
+            out.write_all(&h)?;
+        }
+        for p in parts {
+            out.write_all(&p)?;
+        }
+        read.map_err(located)?;
+        std::mem::swap(&mut this, &mut next);
+    }
+    if let Some(h) = head.take() {
+        out.write_all(&h)?;
+    }
+    out.flush()?;
+    for w in coder.coding_warnings() {
+        fb.warn(&w);
+    }
+    Ok(())
+}
+
+/// Codes a few documents and renders their rows.
+fn render(
+    coder: &Coder,
+    docs: &[Document],
+    lang: &str,
+    names: &[&str],
+    counts: bool,
+    format: TableFormat,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(docs.len() * 64);
+    if counts {
+        let texts: Vec<&str> = docs.iter().map(|d| d.text).collect();
+        let rows = coder.counts_rows(&texts, lang);
+        for (i, d) in docs.iter().enumerate() {
+            let row = rows
+                .get(i * names.len()..(i + 1) * names.len())
+                .unwrap_or(&[]);
+            counts_row(format, &mut out, d.id, names, row);
+        }
+    } else {
+        for d in docs {
+            coding_rows(format, &mut out, d.id, &coder.code_segment(d.text, lang));
+        }
+    }
+    out
+}

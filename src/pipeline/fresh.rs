@@ -1,0 +1,148 @@
+//! What is stale: whether a study's codings were made with its codebook as
+//! it is now on its segments as they are now, and the digests `run` keeps
+//! of each stage's inputs (`data/run.json`). Nothing here is a silent
+//! default: a codebook or table that cannot be read is an error naming it.
+
+use std::path::Path;
+
+use super::{PipelineError, Study};
+use crate::store::StoreError;
+use crate::store::codings::{CODES, CODINGS, Provenance};
+use crate::store::import::{ContentHasher, content_hash};
+use crate::store::runstate::digest;
+use crate::store::tables::Tables;
+
+/// Where the codings of a study stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodingState {
+    /// Not coded yet.
+    NotCoded,
+    /// Coded with the codebook and segments as they are now.
+    Current(Provenance),
+    /// Coded, but something changed since.
+    Stale {
+        /// What the codings were made with.
+        provenance: Provenance,
+        /// What changed, for people.
+        reason: String,
+    },
+}
+
+/// A digest of the segment ids and texts: codings are stale when it changes.
+pub fn segments_hash(t: &Tables) -> anyhow::Result<String> {
+    let mut h = ContentHasher::default();
+    for (id, text) in t
+        .segment_strs("segment_id")?
+        .into_iter()
+        .zip(t.segment_strs("text")?)
+    {
+        for part in [id, text] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+    }
+    Ok(h.finish())
+}
+
+/// The digest of a codebook file; an unreadable file is an error.
+pub fn file_hash(path: &Path) -> Result<String, StoreError> {
+    std::fs::read(path)
+        .map(|b| content_hash(&b))
+        .map_err(|e| StoreError::io(path, "read", e))
+}
+
+/// Where the codings of `study` stand.
+pub fn coding_state(study: &Study) -> anyhow::Result<CodingState> {
+    let ws = study.ws();
+    let Some(prov) = ws.coding_provenance()? else {
+        return Ok(CodingState::NotCoded);
+    };
+    let stale = |reason: String| {
+        Ok(CodingState::Stale {
+            provenance: prov.clone(),
+            reason,
+        })
+    };
+    for table in [CODINGS, CODES] {
+        if !ws.dir.join(table).is_file() {
+            return stale(format!("{table} is missing"));
+        }
+    }
+    if let Some(cb) = &ws.manifest.manifest.codebook {
+        if cb.path != prov.codebook {
+            return stale(format!(
+                "the study's codebook is now {}, the codings were made with {}",
+                cb.path, prov.codebook
+            ));
+        }
+        if file_hash(&ws.dir.join(&cb.path))? != prov.codebook_hash {
+            return stale(format!(
+                "the codings were made with an older version of {}",
+                cb.path
+            ));
+        }
+    }
+    if segments_hash(&ws.tables)? != prov.segments_hash {
+        return stale("sources changed since the study was coded".to_owned());
+    }
+    Ok(CodingState::Current(prov))
+}
+
+/// The provenance of current codings, or an error saying what to run.
+pub fn require_current(study: &Study) -> anyhow::Result<Provenance> {
+    let dir = study.dir().display().to_string();
+    match coding_state(study)? {
+        CodingState::Current(p) => Ok(p),
+        CodingState::NotCoded => Err(PipelineError::NotCoded { dir }.into()),
+        CodingState::Stale { reason, .. } => Err(PipelineError::Stale { reason, dir }.into()),
+    }
+}
+
+/// A digest of everything an import reads: the sources' settings, their
+/// current contents, the study's language and the pseudonym key.
+pub fn import_digest(study: &Study) -> anyhow::Result<String> {
+    let ws = study.ws();
+    let m = &ws.manifest.manifest;
+    let mut parts: Vec<Vec<u8>> = vec![m.study.lang.clone().into_bytes()];
+    for (i, spec) in m.sources.iter().enumerate() {
+        let mut spec = spec.clone();
+        spec.hash = None;
+        parts.push(serde_json::to_vec(&spec)?);
+        let path = ws.dir.join(&spec.path);
+        let hash = file_hash(&path).map_err(|e| {
+            anyhow::Error::new(e).context(format!("source {} of study.toml", i + 1))
+        })?;
+        parts.push(hash.into_bytes());
+    }
+    let key = ws.dir.join(crate::store::workspace::KEY);
+    match std::fs::read(&key) {
+        Ok(bytes) => parts.push(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => parts.push(Vec::new()),
+        Err(e) => return Err(StoreError::io(&key, "read", e).into()),
+    }
+    let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    Ok(digest(&refs))
+}
+
+/// A digest of what the synthesis reads: the import, the codings and the
+/// synthesis settings.
+pub fn synthesis_digest(study: &Study, import: &str, prov: &Provenance) -> anyhow::Result<String> {
+    let config = serde_json::to_vec(&study.ws().manifest.manifest.synthesis)?;
+    Ok(digest(&[
+        import.as_bytes(),
+        prov.codebook_hash.as_bytes(),
+        prov.segments_hash.as_bytes(),
+        &config,
+    ]))
+}
+
+/// A digest of what the report files depend on: the synthesis, the report
+/// settings and the title.
+pub fn reports_digest(study: &Study, synthesis: &str) -> anyhow::Result<String> {
+    let m = &study.ws().manifest.manifest;
+    Ok(digest(&[
+        synthesis.as_bytes(),
+        &serde_json::to_vec(&m.report)?,
+        m.study.title.as_bytes(),
+    ]))
+}

@@ -1,0 +1,201 @@
+//! The report stage: the stored synthesis tables read once, checked
+//! against the filter, built into the report's typed tables and rendered
+//! in any format.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::{PipelineError, Study, fresh, synthesize};
+use crate::corpus::Source;
+use crate::render::report::details::{Quoted, rec_details};
+use crate::render::report::{self, Filter, Input, Kind, Table};
+use crate::render::{html, xlsx};
+use crate::store::atomic::write_atomic;
+use crate::synthesis::Synthesis;
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Terminal tables.
+    Table,
+    /// Markdown pipe tables.
+    Markdown,
+    /// CSV, one table.
+    Csv,
+    /// The JSON report.
+    Json,
+    /// The Excel workbook.
+    Xlsx,
+    /// The HTML board report.
+    Html,
+}
+
+/// What a report reads: the synthesis tables and the sources.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The stored synthesis.
+    pub synthesis: Synthesis,
+    /// The study's sources.
+    pub sources: Vec<Source>,
+}
+
+/// Reads the synthesis tables of a study whose codings are current.
+pub fn load(study: &Study) -> anyhow::Result<Loaded> {
+    let loaded = load_current(study)?;
+    fresh::require_current(study)?;
+    Ok(loaded)
+}
+
+/// Reads the synthesis tables of a study whose codings the caller found
+/// current.
+pub fn load_current(study: &Study) -> anyhow::Result<Loaded> {
+    Ok(Loaded {
+        synthesis: synthesize::stored(study)?,
+        sources: study.ws().tables.sources.clone(),
+    })
+}
+
+impl Loaded {
+    /// The report's input.
+    pub fn input(&self) -> Input<'_> {
+        let s = &self.synthesis;
+        Input {
+            recommendations: &s.recommendations,
+            convergence: &s.convergence,
+            matrix: &s.matrix,
+            quotes: &s.quotes,
+            sources: &self.sources,
+        }
+    }
+
+    /// Refuses a group or code the study does not have (a typo would
+    /// otherwise give empty tables), naming the ones it has.
+    pub fn check_filter(&self, filter: &Filter) -> anyhow::Result<()> {
+        if let Some(g) = &filter.group {
+            let groups = report::lines::groups(&self.synthesis.matrix);
+            if !groups.contains(g) {
+                return Err(PipelineError::unknown("group", g, "groups", &groups).into());
+            }
+        }
+        if let Some(c) = &filter.code {
+            let mut codes: Vec<String> = self
+                .synthesis
+                .convergence
+                .iter()
+                .map(|r| r.code.clone())
+                .collect();
+            codes.sort();
+            if !codes.contains(c) {
+                return Err(PipelineError::Unknown {
+                    what: "code",
+                    name: c.clone(),
+                    known: format!("codes: {}", codes.join(", ")),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the tables asked for.
+    pub fn build(&self, kinds: &[Kind], filter: &Filter) -> Vec<Table> {
+        let input = self.input();
+        kinds
+            .iter()
+            .map(|k| report::build(*k, &input, filter))
+            .collect()
+    }
+}
+
+/// The bytes of a one-file report (every format but CSV of several tables,
+/// for which CSV renders the first table).
+pub fn render(
+    study: &Study,
+    loaded: &Loaded,
+    format: Format,
+    tables: &[Table],
+    width: u16,
+    colour: bool,
+) -> anyhow::Result<Vec<u8>> {
+    let title = study.title();
+    Ok(match format {
+        Format::Table => report::to_table(tables, width, colour).into_bytes(),
+        Format::Markdown => report::to_markdown(tables).into_bytes(),
+        Format::Csv => match tables.first() {
+            Some(t) => report::to_csv(t)?,
+            None => Vec::new(),
+        },
+        Format::Json => report::to_json(title, tables)?,
+        Format::Xlsx => xlsx::to_xlsx(title, tables).context("cannot build the workbook")?,
+        Format::Html => {
+            let details = rec_details(
+                &loaded.synthesis.members,
+                &loaded.synthesis.evidence,
+                &quoted(study, loaded)?,
+            );
+            html::to_html(title, tables, &details).into_bytes()
+        }
+    })
+}
+
+/// The segments quoted as evidence, with their speakers' display names
+/// and sources (one pass over the segments).
+fn quoted(study: &Study, loaded: &Loaded) -> anyhow::Result<HashMap<String, Quoted>> {
+    let wanted: std::collections::HashSet<&str> = loaded
+        .synthesis
+        .evidence
+        .iter()
+        .map(|e| e.segment_id.as_str())
+        .collect();
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let t = &study.ws().tables;
+    let names: HashMap<&str, &str> = t
+        .participants
+        .iter()
+        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .collect();
+    let segs = &t.segments;
+    let (ids, sources, who, texts) = (
+        segs.column("segment_id")?.str()?,
+        segs.column("source_id")?.str()?,
+        segs.column("participant_id")?.str()?,
+        segs.column("text")?.str()?,
+    );
+    for i in 0..segs.height() {
+        let Some(id) = ids.get(i).filter(|id| wanted.contains(id)) else {
+            continue;
+        };
+        out.insert(
+            id.to_owned(),
+            Quoted {
+                participant: who
+                    .get(i)
+                    .map(|w| names.get(w).copied().unwrap_or(w).to_owned()),
+                source: sources.get(i).unwrap_or_default().to_owned(),
+                text: texts.get(i).unwrap_or_default().to_owned(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// One CSV file per table in `dir` (created if needed), named after it.
+pub fn write_csv_dir(dir: &Path, tables: &[Table]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for t in tables {
+        let path = dir.join(format!("{}.csv", t.kind().name()));
+        write_atomic(&path, &report::to_csv(t)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes a one-file report atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}

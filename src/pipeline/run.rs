@@ -1,0 +1,283 @@
+//! The batch: the whole pipeline from study.toml alone. It imports every
+//! source, codes the segments with the manifest's codebook, synthesises
+//! across groups and writes the report files `[report]` asks for. A stage
+//! whose inputs are unchanged since the last run (`data/run.json`) is
+//! skipped, so a re-run with nothing changed redoes nothing and leaves
+//! every file as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::report::{self as report_stage, Format};
+use super::{Feedback, Study, code, fresh, import, synthesize};
+use crate::render::report::{self, Filter, Kind, Table};
+use crate::render::run::{RunSummary, Stage};
+use crate::render::status::plural;
+use crate::store::import::content_hash;
+use crate::store::manifest::{OutputFormat, ReportConfig};
+use crate::store::runstate::RunState;
+use crate::store::summary::by_group;
+use crate::store::workspace::{PARTICIPANTS, SEGMENTS, SOURCES};
+use crate::synthesis::Synthesis;
+
+/// Width of the tables in the report files that have a width (none today;
+/// the terminal tables `run` prints take the caller's width).
+const FILE_WIDTH: u16 = 100;
+
+/// What a run did, for the caller to print.
+#[derive(Debug, Clone)]
+pub enum Ran {
+    /// The study names no codebook: it was imported only.
+    Imported {
+        /// The study, for its status.
+        study: Box<Study>,
+    },
+    /// Every stage ran or was current.
+    Done {
+        /// The board's table: the recommendations, or the themes when
+        /// the study has none.
+        board: Vec<Table>,
+        /// Whether the board shows themes (no recommendations).
+        themes: bool,
+        /// The one-screen summary.
+        summary: RunSummary,
+    },
+}
+
+/// Runs every stage that is out of date.
+pub fn run(dir: &Path, fb: &dyn Feedback) -> anyhow::Result<Ran> {
+    let mut state = RunState::read(dir)?;
+    let mut study = Study::open_manifest(dir)?;
+    let mut summary = RunSummary {
+        title: study.title().to_owned(),
+        ..RunSummary::default()
+    };
+
+    // Import: skipped when the sources and their settings are as last run.
+    let import_key = fresh::import_digest(&study)?;
+    let tables_there = [SOURCES, PARTICIPANTS, SEGMENTS]
+        .iter()
+        .all(|t| dir.join(t).is_file());
+    let imported = state.import.as_deref() != Some(import_key.as_str()) || !tables_there;
+    if imported {
+        import::rebuild(&mut study, fb)?;
+        state.import = Some(import_key.clone());
+        state.write(dir)?;
+    } else {
+        study = Study::open(dir)?;
+    }
+    let (groups, total) = by_group(&study.ws().tables)?;
+    summary.groups = groups.into_iter().map(|g| g.group).collect();
+    summary.stages.push(Stage {
+        name: "import",
+        detail: format!(
+            "{}, {}, {}",
+            plural(total.sources, "source"),
+            plural(total.participants, "participant"),
+            plural(total.segments, "segment")
+        ),
+        ran: imported,
+    });
+
+    if study.ws().manifest.manifest.codebook.is_none() {
+        fb.note(
+            "study.toml names no codebook, so the study is not coded; add `[codebook] path = \"…\"` to code, synthesise and report",
+        );
+        return Ok(Ran::Imported {
+            study: Box::new(study),
+        });
+    }
+
+    // Coding: skipped when the codings were made with this codebook on
+    // these segments.
+    let coded = !matches!(fresh::coding_state(&study)?, fresh::CodingState::Current(_));
+    if coded {
+        code::code_study(&mut study, None, fb)?;
+    }
+    let prov = fresh::require_current(&study)?;
+    summary.stages.push(Stage {
+        name: "coding",
+        detail: coding_detail(&study)?,
+        ran: coded,
+    });
+
+    // Synthesis: skipped when the codings and the settings are as last run.
+    let synthesis_key = fresh::synthesis_digest(&study, &import_key, &prov)?;
+    let synthesised =
+        state.synthesis.as_deref() != Some(synthesis_key.as_str()) || !study.ws().has_synthesis();
+    let loaded = if synthesised {
+        fb.start("synthesising across groups", None);
+        let s = synthesize::synthesize(&study);
+        fb.finish();
+        let s = s?;
+        state.synthesis = Some(synthesis_key.clone());
+        state.write(dir)?;
+        report_stage::Loaded {
+            synthesis: s,
+            sources: study.ws().tables.sources.clone(),
+        }
+    } else {
+        report_stage::load_current(&study)?
+    };
+    summary.stages.push(Stage {
+        name: "synthesis",
+        detail: synthesis_detail(&loaded.synthesis),
+        ran: synthesised,
+    });
+
+    // Reports: a file is rewritten when the synthesis or the report
+    // settings changed, or when it is missing or was edited.
+    let cfg = study.ws().manifest.manifest.report.clone();
+    let reports_key = fresh::reports_digest(&study, &synthesis_key)?;
+    let built = loaded.build(&Kind::ALL, &Filter::default());
+    fb.start("writing reports", None);
+    let written = write_reports(&study, &loaded, &built, &cfg, &reports_key, &mut state);
+    fb.finish();
+    let (files, any_written) = written?;
+    summary.files = files;
+    summary.files_written = any_written;
+    state.reports = Some(reports_key);
+    state.write(dir)?;
+
+    // The board's table: the recommendations, or the themes when the study
+    // has none.
+    let pick =
+        |kind: Kind| -> Vec<Table> { built.iter().filter(|t| t.kind() == kind).cloned().collect() };
+    let recs = pick(Kind::Recommendations);
+    let themes = recs.iter().all(Table::is_empty);
+    Ok(Ran::Done {
+        board: if themes { pick(Kind::Themes) } else { recs },
+        themes,
+        summary,
+    })
+}
+
+/// Writes the report files that are missing, edited or out of date;
+/// returns every file (relative to the study) and whether any was written.
+fn write_reports(
+    study: &Study,
+    loaded: &report_stage::Loaded,
+    built: &[Table],
+    cfg: &ReportConfig,
+    key: &str,
+    state: &mut RunState,
+) -> anyhow::Result<(Vec<String>, bool)> {
+    let mut outputs = BTreeMap::new();
+    let (mut files, mut written) = (Vec::new(), false);
+    for (rel, format, kind) in planned(cfg) {
+        let path = study.dir().join(&rel);
+        let current = match std::fs::read(&path) {
+            Ok(b) => Some(content_hash(&b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(crate::store::StoreError::io(&path, "read", e).into()),
+        };
+        let unchanged = state.reports.as_deref() == Some(key)
+            && current.is_some()
+            && current.as_ref() == state.outputs.get(&rel);
+        let hash = match (unchanged, current) {
+            (true, Some(hash)) => hash,
+            _ => {
+                let chosen: Vec<Table> = built
+                    .iter()
+                    .filter(|t| kind.is_none_or(|k| t.kind() == k))
+                    .cloned()
+                    .collect();
+                let bytes =
+                    report_stage::render(study, loaded, format, &chosen, FILE_WIDTH, false)?;
+                report_stage::write_file(&path, &bytes)?;
+                written = true;
+                content_hash(&bytes)
+            }
+        };
+        files.push(rel.clone());
+        outputs.insert(rel, hash);
+    }
+    state.outputs = outputs;
+    Ok((files, written))
+}
+
+/// `13 of 15 codes applied, 361 codings`.
+fn coding_detail(study: &Study) -> anyhow::Result<String> {
+    use crate::store::codings::{CODES, CODINGS};
+    let ws = study.ws();
+    let codings = ws.coding_columns(CODINGS, &["code"])?.unwrap_or_default();
+    let codes = ws.coding_columns(CODES, &["code_id"])?.unwrap_or_default();
+    let applied = if codings.height() == 0 {
+        0
+    } else {
+        codings.column("code")?.n_unique()?
+    };
+    Ok(format!(
+        "{} of {} applied, {}",
+        applied,
+        plural(codes.height(), "code"),
+        plural(codings.height(), "coding")
+    ))
+}
+
+/// `16 recommendations merged into 14 (2 backed by several groups); groups
+/// diverge on …`.
+fn synthesis_detail(s: &Synthesis) -> String {
+    let shared = s.recommendations.iter().filter(|r| r.support > 1).count();
+    let mut diverging: Vec<&str> = Vec::new();
+    for d in s.divergence.iter().filter(|d| d.diverges) {
+        if !diverging.contains(&d.code.as_str()) {
+            diverging.push(&d.code);
+        }
+    }
+    let mut out = if s.members.is_empty() {
+        "no recommendations".to_owned()
+    } else {
+        format!(
+            "{} merged into {} ({} backed by several groups)",
+            plural(s.members.len(), "recommendation"),
+            s.recommendations.len(),
+            shared
+        )
+    };
+    if !diverging.is_empty() {
+        out.push_str(&format!("; groups diverge on {}", diverging.join(", ")));
+    }
+    out
+}
+
+/// The files `[report]` asks for: path relative to the study, format, and
+/// the one table of a CSV file.
+fn planned(cfg: &ReportConfig) -> Vec<(String, Format, Option<Kind>)> {
+    let dir = cfg.dir.trim_end_matches('/');
+    let mut out = Vec::new();
+    for f in &cfg.formats {
+        let one = |ext: &str, format| (format!("{dir}/{}.{ext}", cfg.name), format, None);
+        match f {
+            OutputFormat::Html => out.push(one("html", Format::Html)),
+            OutputFormat::Xlsx => out.push(one("xlsx", Format::Xlsx)),
+            OutputFormat::Markdown => out.push(one("md", Format::Markdown)),
+            OutputFormat::Json => out.push(one("json", Format::Json)),
+            OutputFormat::Csv => out.extend(Kind::ALL.iter().map(|k| {
+                (
+                    format!("{dir}/{}-{}.csv", cfg.name, k.name()),
+                    Format::Csv,
+                    Some(*k),
+                )
+            })),
+        }
+    }
+    // A format listed twice writes its file once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|o| seen.insert(o.0.clone()));
+    out
+}
+
+/// The board's table as the terminal shows it, with its heading.
+pub fn board_text(board: &[Table], themes: bool, width: u16, colour: bool) -> String {
+    let mut out = String::new();
+    if themes {
+        out.push_str(
+            "No recommendations in this study (import a grid with --kind recommendations).\nThemes across groups, with the share of each group that raised them\n",
+        );
+    } else {
+        out.push_str("Recommendations, ranked by support across groups\n");
+    }
+    out.push_str(&report::to_table(board, width, colour));
+    out
+}

@@ -1,0 +1,393 @@
+//! How each report table reads: the cells people see (terminal, Markdown:
+//! `2/3`, `50%`, ticks) and the typed columns of spreadsheets (CSV, XLSX:
+//! numbers, fractions, booleans), both from the typed rows.
+
+use super::Table;
+use super::lines::Themes;
+use crate::render::listing::Listing;
+use crate::render::sheet::{Sheet, SheetColumn, Unit, Value};
+
+fn percent(f: Option<f64>) -> Option<String> {
+    f.map(|f| format!("{:.0}%", f * 100.0))
+}
+
+fn mark(b: bool) -> Option<String> {
+    Some(if b { "✓" } else { "–" }.to_owned())
+}
+
+fn yes(b: bool) -> Option<String> {
+    Some(if b { "yes" } else { "no" }.to_owned())
+}
+
+fn some(s: impl ToString) -> Option<String> {
+    Some(s.to_string())
+}
+
+/// `1:02:03` or `2:03` from milliseconds.
+pub(crate) fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// The cells people read.
+pub fn listing(t: &Table) -> Listing {
+    match t {
+        Table::Recommendations(rows) => {
+            // Ids follow the rank (R001 is first), so people get no rank column.
+            let mut l = Listing::new(&[
+                "id",
+                "recommendation",
+                "groups",
+                "support",
+                "votes",
+                "priority",
+                "evidence",
+                "owner",
+                "target",
+                "deadline",
+                "actionable",
+            ]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.id),
+                    some(&r.recommendation),
+                    some(r.groups.join(", ")),
+                    some(format!("{}/{}", r.support, r.groups_total)),
+                    r.votes_total.map(|n| n.to_string()),
+                    r.priority.clone(),
+                    some(r.evidence_segments),
+                    mark(r.has_owner),
+                    mark(r.has_target),
+                    mark(r.has_deadline),
+                    yes(r.actionable),
+                ]);
+            }
+            l
+        }
+        Table::Themes(t) => themes_listing(t),
+        Table::Matrix(rows) => {
+            let mut l = Listing::new(&[
+                "code",
+                "group",
+                "segments",
+                "participants",
+                "participant_share",
+                "segment_share",
+                "negated",
+            ]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.code),
+                    some(&r.group),
+                    some(r.segments),
+                    some(r.participants),
+                    percent(r.participant_share),
+                    percent(r.segment_share),
+                    some(r.negated),
+                ]);
+            }
+            l
+        }
+        Table::Convergence(rows) => {
+            let mut l =
+                Listing::new(&["code", "label", "k/n", "class", "raised by", "specific to"]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.code),
+                    some(&r.label),
+                    some(format!("{}/{}", r.groups_raised, r.groups_total)),
+                    some(&r.class),
+                    some(r.raised_by.join(", ")),
+                    r.specific_to.clone(),
+                ]);
+            }
+            l
+        }
+        Table::Quotes(rows) => {
+            let mut l = Listing::new(&[
+                "code",
+                "group",
+                "rank",
+                "participant",
+                "source",
+                "line or time",
+                "quote",
+            ]);
+            for r in rows {
+                let position = match (r.time_ms, r.line) {
+                    (Some(ms), _) => Some(clock(ms)),
+                    (None, Some(n)) => Some(format!("line {n}")),
+                    _ => None,
+                };
+                l.rows.push(vec![
+                    some(&r.code),
+                    some(&r.group),
+                    some(r.rank),
+                    r.participant.clone(),
+                    some(&r.source),
+                    position,
+                    some(&r.quote),
+                ]);
+            }
+            l
+        }
+        Table::Sources(rows) => {
+            let mut l = Listing::new(&["id", "kind", "format", "groups", "segments"]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.id),
+                    some(&r.kind),
+                    some(&r.format),
+                    some(r.groups.join(", ")),
+                    some(r.segments),
+                ]);
+            }
+            l
+        }
+    }
+}
+
+fn themes_listing(t: &Themes) -> Listing {
+    let mut cols = vec!["code", "label", "k/n", "class"];
+    cols.extend(t.groups.iter().map(String::as_str));
+    let mut l = Listing::new(&cols);
+    for r in &t.rows {
+        let mut row = vec![
+            some(&r.code),
+            some(&r.label),
+            some(format!("{}/{}", r.groups_raised, r.groups_total)),
+            some(&r.class),
+        ];
+        let shares = if t.segment_shares {
+            &r.segment_share
+        } else {
+            &r.participant_share
+        };
+        row.extend(
+            t.groups
+                .iter()
+                .map(|g| percent(shares.get(g).copied().flatten())),
+        );
+        l.rows.push(row);
+    }
+    l
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+fn count(n: impl Into<i64>) -> Value {
+    Value::Int(n.into())
+}
+
+fn count_u64(n: Option<u64>) -> Value {
+    Value::int(n.and_then(|n| i64::try_from(n).ok()))
+}
+
+fn list(l: &[String]) -> Value {
+    Value::List(l.to_vec())
+}
+
+/// The typed columns of spreadsheets, named as in the JSON report.
+pub fn sheet(t: &Table) -> Sheet {
+    use Unit::{Count, Flag, Share, Text};
+    let col = |name: &str, unit| SheetColumn::new(name, unit);
+    match t {
+        Table::Recommendations(rows) => Sheet {
+            columns: vec![
+                col("rank", Count),
+                col("id", Text),
+                col("recommendation", Text),
+                col("groups", Text),
+                col("support", Count),
+                col("groups_total", Count),
+                col("votes_total", Count),
+                col("priority", Text),
+                col("codes", Text),
+                col("evidence_segments", Count),
+                col("has_owner", Flag),
+                col("has_target", Flag),
+                col("has_deadline", Flag),
+                col("actionable", Flag),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        count(r.rank),
+                        text(&r.id),
+                        text(&r.recommendation),
+                        list(&r.groups),
+                        count(r.support),
+                        count(r.groups_total),
+                        Value::int(r.votes_total),
+                        Value::text(r.priority.as_deref()),
+                        list(&r.codes),
+                        count(r.evidence_segments),
+                        Value::Bool(r.has_owner),
+                        Value::Bool(r.has_target),
+                        Value::Bool(r.has_deadline),
+                        Value::Bool(r.actionable),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Themes(t) => {
+            let mut columns = vec![
+                col("code", Text),
+                col("label", Text),
+                col("groups_raised", Count),
+                col("groups_total", Count),
+                col("class", Text),
+            ];
+            // The participant shares are headed by the group alone.
+            columns.extend(t.groups.iter().map(|g| col(g, Share)));
+            columns.extend(
+                t.groups
+                    .iter()
+                    .map(|g| col(&format!("{g} (segment share)"), Share)),
+            );
+            let rows = t
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        text(&r.code),
+                        text(&r.label),
+                        count(r.groups_raised),
+                        count(r.groups_total),
+                        text(&r.class),
+                    ];
+                    for shares in [&r.participant_share, &r.segment_share] {
+                        row.extend(
+                            t.groups
+                                .iter()
+                                .map(|g| Value::float(shares.get(g).copied().flatten())),
+                        );
+                    }
+                    row
+                })
+                .collect();
+            Sheet { columns, rows }
+        }
+        Table::Matrix(rows) => Sheet {
+            columns: vec![
+                col("code", Text),
+                col("label", Text),
+                col("group", Text),
+                col("segments", Count),
+                col("participants", Count),
+                col("participant_share", Share),
+                col("segment_share", Share),
+                col("negated", Count),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.code),
+                        text(&r.label),
+                        text(&r.group),
+                        count(r.segments),
+                        count(r.participants),
+                        Value::float(r.participant_share),
+                        Value::float(r.segment_share),
+                        count(r.negated),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Convergence(rows) => Sheet {
+            columns: vec![
+                col("code", Text),
+                col("label", Text),
+                col("groups_raised", Count),
+                col("groups_total", Count),
+                col("class", Text),
+                col("raised_by", Text),
+                col("specific_to", Text),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.code),
+                        text(&r.label),
+                        count(r.groups_raised),
+                        count(r.groups_total),
+                        text(&r.class),
+                        list(&r.raised_by),
+                        Value::text(r.specific_to.as_deref()),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Quotes(rows) => Sheet {
+            columns: vec![
+                col("code", Text),
+                col("group", Text),
+                col("rank", Count),
+                col("participant", Text),
+                col("source", Text),
+                col("segment_id", Text),
+                col("line", Count),
+                col("time_ms", Count),
+                col("quote", Text),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.code),
+                        text(&r.group),
+                        count(r.rank),
+                        Value::text(r.participant.as_deref()),
+                        text(&r.source),
+                        text(&r.segment_id),
+                        count_u64(r.line),
+                        count_u64(r.time_ms),
+                        text(&r.quote),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Sources(rows) => Sheet {
+            columns: vec![
+                col("id", Text),
+                col("kind", Text),
+                col("format", Text),
+                col("groups", Text),
+                col("segments", Count),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.id),
+                        text(&r.kind),
+                        text(&r.format),
+                        list(&r.groups),
+                        count(r.segments),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_reads_minutes_and_hours() {
+        assert_eq!(clock(62_000), "1:02");
+        assert_eq!(clock(3_723_000), "1:02:03");
+    }
+}

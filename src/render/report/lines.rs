@@ -1,0 +1,352 @@
+//! The report's tables as typed rows, built from the stored synthesis
+//! tables and chosen with a [`Filter`]. Each row type serialises to the
+//! rows of the JSON report (see the module doc of `report`); people's and
+//! spreadsheets' columns are derived from the same rows (`cells`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::corpus::Source;
+use crate::synthesis::convergence::ConvergenceRow;
+use crate::synthesis::matrix::MatrixRow;
+use crate::synthesis::quotes::QuoteRow;
+use crate::synthesis::recommendations::RecommendationRow;
+
+/// The stored tables a report reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The merged recommendations, ranked.
+    pub recommendations: &'a [RecommendationRow],
+    /// Convergence of every code.
+    pub convergence: &'a [ConvergenceRow],
+    /// The theme-by-group matrix.
+    pub matrix: &'a [MatrixRow],
+    /// The best quotes.
+    pub quotes: &'a [QuoteRow],
+    /// The imported sources.
+    pub sources: &'a [Source],
+}
+
+/// Row filters.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only rows of this group.
+    pub group: Option<String>,
+    /// Only this code and its children.
+    pub code: Option<String>,
+}
+
+impl Filter {
+    fn code_ok(&self, c: &str) -> bool {
+        self.code.as_deref().is_none_or(|want| is_under(c, want))
+    }
+
+    fn codes_ok(&self, codes: &[String]) -> bool {
+        self.code.is_none() || codes.iter().any(|c| self.code_ok(c))
+    }
+
+    fn group_ok(&self, g: &str) -> bool {
+        self.group.as_deref().is_none_or(|want| g == want)
+    }
+
+    fn groups_ok(&self, groups: &[String]) -> bool {
+        self.group.as_ref().is_none_or(|g| groups.contains(g))
+    }
+}
+
+/// `code` is `parent` or one of its descendants.
+pub(super) fn is_under(code: &str, parent: &str) -> bool {
+    code == parent
+        || code
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// A merged recommendation as the board reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecommendationLine {
+    /// Rank on the board, from 1.
+    pub rank: u32,
+    /// `R001`…
+    pub id: String,
+    /// The representative wording.
+    pub recommendation: String,
+    /// Supporting groups, sorted.
+    pub groups: Vec<String>,
+    /// Supporting groups (k).
+    pub support: u32,
+    /// Groups in the study (n).
+    pub groups_total: u32,
+    /// Total votes, when some member has votes.
+    pub votes_total: Option<i64>,
+    /// The highest priority, as written.
+    pub priority: Option<String>,
+    /// Codes, in codebook order.
+    pub codes: Vec<String>,
+    /// Coded segments behind it.
+    pub evidence_segments: u32,
+    /// It names an owner.
+    pub has_owner: bool,
+    /// It names a measurable target.
+    pub has_target: bool,
+    /// It names a deadline.
+    pub has_deadline: bool,
+    /// All three.
+    pub actionable: bool,
+}
+
+/// A theme with the share of each group that raised it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeLine {
+    /// The code id.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// Groups that raised it (k).
+    pub groups_raised: u32,
+    /// Groups in the study (n).
+    pub groups_total: u32,
+    /// Convergence class.
+    pub class: String,
+    /// Share of each group's participants who raised it (null: the group
+    /// names no participant).
+    pub participant_share: BTreeMap<String, Option<f64>>,
+    /// Share of each group's segments coded with it.
+    pub segment_share: BTreeMap<String, Option<f64>>,
+}
+
+/// The themes table: its rows and the groups of its share columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Themes {
+    /// Groups, sorted: one share column each.
+    pub groups: Vec<String>,
+    /// The study names no participant, so people see segment shares.
+    pub segment_shares: bool,
+    /// One row per code.
+    pub rows: Vec<ThemeLine>,
+}
+
+/// A cell of the theme-by-group matrix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixLine {
+    /// The code id.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// The group.
+    pub group: String,
+    /// Segments coded.
+    pub segments: u32,
+    /// Participants who raised it.
+    pub participants: u32,
+    /// Share of the group's participants.
+    pub participant_share: Option<f64>,
+    /// Share of the group's segments.
+    pub segment_share: Option<f64>,
+    /// Negated codings.
+    pub negated: u32,
+}
+
+/// A theme's convergence across groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConvergenceLine {
+    /// The code id.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// Groups that raised it (k).
+    pub groups_raised: u32,
+    /// Groups in the study (n).
+    pub groups_total: u32,
+    /// Convergence class.
+    pub class: String,
+    /// The groups that raised it.
+    pub raised_by: Vec<String>,
+    /// The one group that raised it.
+    pub specific_to: Option<String>,
+}
+
+/// One of the best quotes of a theme in a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteLine {
+    /// The code id.
+    pub code: String,
+    /// The group.
+    pub group: String,
+    /// Rank, from 1.
+    pub rank: u32,
+    /// Speaker.
+    pub participant: Option<String>,
+    /// Source id.
+    pub source: String,
+    /// Segment id.
+    pub segment_id: String,
+    /// Line in the source.
+    pub line: Option<u64>,
+    /// Start time in milliseconds.
+    pub time_ms: Option<u64>,
+    /// The quote.
+    pub quote: String,
+}
+
+/// An imported source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceLine {
+    /// Source id.
+    pub id: String,
+    /// transcript or grid.
+    pub kind: String,
+    /// Its format.
+    pub format: String,
+    /// Groups of its segments.
+    pub groups: Vec<String>,
+    /// Segments.
+    pub segments: u32,
+}
+
+/// The merged recommendations kept by the filter.
+pub fn recommendations(recs: &[RecommendationRow], f: &Filter) -> Vec<RecommendationLine> {
+    recs.iter()
+        .filter(|r| f.groups_ok(&r.groups) && f.codes_ok(&r.codes))
+        .map(|r| RecommendationLine {
+            rank: r.rank,
+            id: r.rec_id.clone(),
+            recommendation: r.wording.clone(),
+            groups: r.groups.clone(),
+            support: r.support,
+            groups_total: r.groups_total,
+            votes_total: r.votes_total,
+            priority: r.priority.clone(),
+            codes: r.codes.clone(),
+            evidence_segments: r.evidence_segments,
+            has_owner: r.has_owner,
+            has_target: r.has_target,
+            has_deadline: r.has_deadline,
+            actionable: r.actionable,
+        })
+        .collect()
+}
+
+/// The sorted distinct groups of the matrix.
+pub fn groups(matrix: &[MatrixRow]) -> Vec<String> {
+    let mut g: Vec<String> = matrix.iter().map(|m| m.group.clone()).collect();
+    g.sort();
+    g.dedup();
+    g
+}
+
+/// The themes: convergence with each group's shares.
+pub fn themes(conv: &[ConvergenceRow], matrix: &[MatrixRow], f: &Filter) -> Themes {
+    let groups: Vec<String> = groups(matrix)
+        .into_iter()
+        .filter(|g| f.group_ok(g))
+        .collect();
+    let at: std::collections::HashMap<(&str, &str), &MatrixRow> = matrix
+        .iter()
+        .map(|m| ((m.code.as_str(), m.group.as_str()), m))
+        .collect();
+    // A study that names no participant (grids without a participant
+    // column) has no participant share anywhere: people see the segment
+    // share instead.
+    let segment_shares = matrix.iter().all(|m| m.participant_share.is_none());
+    let rows = conv
+        .iter()
+        .filter(|c| f.code_ok(&c.code))
+        .map(|c| {
+            let map = |share: fn(&MatrixRow) -> Option<f64>| -> BTreeMap<String, Option<f64>> {
+                groups
+                    .iter()
+                    .map(|g| {
+                        let v = at
+                            .get(&(c.code.as_str(), g.as_str()))
+                            .and_then(|m| share(m));
+                        (g.clone(), v.filter(|v| v.is_finite()))
+                    })
+                    .collect()
+            };
+            ThemeLine {
+                code: c.code.clone(),
+                label: c.label.clone(),
+                groups_raised: c.groups_raised,
+                groups_total: c.groups_total,
+                class: c.class.clone(),
+                participant_share: map(|m| m.participant_share),
+                segment_share: map(|m| m.segment_share),
+            }
+        })
+        .collect();
+    Themes {
+        groups,
+        segment_shares,
+        rows,
+    }
+}
+
+/// The matrix cells kept by the filter.
+pub fn matrix(matrix: &[MatrixRow], f: &Filter) -> Vec<MatrixLine> {
+    matrix
+        .iter()
+        .filter(|m| f.code_ok(&m.code) && f.group_ok(&m.group))
+        .map(|m| MatrixLine {
+            code: m.code.clone(),
+            label: m.label.clone(),
+            group: m.group.clone(),
+            segments: m.segments,
+            participants: m.participants,
+            participant_share: m.participant_share.filter(|v| v.is_finite()),
+            segment_share: m.segment_share.filter(|v| v.is_finite()),
+            negated: m.negated,
+        })
+        .collect()
+}
+
+/// The convergence rows kept by the filter.
+pub fn convergence(conv: &[ConvergenceRow], f: &Filter) -> Vec<ConvergenceLine> {
+    conv.iter()
+        .filter(|c| f.code_ok(&c.code) && f.groups_ok(&c.raised_by))
+        .map(|c| ConvergenceLine {
+            code: c.code.clone(),
+            label: c.label.clone(),
+            groups_raised: c.groups_raised,
+            groups_total: c.groups_total,
+            class: c.class.clone(),
+            raised_by: c.raised_by.clone(),
+            specific_to: c.specific_to.clone(),
+        })
+        .collect()
+}
+
+/// The quotes kept by the filter.
+pub fn quotes(quotes: &[QuoteRow], f: &Filter) -> Vec<QuoteLine> {
+    quotes
+        .iter()
+        .filter(|q| f.code_ok(&q.code) && f.group_ok(&q.group))
+        .map(|q| QuoteLine {
+            code: q.code.clone(),
+            group: q.group.clone(),
+            rank: q.rank,
+            participant: q.participant.clone(),
+            source: q.source_id.clone(),
+            segment_id: q.segment_id.clone(),
+            line: q.line,
+            time_ms: q.time_ms,
+            quote: q.text.clone(),
+        })
+        .collect()
+}
+
+/// The sources kept by the filter.
+pub fn sources(sources: &[Source], f: &Filter) -> Vec<SourceLine> {
+    sources
+        .iter()
+        .filter(|s| f.groups_ok(&s.groups))
+        .map(|s| SourceLine {
+            id: s.id.clone(),
+            kind: s.kind.clone(),
+            format: s.format.clone(),
+            groups: s.groups.clone(),
+            segments: s.segments,
+        })
+        .collect()
+}

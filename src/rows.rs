@@ -1,0 +1,427 @@
+//! Typed rows to and from polars frames: a table is a `Vec` of a row
+//! struct, and its frame has one column per field with the field's type
+//! (numbers stay numbers, flags booleans, lists Parquet lists, maps lists
+//! of structs). The [`rows!`](crate::rows!) macro declares a row struct and
+//! its [`Rows`] implementation from one field list, so the struct, the
+//! frame's schema and the documentation of the columns cannot drift apart.
+
+use polars::prelude::*;
+
+/// A table of typed rows stored as a frame.
+pub trait Rows: Sized {
+    /// The columns: name, polars type and meaning (the field's doc).
+    fn schema() -> Vec<ColumnDoc>;
+    /// The rows as a frame, one column per field.
+    fn to_frame(rows: &[Self]) -> PolarsResult<DataFrame>;
+    /// The rows of a frame with these columns (extra columns are ignored;
+    /// numbers are cast to the field's type).
+    fn from_frame(df: &DataFrame) -> PolarsResult<Vec<Self>>;
+}
+
+/// One column of a [`Rows`] table, for documentation and schema checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDoc {
+    /// The column name (the field name).
+    pub name: &'static str,
+    /// Its polars type.
+    pub dtype: DataType,
+    /// What it holds.
+    pub doc: String,
+}
+
+/// A field type that maps to one column.
+pub trait Cell: Sized {
+    /// The column's type.
+    fn dtype() -> DataType;
+    /// A column of these values.
+    fn column<'a>(
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a Self>,
+    ) -> PolarsResult<Column>
+    where
+        Self: 'a;
+    /// The values of a column (cast to [`Cell::dtype`] when they differ).
+    fn read(col: &Column) -> PolarsResult<Vec<Self>>;
+}
+
+/// The column cast to `dtype` when its type differs.
+fn cast(col: &Column, dtype: &DataType) -> PolarsResult<Column> {
+    if col.dtype() == dtype {
+        Ok(col.clone())
+    } else {
+        col.cast(dtype)
+    }
+}
+
+fn no_null(col: &Column, i: usize) -> PolarsError {
+    polars_err!(ComputeError: "column \"{}\" has an empty value in row {} where a value is required", col.name(), i + 1)
+}
+
+macro_rules! primitive_cell {
+    ($t:ty, $dtype:expr, $get:ident) => {
+        impl Cell for $t {
+            fn dtype() -> DataType {
+                $dtype
+            }
+            fn column<'a>(
+                name: &str,
+                values: impl ExactSizeIterator<Item = &'a Self>,
+            ) -> PolarsResult<Column> {
+                Ok(Column::new(
+                    name.into(),
+                    values.copied().collect::<Vec<$t>>(),
+                ))
+            }
+            fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+                let c = cast(col, &Self::dtype())?;
+                c.$get()?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v.ok_or_else(|| no_null(col, i)))
+                    .collect()
+            }
+        }
+
+        impl Cell for Option<$t> {
+            fn dtype() -> DataType {
+                $dtype
+            }
+            fn column<'a>(
+                name: &str,
+                values: impl ExactSizeIterator<Item = &'a Self>,
+            ) -> PolarsResult<Column> {
+                Ok(Column::new(
+                    name.into(),
+                    values.copied().collect::<Vec<Option<$t>>>(),
+                ))
+            }
+            fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+                let c = cast(col, &Self::dtype())?;
+                Ok(c.$get()?.iter().collect())
+            }
+        }
+    };
+}
+
+primitive_cell!(u32, DataType::UInt32, u32);
+primitive_cell!(u64, DataType::UInt64, u64);
+primitive_cell!(i64, DataType::Int64, i64);
+primitive_cell!(f64, DataType::Float64, f64);
+primitive_cell!(bool, DataType::Boolean, bool);
+
+impl Cell for String {
+    fn dtype() -> DataType {
+        DataType::String
+    }
+    fn column<'a>(
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a Self>,
+    ) -> PolarsResult<Column> {
+        Ok(Column::new(
+            name.into(),
+            values.map(String::as_str).collect::<Vec<&str>>(),
+        ))
+    }
+    fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+        let c = cast(col, &Self::dtype())?;
+        c.str()?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.map(str::to_owned).ok_or_else(|| no_null(col, i)))
+            .collect()
+    }
+}
+
+impl Cell for Option<String> {
+    fn dtype() -> DataType {
+        DataType::String
+    }
+    fn column<'a>(
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a Self>,
+    ) -> PolarsResult<Column> {
+        Ok(Column::new(
+            name.into(),
+            values.map(Option::as_deref).collect::<Vec<Option<&str>>>(),
+        ))
+    }
+    fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+        let c = cast(col, &Self::dtype())?;
+        Ok(c.str()?.iter().map(|v| v.map(str::to_owned)).collect())
+    }
+}
+
+impl Cell for Vec<String> {
+    fn dtype() -> DataType {
+        DataType::List(Box::new(DataType::String))
+    }
+    fn column<'a>(
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a Self>,
+    ) -> PolarsResult<Column> {
+        let n = values.len();
+        let mut b = ListStringChunkedBuilder::new(name.into(), n, n * 2);
+        for v in values {
+            b.append_values_iter(v.iter().map(String::as_str));
+        }
+        Ok(b.finish().into_column())
+    }
+    fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+        let c = cast(col, &Self::dtype())?;
+        c.list()?
+            .series_iter()
+            .map(|s| match s {
+                None => Ok(Vec::new()),
+                Some(s) => Ok(s
+                    .str()?
+                    .iter()
+                    .map(|v| v.unwrap_or_default().to_owned())
+                    .collect()),
+            })
+            .collect()
+    }
+}
+
+/// A list of records (each a [`Rows`] struct) is a list of structs: the
+/// Parquet shape of a map such as votes by group.
+impl<T: Rows> Cell for Vec<T> {
+    fn dtype() -> DataType {
+        DataType::List(Box::new(struct_dtype::<T>()))
+    }
+    fn column<'a>(
+        name: &str,
+        values: impl ExactSizeIterator<Item = &'a Self>,
+    ) -> PolarsResult<Column>
+    where
+        Self: 'a,
+    {
+        let n = values.len();
+        let mut b = polars::chunked_array::builder::get_list_builder(
+            &struct_dtype::<T>(),
+            n * 2,
+            n,
+            name.into(),
+        );
+        for v in values {
+            let df = T::to_frame(v)?;
+            let s = StructChunked::from_columns("".into(), df.height(), df.columns())?;
+            b.append_series(&s.into_series())?;
+        }
+        Ok(b.finish().into_column())
+    }
+    fn read(col: &Column) -> PolarsResult<Vec<Self>> {
+        col.list()?
+            .series_iter()
+            .map(|s| match s {
+                None => Ok(Vec::new()),
+                Some(s) => {
+                    let fields = s.struct_()?.fields_as_columns();
+                    let df = DataFrame::new(s.len(), fields)?;
+                    T::from_frame(&df)
+                }
+            })
+            .collect()
+    }
+}
+
+/// The struct type whose fields are the columns of `T`.
+fn struct_dtype<T: Rows>() -> DataType {
+    DataType::Struct(
+        T::schema()
+            .into_iter()
+            .map(|c| Field::new(c.name.into(), c.dtype))
+            .collect(),
+    )
+}
+
+/// Reads one column of a frame for a [`Rows`] table, naming it when it is
+/// missing or of the wrong type.
+pub fn read_column<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> {
+    let col = df
+        .column(name)
+        .map_err(|_| polars_err!(ColumnNotFound: "the table has no column \"{name}\""))?;
+    T::read(col).map_err(|e| polars_err!(ComputeError: "column \"{name}\": {e}"))
+}
+
+/// Declares a row struct and its [`Rows`] implementation. Every field
+/// needs a doc comment: it is the column's documentation.
+///
+/// ```ignore
+/// rows! {
+///     /// One group's votes.
+///     pub struct GroupVotes {
+///         /// The group.
+///         pub group: String,
+///         /// Its votes.
+///         pub votes: i64,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! rows {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                #[doc = $doc:literal]
+                $(#[$fmeta:meta])*
+                pub $field:ident : $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(
+                #[doc = $doc]
+                $(#[$fmeta])*
+                pub $field: $ty,
+            )*
+        }
+
+        impl $crate::rows::Rows for $name {
+            fn schema() -> Vec<$crate::rows::ColumnDoc> {
+                vec![$(
+                    $crate::rows::ColumnDoc {
+                        name: stringify!($field),
+                        dtype: <$ty as $crate::rows::Cell>::dtype(),
+                        doc: $doc.trim().to_owned(),
+                    }
+                ),*]
+            }
+
+            fn to_frame(rows: &[Self]) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+                polars::prelude::DataFrame::new(rows.len(), vec![$(
+                    <$ty as $crate::rows::Cell>::column(
+                        stringify!($field),
+                        rows.iter().map(|r| &r.$field),
+                    )?
+                ),*])
+            }
+
+            fn from_frame(df: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<Self>> {
+                $(
+                    let mut $field = $crate::rows::read_column::<$ty>(df, stringify!($field))?.into_iter();
+                )*
+                let mut out = Vec::with_capacity(df.height());
+                for _ in 0..df.height() {
+                    out.push($name {
+                        $( $field: $field.next().unwrap_or_default(), )*
+                    });
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    rows! {
+        /// A test record.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Votes {
+            /// The group.
+            pub group: String,
+            /// Its votes.
+            pub votes: i64,
+        }
+    }
+
+    rows! {
+        /// A test row with every kind of cell.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Row {
+            /// An id.
+            pub id: String,
+            /// A count.
+            pub n: u32,
+            /// A share.
+            pub share: Option<f64>,
+            /// A flag.
+            pub flag: bool,
+            /// A note.
+            pub note: Option<String>,
+            /// Groups.
+            pub groups: Vec<String>,
+            /// Votes by group.
+            pub votes: Vec<Votes>,
+        }
+    }
+
+    fn sample() -> Vec<Row> {
+        vec![
+            Row {
+                id: "R001".into(),
+                n: 2,
+                share: Some(0.5),
+                flag: true,
+                note: None,
+                groups: vec!["Lille".into(), "Marseille".into()],
+                votes: vec![
+                    Votes {
+                        group: "Lille".into(),
+                        votes: 9,
+                    },
+                    Votes {
+                        group: "Marseille".into(),
+                        votes: 8,
+                    },
+                ],
+            },
+            Row {
+                id: "R002".into(),
+                ..Row::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn rows_round_trip_through_a_frame_and_parquet() {
+        let rows = sample();
+        let df = Row::to_frame(&rows).unwrap();
+        assert_eq!(df.height(), 2);
+        assert_eq!(
+            df.column("groups").unwrap().dtype(),
+            &DataType::List(Box::new(DataType::String))
+        );
+        assert!(matches!(
+            df.column("votes").unwrap().dtype(),
+            DataType::List(inner) if matches!(**inner, DataType::Struct(_))
+        ));
+        assert_eq!(Row::from_frame(&df).unwrap(), rows);
+        let bytes = crate::store::tables::to_parquet(df).unwrap();
+        let back = crate::store::tables::from_parquet(&bytes).unwrap();
+        assert_eq!(Row::from_frame(&back).unwrap(), rows);
+    }
+
+    #[test]
+    fn an_empty_table_keeps_its_types() {
+        let df = Row::to_frame(&[]).unwrap();
+        let schema: Vec<(String, DataType)> = df
+            .columns()
+            .iter()
+            .map(|c| (c.name().to_string(), c.dtype().clone()))
+            .collect();
+        let expected: Vec<(String, DataType)> = Row::schema()
+            .into_iter()
+            .map(|c| (c.name.to_owned(), c.dtype))
+            .collect();
+        assert_eq!(schema, expected);
+        assert!(Row::from_frame(&df).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_missing_column_or_value_is_named() {
+        let df = df!("id" => ["a"]).unwrap();
+        let e = Row::from_frame(&df).unwrap_err().to_string();
+        assert!(e.contains("\"n\""), "{e}");
+        let df = df!("group" => [Some("a"), None], "votes" => [1i64, 2]).unwrap();
+        let e = Votes::from_frame(&df).unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("group"), "{e}");
+        // Numbers are cast to the field's type.
+        let df = df!("group" => ["a"], "votes" => [3u32]).unwrap();
+        assert_eq!(Votes::from_frame(&df).unwrap()[0].votes, 3);
+    }
+}
