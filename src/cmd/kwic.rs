@@ -6,7 +6,8 @@ use crate::pipeline::kwic::{KwicOptions, kwic};
 use crate::pipeline::{Feedback, Study};
 use crate::terminal as output;
 
-/// Prints keyword-in-context lines, and their count on stderr.
+/// Prints keyword-in-context lines, and on a terminal their count (on
+/// stderr: in a pipe it would only be noise).
 pub fn run(a: KwicArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
     let study = Study::open(&a.study.study)?;
     let o = KwicOptions {
@@ -18,6 +19,8 @@ pub fn run(a: KwicArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
     };
     let lines = kwic(&study, &o)?;
     output::print(render(&lines, o.width))?;
-    fb.info(&format!("{} matches", lines.len()));
+    if output::stdout_is_terminal() {
+        fb.info(&format!("{} matches", lines.len()));
+    }
     Ok(())
 }

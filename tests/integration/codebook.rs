@@ -1,19 +1,12 @@
 //! `qualsynth codebook check|show|convert`, and the readers of other tools'
 //! codebooks on real sample files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use qualsynth::codebook::formats;
 use qualsynth::codebook::{Codebook, Origin, Pattern, Semantics, Term};
 
-use crate::common::{TestEnv, fixture, stderr};
-
-/// A shipped codebook's absolute path.
-fn shipped(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("codebooks")
-        .join(name)
-}
+use crate::common::{TestEnv, fixture, shipped, stderr};
 
 fn read_file(path: &Path) -> Codebook {
     let bytes = std::fs::read(path).unwrap();
@@ -363,4 +356,50 @@ fn check_with_a_study_lists_rules_that_match_nothing() {
         err.contains("rules match nothing in the study (192 segments)"),
         "{err}"
     );
+}
+
+#[test]
+fn check_on_a_one_line_codebook_with_hundreds_of_warnings_stays_readable() {
+    // The shape of a real NVivo export: the whole codebook on one line, and
+    // no code with a rule (each one a warning at its column of that line).
+    let env = TestEnv::new();
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo"><Codes>"#,
+    );
+    for i in 0..300 {
+        xml.push_str(&format!(
+            r#"<Code guid="00000000-0000-4000-8000-{i:012}" name="Theme number {i}" isCodable="true"><Description>A long description of theme {i}, as NVivo writes them.</Description></Code>"#
+        ));
+    }
+    xml.push_str("</Codes></CodeBook>");
+    assert!(!xml.contains('\n') && xml.len() > 40_000);
+    std::fs::write(env.dir.path().join("nvivo.qdc"), &xml).unwrap();
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "nvivo.qdc"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.len() < 4_000, "{} bytes:\n{err}", err.len());
+    assert!(err.contains("297 more like this"), "{err}");
+    assert!(err.contains("(--verbose lists them all)"), "{err}");
+    assert!(err.lines().all(|l| l.chars().count() < 200), "{err}");
+    // --verbose lists every warning, each excerpt still cut to a window.
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "nvivo.qdc", "--verbose"])
+        .output()
+        .unwrap();
+    let all = stderr(&out);
+    assert_eq!(all.matches("no rules").count(), 300, "{all}");
+    assert!(all.lines().all(|l| l.chars().count() < 200));
+    // --quiet says nothing but the outcome.
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "nvivo.qdc", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
 }

@@ -15,6 +15,13 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// A shipped codebook's absolute path.
+pub fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("codebooks")
+        .join(name)
+}
+
 /// A fixture file's absolute path.
 pub fn fixture(rel: &str) -> PathBuf {
     fixtures().join(rel)
@@ -126,6 +133,9 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        // A copy of a study (`cp -r`, a Windows checkout) keeps links as
+        // links, which then point nowhere: fixtures hold none.
+        assert!(!p.is_symlink(), "{} is a symbolic link", p.display());
         if ["data", "private", "out", "reports"].contains(&name.as_str()) {
             continue;
         }

@@ -11,6 +11,7 @@ mod html;
 mod import_grid;
 mod import_transcript;
 mod init;
+mod pipes;
 mod pseudonymize;
 mod report;
 mod run;

@@ -310,3 +310,19 @@ fn without_recommendations_run_prints_the_themes() {
         "{text}"
     );
 }
+
+#[test]
+fn the_example_study_is_self_contained() {
+    // A copy of the folder anywhere runs: its codebook is a file of its own
+    // (a copy of the shipped one, kept equal by this test), not a link.
+    let copy = crate::common::fixture("coop-workspaces/codebook.toml");
+    assert!(!copy.is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(&copy).unwrap(),
+        std::fs::read_to_string(crate::common::shipped("coop-workspaces.toml")).unwrap(),
+        "fixtures/coop-workspaces/codebook.toml differs from codebooks/coop-workspaces.toml"
+    );
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    run(&env);
+    assert!(env.study().join("reports/report.html").is_file());
+}
