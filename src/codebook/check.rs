@@ -14,9 +14,27 @@ use super::model::{Codebook, Diagnostic, Origin, Pattern, Semantics, Severity};
 /// Largest compiled size of a rule's regular expression (1 MiB).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// A rule's regular expression that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegexError {
+    /// It does not parse.
+    #[error("invalid regular expression /{re}/: {why}")]
+    Invalid {
+        /// The expression.
+        re: String,
+        /// What is wrong, on one line.
+        why: String,
+    },
+    /// It compiles to more than the limit.
+    #[error(
+        "regular expression /{0}/ is too big (it compiles to more than 1 MiB); simplify it or use terms"
+    )]
+    TooBig(String),
+}
+
 /// Compiles a rule's regular expression with the size limit every part of
-/// qualsynth uses; the error is a one-line message.
-pub fn compile_regex(re: &str) -> Result<regex::Regex, String> {
+/// qualsynth uses; the error says what is wrong on one line.
+pub fn compile_regex(re: &str) -> Result<regex::Regex, RegexError> {
     regex::RegexBuilder::new(re)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
@@ -30,12 +48,16 @@ pub fn compile_regex(re: &str) -> Result<regex::Regex, String> {
                     .find_map(|l| l.trim().strip_prefix("error: "))
                     .unwrap_or(s.lines().last().unwrap_or("syntax error"))
                     .to_owned();
-                format!("invalid regular expression /{re}/: {what}")
+                RegexError::Invalid {
+                    re: re.to_owned(),
+                    why: what,
+                }
             }
-            regex::Error::CompiledTooBig(_) => format!(
-                "regular expression /{re}/ is too big (it compiles to more than 1 MiB); simplify it or use terms"
-            ),
-            other => format!("invalid regular expression /{re}/: {other}"),
+            regex::Error::CompiledTooBig(_) => RegexError::TooBig(re.to_owned()),
+            other => RegexError::Invalid {
+                re: re.to_owned(),
+                why: other.to_string(),
+            },
         })
 }
 
@@ -114,7 +136,7 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
             if let Pattern::Regex(re) = &r.pattern
                 && let Err(e) = compile_regex(re)
             {
-                out.push(Diagnostic::error(r.origin, e));
+                out.push(Diagnostic::error(r.origin, e.to_string()));
             }
             if let Some(l) = r.lang.as_deref()
                 && !dictionary
@@ -349,6 +371,7 @@ mod tests {
         assert!(
             compile_regex("a{1000}{1000}")
                 .unwrap_err()
+                .to_string()
                 .contains("too big")
         );
         assert!(compile_regex(r"\d+ ?€").is_ok());

@@ -169,8 +169,25 @@ const TEXT_NAMES: &[&str] = &[
     "commentaire",
 ];
 
+/// A header row without the columns asked for; `columns` lists the ones
+/// it has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum ColumnError {
+    /// No column of the id name given.
+    #[error("no id column \"{name}\"; the columns are {columns}")]
+    NoId { name: String, columns: String },
+    /// No column of the text name given.
+    #[error("no text column \"{name}\"; the columns are {columns}")]
+    NoText { name: String, columns: String },
+    /// No name given, and no column looks like the text.
+    #[error(
+        "cannot tell which column holds the text; the columns are {columns}; use --text-column"
+    )]
+    Ambiguous { columns: String },
+}
+
 /// Finds the id and text columns in a header row.
-fn resolve(headers: &[&str], cols: &Columns) -> Result<(Option<usize>, usize), String> {
+fn resolve(headers: &[&str], cols: &Columns) -> Result<(Option<usize>, usize), ColumnError> {
     let find = |name: &str| {
         headers.iter().position(|h| h.trim() == name).or_else(|| {
             headers
@@ -186,24 +203,23 @@ fn resolve(headers: &[&str], cols: &Columns) -> Result<(Option<usize>, usize), S
             .join(", ")
     };
     let id = match &cols.id {
-        Some(name) => Some(
-            find(name)
-                .ok_or_else(|| format!("no id column \"{name}\"; the columns are {}", listing()))?,
-        ),
+        Some(name) => Some(find(name).ok_or_else(|| ColumnError::NoId {
+            name: name.clone(),
+            columns: listing(),
+        })?),
         None => ID_NAMES.iter().find_map(|n| find(n)),
     };
     let text = match &cols.text {
-        Some(name) => find(name)
-            .ok_or_else(|| format!("no text column \"{name}\"; the columns are {}", listing()))?,
+        Some(name) => find(name).ok_or_else(|| ColumnError::NoText {
+            name: name.clone(),
+            columns: listing(),
+        })?,
         None => match (TEXT_NAMES.iter().find_map(|n| find(n)), headers.len(), id) {
             (Some(i), _, _) => i,
             (None, 1, _) => 0,
             (None, 2, Some(i)) => 1 - i,
             _ => {
-                return Err(format!(
-                    "cannot tell which column holds the text; the columns are {}; use --text-column",
-                    listing()
-                ));
+                return Err(ColumnError::Ambiguous { columns: listing() });
             }
         },
     };
@@ -330,7 +346,7 @@ impl<R: BufRead> DocumentReader<R> {
         };
         let Some((id_col, text_col)) = header else {
             let headers: Vec<&str> = s.split('\t').collect();
-            let h = resolve(&headers, &columns).map_err(|m| err(line, m))?;
+            let h = resolve(&headers, &columns).map_err(|e| err(line, e.to_string()))?;
             self.header = Some(h);
             return Ok(());
         };
@@ -449,7 +465,8 @@ impl<R: BufRead> DocumentReader<R> {
                 let h = field(i)?;
                 headers.push(if i == 0 { h.trim_start_matches(BOM) } else { h });
             }
-            self.header = Some(resolve(&headers, &self.columns).map_err(|m| err(line, m))?);
+            self.header =
+                Some(resolve(&headers, &self.columns).map_err(|e| err(line, e.to_string()))?);
             return Ok(());
         };
         if self

@@ -111,6 +111,54 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// A source entry whose options cannot be used; each names the key of
+/// the entry (`study.toml`) or the flag of `import` that holds the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    /// `kind` is neither transcript nor grid.
+    #[error("unknown kind {0:?}; expected \"transcript\" or \"grid\"")]
+    Kind(String),
+    /// Neither `group` nor `group_column`.
+    #[error("no group: give `group` (or `group_column` for a grid)")]
+    NoGroup,
+    /// Both `group` and `group_column`.
+    #[error("give `group` or `group_column`, not both")]
+    BothGroups,
+    /// `group_column` on a transcript.
+    #[error("`group_column` applies to grids only")]
+    GroupColumnOnTranscript,
+    /// An unknown transcript format.
+    #[error("unknown transcript format {0:?}; expected auto, txt, vtt, srt, docx or csv")]
+    TranscriptFormat(String),
+    /// An unknown grid format.
+    #[error("unknown grid format {0:?}; expected auto, csv, xlsx or ods")]
+    GridFormat(String),
+    /// An unknown grid kind.
+    #[error("unknown grid kind {0:?}; expected observations, recommendations or notes")]
+    GridKind(String),
+    /// An unknown text encoding.
+    #[error("unknown encoding {0:?}; expected e.g. utf-8, utf-16, windows-1252, latin1")]
+    Encoding(String),
+    /// A delimiter that is not one ASCII character.
+    #[error("unusable delimiter {0:?}; expected one ASCII character or \"tab\"")]
+    Delimiter(String),
+}
+
+impl SpecError {
+    /// The key of the source entry that holds the offending value.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SpecError::Kind(_) => "kind",
+            SpecError::NoGroup | SpecError::BothGroups => "group",
+            SpecError::GroupColumnOnTranscript => "group_column",
+            SpecError::TranscriptFormat(_) | SpecError::GridFormat(_) => "format",
+            SpecError::GridKind(_) => "grid_kind",
+            SpecError::Encoding(_) => "encoding",
+            SpecError::Delimiter(_) => "delimiter",
+        }
+    }
+}
+
 /// The result of reading one source file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedSource {
@@ -124,28 +172,21 @@ pub struct ParsedSource {
 
 impl SourceSpec {
     /// The source kind, checked.
-    pub fn source_kind(&self) -> Result<SourceKind, String> {
-        SourceKind::parse(&self.kind).ok_or_else(|| {
-            format!(
-                "unknown kind {:?}; expected \"transcript\" or \"grid\"",
-                self.kind
-            )
-        })
+    pub fn source_kind(&self) -> Result<SourceKind, SpecError> {
+        SourceKind::parse(&self.kind).ok_or_else(|| SpecError::Kind(self.kind.clone()))
     }
 
     /// Checks the options without reading the file: known words, and a
     /// group given one way or the other.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SpecError> {
         let kind = self.source_kind()?;
         match (&self.group, &self.group_column) {
-            (None, None) => {
-                return Err("no group: give `group` (or `group_column` for a grid)".into());
-            }
-            (Some(_), Some(_)) => return Err("give `group` or `group_column`, not both".into()),
+            (None, None) => return Err(SpecError::NoGroup),
+            (Some(_), Some(_)) => return Err(SpecError::BothGroups),
             _ => {}
         }
         if kind == SourceKind::Transcript && self.group_column.is_some() {
-            return Err("`group_column` applies to grids only".into());
+            return Err(SpecError::GroupColumnOnTranscript);
         }
         match kind {
             SourceKind::Transcript => self.transcript_options().map(|_| ()),
@@ -154,14 +195,11 @@ impl SourceSpec {
     }
 
     /// Options for the transcript parser.
-    pub fn transcript_options(&self) -> Result<TranscriptOptions, String> {
+    pub fn transcript_options(&self) -> Result<TranscriptOptions, SpecError> {
         let format = match self.format.as_deref() {
             None => TranscriptFormat::Auto,
-            Some(f) => TranscriptFormat::parse(f).ok_or_else(|| {
-                format!(
-                    "unknown transcript format {f:?}; expected auto, txt, vtt, srt, docx or csv"
-                )
-            })?,
+            Some(f) => TranscriptFormat::parse(f)
+                .ok_or_else(|| SpecError::TranscriptFormat(f.to_owned()))?,
         };
         Ok(TranscriptOptions {
             format,
@@ -172,18 +210,14 @@ impl SourceSpec {
     }
 
     /// Options for the grid parser.
-    pub fn grid_options(&self) -> Result<GridOptions, String> {
+    pub fn grid_options(&self) -> Result<GridOptions, SpecError> {
         let format = match self.format.as_deref() {
             None => GridFormat::Auto,
-            Some(f) => GridFormat::parse(f).ok_or_else(|| {
-                format!("unknown grid format {f:?}; expected auto, csv, xlsx or ods")
-            })?,
+            Some(f) => GridFormat::parse(f).ok_or_else(|| SpecError::GridFormat(f.to_owned()))?,
         };
         let kind = match self.grid_kind.as_deref() {
             None => GridKind::Observations,
-            Some(k) => GridKind::parse(k).ok_or_else(|| {
-                format!("unknown grid kind {k:?}; expected observations, recommendations or notes")
-            })?,
+            Some(k) => GridKind::parse(k).ok_or_else(|| SpecError::GridKind(k.to_owned()))?,
         };
         let c = &self.columns;
         Ok(GridOptions {
@@ -208,23 +242,21 @@ impl SourceSpec {
         })
     }
 
-    fn encoding(&self) -> Result<Option<&'static encoding_rs::Encoding>, String> {
+    fn encoding(&self) -> Result<Option<&'static encoding_rs::Encoding>, SpecError> {
         match self.encoding.as_deref() {
             None => Ok(None),
-            Some(l) => encoding_for_label(l).map(Some).ok_or_else(|| {
-                format!("unknown encoding {l:?}; expected e.g. utf-8, utf-16, windows-1252, latin1")
-            }),
+            Some(l) => encoding_for_label(l)
+                .map(Some)
+                .ok_or_else(|| SpecError::Encoding(l.to_owned())),
         }
     }
 
-    fn delimiter(&self) -> Result<Option<u8>, String> {
+    fn delimiter(&self) -> Result<Option<u8>, SpecError> {
         match self.delimiter.as_deref() {
             None => Ok(None),
             Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
             Some(d) if d.len() == 1 && d.is_ascii() => Ok(Some(d.as_bytes()[0])),
-            Some(d) => Err(format!(
-                "unusable delimiter {d:?}; expected one ASCII character or \"tab\""
-            )),
+            Some(d) => Err(SpecError::Delimiter(d.to_owned())),
         }
     }
 
@@ -252,7 +284,9 @@ impl SourceSpec {
         bytes: &[u8],
         sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
     ) -> Result<(&'static str, Option<&'static str>), ParseError> {
-        let kind = self.source_kind().map_err(ParseError::file)?;
+        let kind = self
+            .source_kind()
+            .map_err(|e| ParseError::file(e.to_string()))?;
         let mut count = 0usize;
         let mut counted = |s: RawSegment| {
             count += 1;
@@ -260,7 +294,9 @@ impl SourceSpec {
         };
         let read = match kind {
             SourceKind::Transcript => {
-                let opts = self.transcript_options().map_err(ParseError::file)?;
+                let opts = self
+                    .transcript_options()
+                    .map_err(|e| ParseError::file(e.to_string()))?;
                 let t = transcript::parse_transcript(file_name, bytes, &opts)?;
                 for s in t.segments {
                     counted(s)?;
@@ -268,7 +304,9 @@ impl SourceSpec {
                 (t.format.as_str(), t.encoding)
             }
             SourceKind::Grid => {
-                let opts = self.grid_options().map_err(ParseError::file)?;
+                let opts = self
+                    .grid_options()
+                    .map_err(|e| ParseError::file(e.to_string()))?;
                 let g = grid::parse_grid_into(file_name, bytes, &opts, &mut counted)?;
                 (g.format.as_str(), g.encoding)
             }
@@ -321,12 +359,27 @@ mod tests {
             group: Some("G".into()),
             ..Default::default()
         };
-        assert!(spec.validate().unwrap_err().contains("unknown kind"));
+        assert!(
+            spec.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown kind")
+        );
         spec.kind = "transcript".into();
         spec.group = None;
-        assert!(spec.validate().unwrap_err().contains("no group"));
+        assert!(
+            spec.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("no group")
+        );
         spec.group = Some("G".into());
         spec.encoding = Some("klingon".into());
-        assert!(spec.validate().unwrap_err().contains("unknown encoding"));
+        assert!(
+            spec.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown encoding")
+        );
     }
 }

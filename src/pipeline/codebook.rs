@@ -267,11 +267,10 @@ fn rule_hits(cb: &Codebook, dir: &Path) -> anyhow::Result<Hits> {
 pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result<()> {
     let out_ext = output.extension().and_then(|e| e.to_str()).unwrap_or("");
     // Refuse an unwritable format before reading anything.
-    if !formats::WRITABLE.contains(&out_ext.to_ascii_lowercase().as_str()) {
-        let msg = formats::write(out_ext, &Codebook::default())
-            .err()
-            .unwrap_or_default();
-        anyhow::bail!("{}: {msg}", output.display());
+    if !formats::WRITABLE.contains(&out_ext.to_ascii_lowercase().as_str())
+        && let Err(e) = formats::write(out_ext, &Codebook::default())
+    {
+        anyhow::bail!("{}: {e}", output.display());
     }
     let l = load(input)?;
     if !l.reader.is_empty() {

@@ -107,8 +107,9 @@ pub fn import_file(
     let hash = content_hash(&bytes);
     spec.path = relative_path(&ws.dir, file);
     spec.hash = Some(hash.clone());
-    spec.validate()
-        .map_err(|m| StoreError::Input(crate::corpus::ParseError::file(m).in_file(&shown)))?;
+    spec.validate().map_err(|e| {
+        StoreError::Input(crate::corpus::ParseError::file(e.to_string()).in_file(&shown))
+    })?;
 
     let sources = &ws.manifest.manifest.sources;
     let same_path: Vec<usize> = (0..sources.len())

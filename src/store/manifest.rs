@@ -67,20 +67,28 @@ impl Default for ReportConfig {
     }
 }
 
+/// A `[report]` setting that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportConfigError {
+    /// A name with folders or control characters.
+    #[error("[report] name = {0:?}: expected a file name stem, without folders")]
+    Name(String),
+    /// An empty folder.
+    #[error("[report] dir is empty: expected a folder such as \"reports\"")]
+    EmptyDir,
+}
+
 impl ReportConfig {
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), ReportConfigError> {
         if self.name.is_empty()
             || self
                 .name
                 .contains(|c: char| matches!(c, '/' | '\\' | ':') || c.is_control())
         {
-            return Err(format!(
-                "[report] name = {:?}: expected a file name stem, without folders",
-                self.name
-            ));
+            return Err(ReportConfigError::Name(self.name.clone()));
         }
         if self.dir.is_empty() {
-            return Err("[report] dir is empty: expected a folder such as \"reports\"".into());
+            return Err(ReportConfigError::EmptyDir);
         }
         Ok(())
     }
@@ -171,34 +179,48 @@ impl ManifestFile {
                 column: None,
                 message: e.message().to_owned(),
             })?;
-        manifest
-            .synthesis
-            .validate()
-            .map_err(|message| ManifestError {
-                line: text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("[synthesis]"))
-                    .map(|i| i as u64 + 1),
-                column: None,
-                message,
-            })?;
-        manifest
-            .report
-            .validate()
-            .map_err(|message| ManifestError {
-                line: text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("[report]"))
-                    .map(|i| i as u64 + 1),
-                column: None,
-                message,
-            })?;
+        // Where each key is written, for messages about its value.
+        let spans = toml_edit::Document::parse(text).ok();
+        let at = |path: &[Step]| -> (Option<u64>, Option<u64>) {
+            spans
+                .as_ref()
+                .and_then(|d| value_span(d, path))
+                .map(|s| line_col(text, s.start))
+                .map_or((None, None), |(l, c)| (Some(l), Some(c)))
+        };
+        if let Err(e) = manifest.synthesis.validate() {
+            let (line, column) = at(&[Step::Key("synthesis"), Step::Key(e.key())]);
+            return Err(ManifestError {
+                line,
+                column,
+                message: e.to_string(),
+            });
+        }
+        if let Err(e) = manifest.report.validate() {
+            let key = match e {
+                ReportConfigError::Name(_) => "name",
+                ReportConfigError::EmptyDir => "dir",
+            };
+            let (line, column) = at(&[Step::Key("report"), Step::Key(key)]);
+            return Err(ManifestError {
+                line,
+                column,
+                message: e.to_string(),
+            });
+        }
         for (i, s) in manifest.sources.iter().enumerate() {
-            s.validate().map_err(|m| ManifestError {
-                line: source_line(text, i),
-                column: None,
-                message: format!("source {} ({}): {m}", i + 1, s.path),
-            })?;
+            if let Err(e) = s.validate() {
+                let entry = [Step::Key("sources"), Step::Index(i)];
+                let (line, column) = match at(&[entry[0], entry[1], Step::Key(e.key())]) {
+                    (Some(l), c) => (Some(l), c),
+                    _ => at(&entry),
+                };
+                return Err(ManifestError {
+                    line,
+                    column,
+                    message: format!("source {} ({}): {e}", i + 1, s.path),
+                });
+            }
         }
         Ok(ManifestFile { manifest, doc })
     }
@@ -288,13 +310,39 @@ fn line_col(text: &str, offset: usize) -> (u64, u64) {
     (line, col)
 }
 
-/// The line of the `index`-th `[[sources]]` header, for messages.
-fn source_line(text: &str, index: usize) -> Option<u64> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with("[[sources]]"))
-        .nth(index)
-        .map(|(i, _)| i as u64 + 1)
+/// One step of a path into a TOML document.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// A key of a table.
+    Key(&'static str),
+    /// An entry of an array of tables.
+    Index(usize),
+}
+
+/// Where the item at `path` is written: its value, or the header of a
+/// table.
+fn value_span(doc: &toml_edit::Document<&str>, path: &[Step]) -> Option<std::ops::Range<usize>> {
+    table_span(doc.as_table(), path)
+}
+
+fn table_span(t: &toml_edit::Table, path: &[Step]) -> Option<std::ops::Range<usize>> {
+    match path.split_first() {
+        None => t.span(),
+        Some((Step::Key(k), rest)) => item_span(t.get(k)?, rest),
+        Some((Step::Index(_), _)) => None,
+    }
+}
+
+fn item_span(item: &toml_edit::Item, path: &[Step]) -> Option<std::ops::Range<usize>> {
+    match (item, path.split_first()) {
+        (toml_edit::Item::Table(t), _) => table_span(t, path),
+        (_, None) => item.span(),
+        (toml_edit::Item::ArrayOfTables(a), Some((Step::Index(i), rest))) => {
+            table_span(a.get(*i)?, rest)
+        }
+        (_, Some((Step::Key(k), rest))) => item_span(item.get(k)?, rest),
+        (_, Some((Step::Index(i), rest))) => item_span(item.get(*i)?, rest),
+    }
 }
 
 #[cfg(test)]
@@ -367,7 +415,20 @@ mod tests {
         assert!(e.message.contains("titel"), "{e:?}");
         let bad = format!("{TEXT}\n[[sources]]\npath = \"x\"\nkind = \"video\"\ngroup = \"G\"\n");
         let e = ManifestFile::parse(&bad).unwrap_err();
-        assert_eq!(e.line, Some(11), "{e:?}");
+        // At the value of the key, not at the header of the entry.
+        assert_eq!((e.line, e.column), (Some(13), Some(8)), "{e:?}");
         assert!(e.message.contains("source 2 (x): unknown kind"), "{e:?}");
+        let e = ManifestFile::parse(
+            "[study]\ntitle = \"T\"\n\n[synthesis]\nquotes_per_cell = 2\nmerge_threshold = 1.5\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(6), Some(19)), "{e:?}");
+        assert!(e.message.contains("merge_threshold = 1.5"), "{e:?}");
+        let e =
+            ManifestFile::parse("[study]\ntitle = \"T\"\n[report]\nname = \"a/b\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(4), Some(8)), "{e:?}");
+        let no_group = format!("{TEXT}\n[[sources]]\npath = \"y\"\nkind = \"grid\"\n");
+        let e = ManifestFile::parse(&no_group).unwrap_err();
+        assert_eq!(e.line, Some(11), "no group key: the entry's header; {e:?}");
     }
 }

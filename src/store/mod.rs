@@ -6,6 +6,7 @@ pub mod codings;
 pub mod import;
 pub mod manifest;
 pub mod runstate;
+pub mod schema;
 pub mod summary;
 pub mod synthesis;
 pub mod tables;

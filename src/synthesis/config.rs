@@ -58,16 +58,40 @@ impl Default for SynthesisConfig {
     }
 }
 
+/// A `[synthesis]` setting out of range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A share outside 0..1.
+    #[error("[synthesis] {key} = {value}: expected a share between 0 and 1")]
+    NotAShare {
+        /// The key.
+        key: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// Quote lengths the wrong way round.
+    #[error("[synthesis] quote_min_chars is larger than quote_max_chars")]
+    QuoteLengths,
+}
+
+impl ConfigError {
+    /// The key of `[synthesis]` that holds the offending value.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ConfigError::NotAShare { key, .. } => key,
+            ConfigError::QuoteLengths => "quote_min_chars",
+        }
+    }
+}
+
 impl SynthesisConfig {
-    /// Checks ranges; the message names the key.
-    pub fn validate(&self) -> Result<(), String> {
-        let share = |name: &str, v: f64| {
-            if (0.0..=1.0).contains(&v) {
+    /// Checks ranges; the error names the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let share = |key: &'static str, value: f64| {
+            if (0.0..=1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(format!(
-                    "[synthesis] {name} = {v}: expected a share between 0 and 1"
-                ))
+                Err(ConfigError::NotAShare { key, value })
             }
         };
         share("raised_min_share", self.raised_min_share)?;
@@ -76,7 +100,7 @@ impl SynthesisConfig {
         share("merge_code_weight", self.merge_code_weight)?;
         share("negative_share", self.negative_share)?;
         if self.quote_min_chars > self.quote_max_chars {
-            return Err("[synthesis] quote_min_chars is larger than quote_max_chars".into());
+            return Err(ConfigError::QuoteLengths);
         }
         Ok(())
     }

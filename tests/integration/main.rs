@@ -17,3 +17,4 @@ mod report;
 mod run;
 mod segments;
 mod synthesize;
+mod workspace;

@@ -55,9 +55,39 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, Diagnostic> {
         })
 }
 
+/// A codebook file format that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// A file name without an extension.
+    #[error("no file extension to tell the codebook format; expected one of {expected}")]
+    NoExtension {
+        /// The extensions that would do.
+        expected: String,
+    },
+    /// An extension no format has.
+    #[error("unknown codebook extension .{ext}; expected one of {expected}")]
+    Unknown {
+        /// The extension given.
+        ext: String,
+        /// The extensions that would do.
+        expected: String,
+    },
+    /// A format that is read but not written.
+    #[error("cannot write .{ext} files; codebooks are written as {expected}")]
+    NotWritable {
+        /// The extension given.
+        ext: String,
+        /// The extensions that are written.
+        expected: String,
+    },
+    /// The CSV writer failed.
+    #[error("cannot write the CSV codebook: {0}")]
+    Csv(String),
+}
+
 /// Whether `ext` (any case, without the dot) can be read; the error lists
 /// the extensions that can.
-pub fn check_extension(ext: &str) -> Result<(), String> {
+pub fn check_extension(ext: &str) -> Result<(), FormatError> {
     if READABLE.contains(&ext.to_ascii_lowercase().as_str()) {
         Ok(())
     } else {
@@ -92,7 +122,7 @@ pub fn read_lenient(path_for_messages: &str, ext: &str, text: &str) -> Lenient {
             None,
             vec![Diagnostic::error(
                 Origin::default(),
-                unknown_extension(other, &READABLE),
+                unknown_extension(other, &READABLE).to_string(),
             )],
         ),
     };
@@ -111,7 +141,7 @@ pub fn read(
     ext: &str,
     bytes: &[u8],
 ) -> Result<(Codebook, Vec<Diagnostic>), Vec<Diagnostic>> {
-    check_extension(ext).map_err(|m| vec![Diagnostic::error(Origin::default(), m)])?;
+    check_extension(ext).map_err(|e| vec![Diagnostic::error(Origin::default(), e.to_string())])?;
     let text = decode_text(bytes).map_err(|d| vec![d])?;
     let l = read_lenient(path_for_messages, ext, &text);
     match l.codebook {
@@ -121,15 +151,15 @@ pub fn read(
 }
 
 /// Writes a codebook as `toml`, `csv` or `qdc`.
-pub fn write(ext: &str, cb: &Codebook) -> Result<Vec<u8>, String> {
+pub fn write(ext: &str, cb: &Codebook) -> Result<Vec<u8>, FormatError> {
     match ext.to_ascii_lowercase().as_str() {
         "toml" => Ok(native::write(cb).into_bytes()),
-        "csv" => sheet::write(cb),
+        "csv" => sheet::write(cb).map_err(|e| FormatError::Csv(e.to_string())),
         "qdc" => Ok(refi::write(cb).into_bytes()),
-        other if READABLE.contains(&other) => Err(format!(
-            "cannot write .{other} files; codebooks are written as {}",
-            list(&WRITABLE)
-        )),
+        other if READABLE.contains(&other) => Err(FormatError::NotWritable {
+            ext: other.to_owned(),
+            expected: list(&WRITABLE),
+        }),
         other => Err(unknown_extension(other, &WRITABLE)),
     }
 }
@@ -141,17 +171,16 @@ fn list(exts: &[&str]) -> String {
         .join(", ")
 }
 
-fn unknown_extension(ext: &str, known: &[&str]) -> String {
+fn unknown_extension(ext: &str, known: &[&str]) -> FormatError {
     if ext.is_empty() {
-        format!(
-            "no file extension to tell the codebook format; expected one of {}",
-            list(known)
-        )
+        FormatError::NoExtension {
+            expected: list(known),
+        }
     } else {
-        format!(
-            "unknown codebook extension .{ext}; expected one of {}",
-            list(known)
-        )
+        FormatError::Unknown {
+            ext: ext.to_owned(),
+            expected: list(known),
+        }
     }
 }
 
@@ -171,11 +200,13 @@ mod tests {
         assert!(
             write("dic", &Codebook::default())
                 .unwrap_err()
+                .to_string()
                 .contains("cannot write .dic")
         );
         assert!(
             write("", &Codebook::default())
                 .unwrap_err()
+                .to_string()
                 .contains("no file extension")
         );
     }

@@ -286,7 +286,7 @@ fn field_starts(text: &str, start: usize, delimiter: u8) -> Vec<usize> {
 /// Writes a CSV codebook: `id,parent,label,definition,terms,exclude`, then
 /// `terms_<lang>`/`exclude_<lang>` for each language used, `colour,memo`.
 /// Codebook options (name, lang, …) have no place in it.
-pub fn write(cb: &Codebook) -> Result<Vec<u8>, String> {
+pub fn write(cb: &Codebook) -> Result<Vec<u8>, csv::Error> {
     let mut langs: Vec<&str> = cb
         .codes
         .iter()
@@ -306,7 +306,7 @@ pub fn write(cb: &Codebook) -> Result<Vec<u8>, String> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    w.write_record(&header).map_err(|e| e.to_string())?;
+    w.write_record(&header)?;
     for c in &cb.codes {
         let cell = |exclude: bool, lang: Option<&str>| {
             let mut rules: Vec<&Rule> = c
@@ -331,9 +331,9 @@ pub fn write(cb: &Codebook) -> Result<Vec<u8>, String> {
         }
         row.push(c.colour.clone().unwrap_or_default());
         row.push(c.memo.clone().unwrap_or_default());
-        w.write_record(&row).map_err(|e| e.to_string())?;
+        w.write_record(&row)?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]

@@ -21,6 +21,20 @@ struct Builder {
     stem_index: HashMap<String, u32>,
 }
 
+/// Why a term can never match a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unmatchable {
+    /// A term without a letter or digit.
+    #[error("`{0}` has no letters or digits")]
+    NoLetters(String),
+    /// An empty dictionary word.
+    #[error("empty word")]
+    EmptyWord,
+    /// A dictionary word that is several tokens.
+    #[error("`{0}` is not one token (letters, digits and `_`, joined by single apostrophes)")]
+    NotOneToken(String),
+}
+
 impl Builder {
     fn norm(&self, base: &str) -> String {
         if self.fold {
@@ -31,7 +45,7 @@ impl Builder {
     }
 
     /// The elements of a sequence of terms; `Err` says why it can never match.
-    fn elems(&self, terms: &[Term]) -> Result<Vec<Elem>, String> {
+    fn elems(&self, terms: &[Term]) -> Result<Vec<Elem>, Unmatchable> {
         let mut out = Vec::new();
         for t in terms {
             if self.dictionary {
@@ -43,7 +57,7 @@ impl Builder {
         Ok(out)
     }
 
-    fn code_elems(&self, t: &Term, out: &mut Vec<Elem>) -> Result<(), String> {
+    fn code_elems(&self, t: &Term, out: &mut Vec<Elem>) -> Result<(), Unmatchable> {
         let text = match t {
             Term::Word(w) | Term::Prefix(w) | Term::Stem(w) => w,
         };
@@ -55,7 +69,7 @@ impl Builder {
             pieces.push((base(raw), article));
         });
         if pieces.is_empty() {
-            return Err(format!("`{text}` has no letters or digits"));
+            return Err(Unmatchable::NoLetters(text.clone()));
         }
         let last = pieces.len() - 1;
         for (i, (b, article)) in pieces.into_iter().enumerate() {
@@ -68,7 +82,7 @@ impl Builder {
         Ok(())
     }
 
-    fn dict_elems(&self, t: &Term, out: &mut Vec<Elem>) -> Result<(), String> {
+    fn dict_elems(&self, t: &Term, out: &mut Vec<Elem>) -> Result<(), Unmatchable> {
         let (text, prefix) = match t {
             Term::Word(w) | Term::Stem(w) => (w, false),
             Term::Prefix(p) => (p, true),
@@ -83,7 +97,7 @@ impl Builder {
             return if prefix {
                 Ok(())
             } else {
-                Err("empty word".into())
+                Err(Unmatchable::EmptyWord)
             };
         }
         let last = pieces.len() - 1;
@@ -96,9 +110,7 @@ impl Builder {
             match dict_keys(p).as_slice() {
                 [k] if is_one_dict_token(k) => out.push(Elem::Word(k.clone())),
                 _ => {
-                    return Err(format!(
-                        "`{p}` is not one token (letters, digits and `_`, joined by single apostrophes)"
-                    ));
+                    return Err(Unmatchable::NotOneToken(p.to_owned()));
                 }
             }
         }
@@ -273,7 +285,7 @@ impl Coder {
                         "dictionary counting does not stem: `~word` rules match the word itself",
                     ));
                 }
-                let never = |why: String, w: &mut Vec<Diagnostic>| {
+                let never = |why: Unmatchable, w: &mut Vec<Diagnostic>| {
                     w.push(Diagnostic::warning(
                         rule.origin,
                         format!("`{}` can never match: {why}", rule.text),

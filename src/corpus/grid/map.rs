@@ -402,7 +402,7 @@ fn row_template(
         None => None,
     };
     let votes = match mapped.votes {
-        Some(i) => parse_votes(row.cells[i].trim()).map_err(|v| {
+        Some(i) => parse_votes(row.cells[i].trim()).map_err(|NotAWholeNumber(v)| {
             ParseError::at(
                 row.line,
                 table.first_column + i as u64,
@@ -454,7 +454,12 @@ fn row_template(
 
 /// Votes as a whole number: `3`, ` 3 `, `3.0`, `3,0`; empty is `None`. The
 /// error carries the value.
-fn parse_votes(v: &str) -> Result<Option<i64>, String> {
+/// A votes cell that is not a whole number (the cell as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NotAWholeNumber(String);
+
+/// A votes cell as a whole number (`3`, `3.0`, `3,0`); empty is none.
+fn parse_votes(v: &str) -> Result<Option<i64>, NotAWholeNumber> {
     if v.is_empty() {
         return Ok(None);
     }
@@ -463,7 +468,7 @@ fn parse_votes(v: &str) -> Result<Option<i64>, String> {
     }
     match v.replace(',', ".").parse::<f64>() {
         Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(f as i64)),
-        _ => Err(v.to_owned()),
+        _ => Err(NotAWholeNumber(v.to_owned())),
     }
 }
 
@@ -736,16 +741,17 @@ mod tests {
 
     #[test]
     fn votes_values() {
-        let cases: &[(&str, Result<Option<i64>, String>)] = &[
+        let bad = |v: &str| Err(NotAWholeNumber(v.to_owned()));
+        let cases: &[(&str, Result<Option<i64>, NotAWholeNumber>)] = &[
             ("", Ok(None)),
             ("3", Ok(Some(3))),
             ("3.0", Ok(Some(3))),
             ("3,0", Ok(Some(3))),
             ("-2", Ok(Some(-2))),
-            ("2.5", Err("2.5".into())),
-            ("NaN", Err("NaN".into())),
-            ("1e300", Err("1e300".into())),
-            ("trois", Err("trois".into())),
+            ("2.5", bad("2.5")),
+            ("NaN", bad("NaN")),
+            ("1e300", bad("1e300")),
+            ("trois", bad("trois")),
         ];
         for (v, want) in cases {
             assert_eq!(parse_votes(v), *want, "{v}");
