@@ -234,6 +234,22 @@ fn struct_dtype<T: Rows>() -> DataType {
     )
 }
 
+/// A string column, borrowed (nulls as `None`): the reader of the frames
+/// that are too large to copy into rows (segments, codings).
+pub fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(name)?.str()?.iter().collect())
+}
+
+/// A `u32` column, nulls as 0.
+pub fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
+    Ok(df
+        .column(name)?
+        .u32()?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+
 /// Reads one column of a frame for a [`Rows`] table, naming it when it is
 /// missing or of the wrong type.
 pub fn read_column<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> {

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use crate::corpus::ingest::{attrs_json, parse_attrs};
 use crate::corpus::{Participant, Segment, SegmentKind, Source};
-use crate::rows::Cell;
+use crate::rows::{Cell, read_column};
 
 /// The study's three tables in memory: sources and participants as rows
 /// (they are few), segments as a polars frame (they can be millions).
@@ -359,68 +359,37 @@ pub fn from_parquet_columns(bytes: &[u8], columns: Option<&[&str]>) -> PolarsRes
         .finish()
 }
 
-struct Cols<'a>(&'a DataFrame);
-
-impl Cols<'_> {
-    fn s(&self, name: &str) -> PolarsResult<Vec<String>> {
-        Ok(self
-            .0
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_owned())
-            .collect())
-    }
-    fn o(&self, name: &str) -> PolarsResult<Vec<Option<String>>> {
-        Ok(self
-            .0
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.map(str::to_owned))
-            .collect())
-    }
-    fn u64(&self, name: &str) -> PolarsResult<Vec<Option<u64>>> {
-        Ok(self.0.column(name)?.u64()?.iter().collect())
-    }
-    fn u32(&self, name: &str) -> PolarsResult<Vec<u32>> {
-        Ok(self
-            .0
-            .column(name)?
-            .u32()?
-            .iter()
-            .map(Option::unwrap_or_default)
-            .collect())
-    }
+/// One column as typed values (see [`read_column`]).
+fn c<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> {
+    read_column(df, name)
 }
 
 /// Reads segments back from a frame of the documented schema.
 pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
-    let c = Cols(df);
     let (ids, sources, groups, sessions, parts) = (
-        c.s("segment_id")?,
-        c.s("source_id")?,
-        c.s("group")?,
-        c.o("session")?,
-        c.o("participant_id")?,
+        c::<String>(df, "segment_id")?,
+        c::<String>(df, "source_id")?,
+        c::<String>(df, "group")?,
+        c::<Option<String>>(df, "session")?,
+        c::<Option<String>>(df, "participant_id")?,
     );
     let (pos, lines, times, kinds, questions) = (
-        c.u32("position")?,
-        c.u64("line")?,
-        c.u64("time_ms")?,
-        c.s("kind")?,
-        c.o("question")?,
+        c::<u32>(df, "position")?,
+        c::<Option<u64>>(df, "line")?,
+        c::<Option<u64>>(df, "time_ms")?,
+        c::<String>(df, "kind")?,
+        c::<Option<String>>(df, "question")?,
     );
     let (langs, texts, prios, owners, deadlines, inds, attrs) = (
-        c.s("lang")?,
-        c.s("text")?,
-        c.o("priority")?,
-        c.o("owner")?,
-        c.o("deadline")?,
-        c.o("indicator")?,
-        c.s("attributes")?,
+        c::<String>(df, "lang")?,
+        c::<String>(df, "text")?,
+        c::<Option<String>>(df, "priority")?,
+        c::<Option<String>>(df, "owner")?,
+        c::<Option<String>>(df, "deadline")?,
+        c::<Option<String>>(df, "indicator")?,
+        c::<String>(df, "attributes")?,
     );
-    let votes: Vec<Option<i64>> = df.column("votes")?.i64()?.iter().collect();
+    let votes: Vec<Option<i64>> = c(df, "votes")?;
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         out.push(Segment {
@@ -449,20 +418,14 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
 
 /// Reads participants back.
 pub fn participants_from(df: &DataFrame) -> PolarsResult<Vec<Participant>> {
-    let c = Cols(df);
     let (ids, groups, names, attrs) = (
-        c.s("participant_id")?,
-        c.s("group")?,
-        c.s("name")?,
-        c.s("attributes")?,
+        c::<String>(df, "participant_id")?,
+        c::<String>(df, "group")?,
+        c::<String>(df, "name")?,
+        c::<String>(df, "attributes")?,
     );
-    let sources = crate::rows::read_column::<Vec<String>>(df, "sources")?;
-    let pseudo: Vec<bool> = df
-        .column("pseudonymized")?
-        .bool()?
-        .iter()
-        .map(Option::unwrap_or_default)
-        .collect();
+    let sources: Vec<Vec<String>> = c(df, "sources")?;
+    let pseudo: Vec<bool> = c(df, "pseudonymized")?;
     Ok((0..df.height())
         .map(|i| Participant {
             id: ids[i].clone(),
@@ -477,20 +440,19 @@ pub fn participants_from(df: &DataFrame) -> PolarsResult<Vec<Participant>> {
 
 /// Reads sources back.
 pub fn sources_from(df: &DataFrame) -> PolarsResult<Vec<Source>> {
-    let c = Cols(df);
     let (ids, paths, kinds, formats) = (
-        c.s("source_id")?,
-        c.s("path")?,
-        c.s("kind")?,
-        c.s("format")?,
+        c::<String>(df, "source_id")?,
+        c::<String>(df, "path")?,
+        c::<String>(df, "kind")?,
+        c::<String>(df, "format")?,
     );
-    let groups = crate::rows::read_column::<Vec<String>>(df, "groups")?;
+    let groups: Vec<Vec<String>> = c(df, "groups")?;
     let (sessions, langs, encs, hashes, segs) = (
-        c.o("session")?,
-        c.s("lang")?,
-        c.o("encoding")?,
-        c.s("hash")?,
-        c.u32("segments")?,
+        c::<Option<String>>(df, "session")?,
+        c::<String>(df, "lang")?,
+        c::<Option<String>>(df, "encoding")?,
+        c::<String>(df, "hash")?,
+        c::<u32>(df, "segments")?,
     );
     Ok((0..df.height())
         .map(|i| Source {

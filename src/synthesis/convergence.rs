@@ -17,7 +17,9 @@
 use polars::prelude::*;
 
 use super::Input;
-use super::common::{CodeTree, Groups, cells, share};
+use super::coded::{cells, share};
+use super::groups::Groups;
+use super::tree::CodeTree;
 
 /// Note on every row when the study has a single group.
 pub const ONE_GROUP_NOTE: &str = "one group: convergence is trivial";
@@ -109,7 +111,7 @@ pub fn classify(k: usize, n: usize, most_groups_share: f64) -> &'static str {
 mod tests {
     use super::*;
     use crate::corpus::SegmentKind::Turn;
-    use crate::synthesis::common::testing::*;
+    use crate::synthesis::testing::*;
 
     #[test]
     fn classes_follow_k_of_n() {

@@ -10,7 +10,9 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::Input;
-use super::common::{CodeTree, CodedOptions, Groups, coded};
+use super::coded::{CodedOptions, coded};
+use super::groups::Groups;
+use super::tree::CodeTree;
 
 /// Bits of a code or group index in a pair key.
 const KEY_BITS: u32 = 21;
@@ -46,13 +48,7 @@ pub fn cooccurrence(input: &Input) -> PolarsResult<Vec<CooccurrenceRow>> {
     let tree = CodeTree::from_frame(input.codes)?;
     let groups = Groups::of(input)?;
     let c = coded(input, &tree, &groups, CodedOptions::default())?;
-    let u = |name: &str| -> PolarsResult<Vec<u32>> {
-        Ok(c.column(name)?
-            .u32()?
-            .iter()
-            .map(Option::unwrap_or_default)
-            .collect())
-    };
+    let u = |name: &str| crate::rows::u32s(&c, name);
     let seg: Vec<IdxSize> = c
         .column("seg")?
         .idx()?
@@ -133,7 +129,7 @@ pub fn cooccurrence(input: &Input) -> PolarsResult<Vec<CooccurrenceRow>> {
 mod tests {
     use super::*;
     use crate::corpus::SegmentKind::Turn;
-    use crate::synthesis::common::testing::*;
+    use crate::synthesis::testing::*;
 
     fn study() -> Study {
         let mut b = Builder::codes(&[

@@ -21,7 +21,9 @@ use std::collections::BTreeSet;
 use polars::prelude::*;
 
 use super::Input;
-use super::common::{CodeTree, Groups, cells, share};
+use super::coded::{cells, share};
+use super::groups::Groups;
+use super::tree::CodeTree;
 
 /// The leaning of a code in a group from its plain and negative mentions
 /// (see the module doc); `None` without any mention.
@@ -105,7 +107,7 @@ pub fn divergence(input: &Input) -> PolarsResult<Vec<DivergenceRow>> {
 mod tests {
     use super::*;
     use crate::corpus::SegmentKind::Turn;
-    use crate::synthesis::common::testing::*;
+    use crate::synthesis::testing::*;
 
     #[test]
     fn leaning_rule() {

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::Input;
-use super::common::{CodeTree, CodedOptions, Groups, SegmentKey, cells, display_names, share};
+use super::coded::{CodedOptions, SegmentKey, cells, share};
+use super::groups::{Groups, display_names};
+use super::tree::CodeTree;
 
 crate::rows! {
     /// One cell of the theme-by-group matrix: a code in a group, with the
@@ -151,7 +153,7 @@ pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<Vec<
         group: Some(g),
         ..Default::default()
     };
-    let hits = super::common::coded(input, &tree, &groups, opts)?;
+    let hits = super::coded::coded(input, &tree, &groups, opts)?;
     let seg_rows: Vec<IdxSize> = hits.column("seg")?.idx()?.into_no_null_iter().collect();
     let segs = input
         .segments
@@ -252,7 +254,7 @@ pub fn explain_cell(input: &Input, code: &str, group: &str) -> PolarsResult<Vec<
 mod tests {
     use super::*;
     use crate::corpus::SegmentKind::Turn;
-    use crate::synthesis::common::testing::*;
+    use crate::synthesis::testing::*;
 
     /// Group A has 2 participants, group B 10; one participant of each
     /// raises `cout.loyer`.

@@ -2,18 +2,22 @@
 //! convergence, co-occurrence, divergence, quotes, and recommendations
 //! merged across groups. Pure: data frames in, data frames out.
 
-pub mod common;
+pub mod coded;
 pub mod config;
 pub mod convergence;
 pub mod cooccurrence;
 pub mod divergence;
+pub mod groups;
 pub mod matrix;
 pub mod quotes;
 pub mod recommendations;
+#[cfg(test)]
+pub(crate) mod testing;
+pub mod tree;
 
 use polars::prelude::DataFrame;
 
-pub use common::Cache;
+pub use coded::Cache;
 pub use config::SynthesisConfig;
 
 use self::convergence::ConvergenceRow;
@@ -42,7 +46,7 @@ pub struct Input<'a> {
     /// Thresholds and weights.
     pub config: &'a SynthesisConfig,
     /// Results the tables share (one cache per set of frames).
-    pub cache: &'a common::Cache,
+    pub cache: &'a coded::Cache,
 }
 
 /// Every synthesis table of a study, as typed rows.

@@ -30,7 +30,9 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::Input;
-use super::common::{CodeTree, CodedOptions, Groups, SegmentKey, coded, display_names};
+use super::coded::{CodedOptions, SegmentKey, coded};
+use super::groups::{Groups, display_names};
+use super::tree::CodeTree;
 
 /// Score per distinct rule matched.
 pub const RULE_WEIGHT: f64 = 1.0;
@@ -137,9 +139,7 @@ struct Segs<'a> {
 
 impl<'a> Segs<'a> {
     fn of(df: &'a DataFrame) -> PolarsResult<Self> {
-        let s = |name: &str| -> PolarsResult<Vec<Option<&'a str>>> {
-            Ok(df.column(name)?.str()?.iter().collect())
-        };
+        let s = |name: &str| crate::rows::strs(df, name);
         Ok(Segs {
             id: s("segment_id")?,
             source: s("source_id")?,
@@ -179,13 +179,7 @@ fn pick(
         };
         let c = coded(input, tree, groups, opts)?;
         let segs = Segs::of(input.segments)?;
-        let u = |name: &str| -> PolarsResult<Vec<u32>> {
-            Ok(c.column(name)?
-                .u32()?
-                .iter()
-                .map(Option::unwrap_or_default)
-                .collect())
-        };
+        let u = |name: &str| crate::rows::u32s(&c, name);
         let seg: Vec<usize> = c
             .column("seg")?
             .idx()?
@@ -328,7 +322,7 @@ fn output(
 mod tests {
     use super::*;
     use crate::corpus::SegmentKind::{Note, Observation, Recommendation, Turn};
-    use crate::synthesis::common::testing::*;
+    use crate::synthesis::testing::*;
 
     const GOOD: &str = "Le loyer du local est devenu trop cher pour nous tous.";
 

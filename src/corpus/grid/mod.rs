@@ -7,6 +7,7 @@
 //! (`split`). Pure: bytes and options in, values out.
 
 mod csv_read;
+mod headers;
 mod map;
 mod sheet;
 mod split;

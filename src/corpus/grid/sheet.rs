@@ -72,8 +72,8 @@ fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, ParseE
     if let Some(n) = names.iter().find(|n| n.as_str() == wanted) {
         return Ok(n.clone());
     }
-    let key = super::map::fold(wanted);
-    if let Some(n) = names.iter().find(|n| super::map::fold(n) == key) {
+    let key = super::headers::fold(wanted);
+    if let Some(n) = names.iter().find(|n| super::headers::fold(n) == key) {
         return Ok(n.clone());
     }
     Err(ParseError::file(format!(

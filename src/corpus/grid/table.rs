@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::super::error::ParseError;
-use super::map::fold;
+use super::headers::fold;
 
 /// One data row of a grid.
 #[derive(Debug, Clone, PartialEq, Eq)]

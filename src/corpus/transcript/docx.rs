@@ -9,7 +9,7 @@ use encoding_rs::Encoding;
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
-use super::txt::{Line, segments_from_lines};
+use super::turns::{Line, segments_from_lines};
 use crate::corpus::error::ParseError;
 use crate::corpus::model::RawSegment;
 use crate::corpus::zipsafe;

@@ -2,8 +2,10 @@
 //! transcripts into speaker turns and paragraphs. Pure: bytes in, segments out.
 
 mod docx;
+mod labels;
 mod subtitles;
 mod table;
+mod turns;
 mod txt;
 
 use encoding_rs::Encoding;

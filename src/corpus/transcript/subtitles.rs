@@ -10,7 +10,7 @@
 //! inline tags are removed and entities decoded. A block of text with no
 //! timing line after a cue continues that cue (a blank line inside the text).
 
-use super::txt::cue_speaker;
+use super::labels::cue_speaker;
 use super::{parse_clock, split_lines};
 use crate::corpus::error::ParseError;
 use crate::corpus::model::{RawSegment, SegmentKind};

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::synthesis::common::CodeTree;
 use crate::synthesis::quotes::QuoteRow;
+use crate::synthesis::tree::CodeTree;
 
 /// Quotes kept per merged recommendation and supporting group.
 pub(crate) const QUOTES_PER_GROUP: usize = 3;

@@ -95,8 +95,9 @@ use self::evidence::{Coded, QUOTES_PER_GROUP, Quotes};
 use self::similarity::{Item, Space};
 use self::wording::Vocabulary;
 use super::Input;
-use super::common::{CodeTree, Groups};
+use super::groups::Groups;
 use super::quotes::QuoteRow;
+use super::tree::CodeTree;
 
 /// Pairs less similar than this share of the threshold are not kept for
 /// the clustering (they count as 0 in the cluster means).
@@ -259,10 +260,7 @@ fn cell(c: Option<&str>) -> Option<&str> {
     c.filter(|s| !is_blank(Some(s)))
 }
 
-/// A string column as borrowed options (nulls stay `None`).
-fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(df.column(name)?.str()?.iter().collect())
-}
+use crate::rows::strs;
 
 /// Merges the recommendations of `input` across groups (see the module
 /// documentation for the method), with evidence quotes picked from
