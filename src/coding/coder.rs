@@ -24,9 +24,7 @@ use super::token::{
     CodePoints, DictScanner, Span, dict_key_into, dict_keys, dict_tokens, is_one_dict_token, sat32,
     uax_tokens,
 };
-use crate::codebook::{
-    Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Semantics, Severity, Term,
-};
+use crate::codebook::{Codebook, CodebookOptions, Diagnostic, Pattern, Semantics, Severity, Term};
 
 /// Largest compiled size of one regular expression, in bytes.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -348,18 +346,15 @@ impl Coder {
         &self.diagnostics
     }
 
-    /// Every warning so far: compile warnings (`line L, column C: …`), then
-    /// warnings found while coding (a language without a stemmer), once each.
+    /// Every warning so far, as messages (positions are the
+    /// [`Coder::diagnostics`]'): the compile warnings, then those found
+    /// while coding (a language without a stemmer), once each.
     pub fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
-            .map(|d| match d.origin {
-                Origin { line: 0, .. } => d.message.clone(),
-                Origin { line, column: 0 } => format!("line {line}: {}", d.message),
-                Origin { line, column } => format!("line {line}, column {column}: {}", d.message),
-            })
+            .map(|d| d.message.clone())
             .collect();
         if let Ok(w) = self.runtime_warnings.lock() {
             out.extend(w.iter().cloned());

@@ -44,41 +44,16 @@ pub enum Ran {
     },
 }
 
-/// Runs every stage that is out of date.
+/// Runs every stage that is out of date: each stage is skipped when its
+/// inputs are those of the last run (and its output is there).
 pub fn run(dir: &Path, fb: &dyn Feedback) -> anyhow::Result<Ran> {
-    let mut state = RunState::read(dir)?;
-    let mut study = Study::open_manifest(dir)?;
-    let mut summary = RunSummary {
-        title: study.title().to_owned(),
-        ..RunSummary::default()
+    let mut b = Batch {
+        dir,
+        state: RunState::read(dir)?,
+        summary: RunSummary::default(),
+        fb,
     };
-
-    // Import: skipped when the sources and their settings are as last run.
-    let import_key = fresh::import_digest(&study)?;
-    let tables_there = [SOURCES, PARTICIPANTS, SEGMENTS]
-        .iter()
-        .all(|t| dir.join(t).is_file());
-    let imported = state.import.as_deref() != Some(import_key.as_str()) || !tables_there;
-    if imported {
-        import::rebuild(&mut study, fb)?;
-        state.import = Some(import_key.clone());
-        state.write(dir)?;
-    } else {
-        study = Study::open(dir)?;
-    }
-    let (groups, total) = by_group(&study.ws().tables)?;
-    summary.groups = groups.into_iter().map(|g| g.group).collect();
-    summary.stages.push(Stage {
-        name: "import",
-        detail: format!(
-            "{}, {}, {}",
-            plural(total.sources, "source"),
-            plural(total.participants, "participant"),
-            plural(total.segments, "segment")
-        ),
-        ran: imported,
-    });
-
+    let (mut study, import_key) = b.import()?;
     if study.ws().manifest.manifest.codebook.is_none() {
         fb.note(
             "study.toml names no codebook, so the study is not coded; add `[codebook] path = \"…\"` to code, synthesise and report",
@@ -87,58 +62,9 @@ pub fn run(dir: &Path, fb: &dyn Feedback) -> anyhow::Result<Ran> {
             study: Box::new(study),
         });
     }
-
-    // Coding: skipped when the codings were made with this codebook on
-    // these segments.
-    let coded = !matches!(fresh::coding_state(&study)?, fresh::CodingState::Current(_));
-    if coded {
-        code::code_study(&mut study, None, fb)?;
-    }
-    let prov = fresh::require_current(&study)?;
-    summary.stages.push(Stage {
-        name: "coding",
-        detail: coding_detail(&study)?,
-        ran: coded,
-    });
-
-    // Synthesis: skipped when the codings and the settings are as last run.
-    let synthesis_key = fresh::synthesis_digest(&study, &import_key, &prov)?;
-    let synthesised =
-        state.synthesis.as_deref() != Some(synthesis_key.as_str()) || !study.ws().has_synthesis();
-    let loaded = if synthesised {
-        fb.start("synthesising across groups", None);
-        let s = synthesize::synthesize(&study);
-        fb.finish();
-        let s = s?;
-        state.synthesis = Some(synthesis_key.clone());
-        state.write(dir)?;
-        report_stage::Loaded {
-            synthesis: s,
-            sources: study.ws().tables.sources.clone(),
-        }
-    } else {
-        report_stage::load_current(&study)?
-    };
-    summary.stages.push(Stage {
-        name: "synthesis",
-        detail: synthesis_detail(&loaded.synthesis),
-        ran: synthesised,
-    });
-
-    // Reports: a file is rewritten when the synthesis or the report
-    // settings changed, or when it is missing or was edited.
-    let cfg = study.ws().manifest.manifest.report.clone();
-    let reports_key = fresh::reports_digest(&study, &synthesis_key)?;
-    let built = loaded.build(&Kind::ALL, &Filter::default());
-    fb.start("writing reports", None);
-    let written = write_reports(&study, &loaded, &built, &cfg, &reports_key, &mut state);
-    fb.finish();
-    let (files, any_written) = written?;
-    summary.files = files;
-    summary.files_written = any_written;
-    state.reports = Some(reports_key);
-    state.write(dir)?;
-
+    let prov = b.code(&mut study)?;
+    let (loaded, synthesis_key) = b.synthesize(&study, &import_key, &prov)?;
+    let built = b.reports(&study, &loaded, &synthesis_key)?;
     // The board's table: the recommendations, or the themes when the study
     // has none.
     let pick =
@@ -148,8 +74,124 @@ pub fn run(dir: &Path, fb: &dyn Feedback) -> anyhow::Result<Ran> {
     Ok(Ran::Done {
         board: if themes { pick(Kind::Themes) } else { recs },
         themes,
-        summary,
+        summary: b.summary,
     })
+}
+
+/// A run in progress: what was last built, and what this run did so far.
+struct Batch<'a> {
+    dir: &'a Path,
+    state: RunState,
+    summary: RunSummary,
+    fb: &'a dyn Feedback,
+}
+
+impl Batch<'_> {
+    /// Import: the tables rebuilt from the manifest unless the sources and
+    /// their settings are as last run. Returns the study and the digest of
+    /// its import.
+    fn import(&mut self) -> anyhow::Result<(Study, String)> {
+        let dir = self.dir;
+        let mut study = Study::open_manifest(dir)?;
+        self.summary.title = study.title().to_owned();
+        let key = fresh::import_digest(&study)?;
+        let there = [SOURCES, PARTICIPANTS, SEGMENTS]
+            .iter()
+            .all(|t| dir.join(t).is_file());
+        let ran = self.state.import.as_deref() != Some(key.as_str()) || !there;
+        if ran {
+            import::rebuild(&mut study, self.fb)?;
+            self.state.import = Some(key.clone());
+            self.state.write(dir)?;
+        } else {
+            study = Study::open(dir)?;
+        }
+        let (groups, total) = by_group(&study.ws().tables)?;
+        self.summary.groups = groups.into_iter().map(|g| g.group).collect();
+        self.summary.stages.push(Stage {
+            name: "import",
+            detail: format!(
+                "{}, {}, {}",
+                plural(total.sources, "source"),
+                plural(total.participants, "participant"),
+                plural(total.segments, "segment")
+            ),
+            ran,
+        });
+        Ok((study, key))
+    }
+
+    /// Coding: skipped when the codings were made with this codebook on
+    /// these segments. Returns their provenance.
+    fn code(&mut self, study: &mut Study) -> anyhow::Result<crate::store::codings::Provenance> {
+        let ran = !matches!(fresh::coding_state(study)?, fresh::CodingState::Current(_));
+        if ran {
+            code::code_study(study, None, self.fb)?;
+        }
+        let prov = fresh::require_current(study)?;
+        self.summary.stages.push(Stage {
+            name: "coding",
+            detail: coding_detail(study)?,
+            ran,
+        });
+        Ok(prov)
+    }
+
+    /// Synthesis: skipped when the codings and the settings are as last
+    /// run. Returns the tables and the digest of their inputs.
+    fn synthesize(
+        &mut self,
+        study: &Study,
+        import_key: &str,
+        prov: &crate::store::codings::Provenance,
+    ) -> anyhow::Result<(report_stage::Loaded, String)> {
+        let key = fresh::synthesis_digest(study, import_key, prov)?;
+        let ran =
+            self.state.synthesis.as_deref() != Some(key.as_str()) || !study.ws().has_synthesis();
+        let loaded = if ran {
+            self.fb.start("synthesising across groups", None);
+            let s = synthesize::synthesize(study);
+            self.fb.finish();
+            let loaded = report_stage::Loaded {
+                synthesis: s?,
+                sources: study.ws().tables.sources.clone(),
+            };
+            self.state.synthesis = Some(key.clone());
+            self.state.write(self.dir)?;
+            loaded
+        } else {
+            report_stage::load_current(study)?
+        };
+        self.summary.stages.push(Stage {
+            name: "synthesis",
+            detail: synthesis_detail(&loaded.synthesis),
+            ran,
+        });
+        Ok((loaded, key))
+    }
+
+    /// Reports: a file is rewritten when the synthesis or the report
+    /// settings changed, or when it is missing or was edited. Returns the
+    /// report's tables.
+    fn reports(
+        &mut self,
+        study: &Study,
+        loaded: &report_stage::Loaded,
+        synthesis_key: &str,
+    ) -> anyhow::Result<Vec<Table>> {
+        let cfg = study.ws().manifest.manifest.report.clone();
+        let key = fresh::reports_digest(study, synthesis_key)?;
+        let built = loaded.build(&Kind::ALL, &Filter::default());
+        self.fb.start("writing reports", None);
+        let written = write_reports(study, loaded, &built, &cfg, &key, &mut self.state);
+        self.fb.finish();
+        let (files, any_written) = written?;
+        self.summary.files = files;
+        self.summary.files_written = any_written;
+        self.state.reports = Some(key);
+        self.state.write(self.dir)?;
+        Ok(built)
+    }
 }
 
 /// Writes the report files that are missing, edited or out of date;

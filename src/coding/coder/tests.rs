@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::codebook::pattern::parse_pattern;
-use crate::codebook::{Code, Rule};
+use crate::codebook::{Code, Origin, Rule};
 
 /// A rule: code id, rule text, language, exclusion.
 type R<'a> = (&'a str, &'a str, Option<&'a str>, bool);
