@@ -10,7 +10,7 @@ use super::headers::{
     AUTHOR, COLOUR, DEADLINE, FRAME, INDICATOR, NOTE_TEXT, OWNER, PRIORITY, RECOMMENDATION_TEXT,
     RECOMMENDATION_WORDS, VOTES, is_free_text, lookup, lookup_opt, recognise, recognise_within,
 };
-use super::split::split_items;
+use super::split::{Item, split_cell};
 use super::table::{Row, Table};
 use super::{GridKind, GridOptions};
 
@@ -164,20 +164,26 @@ pub fn map_table_into(
         )?;
         for (i, cell) in texts {
             let items = if opts.split_items {
-                split_items(cell)
+                split_cell(cell)
             } else {
-                vec![cell.to_owned()]
+                vec![Item {
+                    text: cell.to_owned(),
+                    heading: None,
+                }]
             };
             for (n, item) in items.into_iter().enumerate() {
                 let mut seg = template.clone();
                 // The row's participant attributes travel with its first
                 // segment only: the study merges them per participant.
                 template.participant_attributes.clear();
-                seg.text = item;
+                seg.text = item.text;
                 seg.question = Some(headers[i].clone());
                 if opts.split_items {
                     seg.attributes
                         .insert("item".to_owned(), (n + 1).to_string());
+                }
+                if let Some(h) = item.heading {
+                    seg.attributes.insert("heading".to_owned(), h);
                 }
                 sink(seg)?;
             }

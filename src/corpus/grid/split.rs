@@ -5,25 +5,39 @@
 //! - Line ends are `\n`, `\r\n` or `\r`.
 //! - A cell without line breaks is split on `;`, except inside
 //!   parentheses, brackets or quotes (`"…"`, `«…»`, `“…”`).
-//! - A cell with line breaks gives one item per non-blank line. A bullet
-//!   marker at line start (`-` `*` `•` `–` `—` `·`, `1.` `1)` `a)`) is
-//!   stripped and always starts a new item.
+//! - A cell with line breaks gives one item per non-blank line. A marker at
+//!   line start is stripped and always starts a new item: a bullet (`-` `*`
+//!   `•` `–` `—` `·` `▪` `◦` `➢` `✓`…, Word's symbol-font bullets from the
+//!   Unicode private use area, `o` followed by a tab), or a number or letter
+//!   (`1.` `1)` `1-` `1 -` `1/` `1°` `a)`, and `3.Energies` where a letter
+//!   follows the dot).
 //! - A line without a marker continues the previous item (joined with a
 //!   space) when it starts with `(`, or starts with a lower-case letter and
 //!   either the previous item came from a bullet or the previous line is left
 //!   open (it ends with `,` `-` `/` `(` or a word like `de`, `et`, `the`).
 //!   Otherwise every line is its own item: many grids put one proposal per
 //!   line, with no capital letters.
-//! - A short line (at most 60 characters) ending with `:` is a heading, such
-//!   as `RIC constituant :`; it prefixes each following item (`RIC
-//!   constituant : Modifier l'article 11…`) until the next heading or a
-//!   blank line. A heading with no item after it is an item itself.
+//! - A line ending with `:` is a heading when it is short (at most 60
+//!   characters: `RIC constituant :`), or when it is longer and opens a
+//!   list (the next line starts with a marker, or it is the cell's first
+//!   line). A heading's block is the items right after it, until a blank
+//!   line, the next heading, or an item of the other form (a plain line
+//!   after bullets, a bullet after plain lines). The items of its block
+//!   carry the heading ([`Item::heading`]); a short heading also prefixes
+//!   their text (`RIC constituant : Modifier l'article 11…`), a long one (an
+//!   introduction such as `Les propositions retenues sont :`) does not. A
+//!   heading with no item after it is an item itself.
 //! - Trailing `;` and white space are trimmed; empty items are dropped.
 
 /// Bullet characters that may start a line.
-const BULLETS: &[char] = &['-', '*', '•', '–', '—', '·', '▪', '◦', '‣', '►', '○'];
-/// Longest heading, in characters.
+const BULLETS: &[char] = &[
+    '-', '*', '•', '–', '—', '·', '▪', '◦', '‣', '►', '○', '●', '■', '□', '◆', '◇', '❖', '➢', '➤',
+    '→', '⇒', '✓', '✔', '★', '☐',
+];
+/// Longest heading that prefixes its items, in characters.
 const MAX_HEADING: usize = 60;
+/// Longest introduction line that opens a list, in characters.
+const MAX_INTRODUCTION: usize = 240;
 /// Words after which a line is left open, so the next line continues it.
 const DANGLING: &[&str] = &[
     "a", "à", "au", "aux", "avec", "dans", "de", "des", "du", "en", "et", "la", "le", "les", "ou",
@@ -31,37 +45,65 @@ const DANGLING: &[&str] = &[
     "with",
 ];
 
+/// One item of a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// The item's text (prefixed by its heading when the heading is short).
+    pub text: String,
+    /// The heading of the block it belongs to, without its `:`.
+    pub heading: Option<String>,
+}
+
 /// Splits a cell into items; see the module documentation for the rules.
-pub fn split_items(cell: &str) -> Vec<String> {
+pub fn split_cell(cell: &str) -> Vec<Item> {
     let text = cell.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim();
     if !text.contains('\n') {
         return split_semicolons(text)
             .into_iter()
             .filter_map(|part| clean(strip_bullet(part).map_or(part, |(_, rest)| rest)))
+            .map(|text| Item {
+                text,
+                heading: None,
+            })
             .collect();
     }
     split_lines(text)
 }
 
+/// The texts of a cell's items.
+pub fn split_items(cell: &str) -> Vec<String> {
+    split_cell(cell).into_iter().map(|i| i.text).collect()
+}
+
 /// An item being built, with whether it started from a bullet.
-struct Item {
+struct Building {
     text: String,
     bullet: bool,
     heading: Option<usize>,
 }
 
-fn split_lines(text: &str) -> Vec<String> {
+/// A heading and what became of it.
+struct Heading {
+    text: String,
+    /// Short: it prefixes its items.
+    prefixes: bool,
+    /// Some item belongs to it.
+    used: bool,
+}
+
+fn split_lines(text: &str) -> Vec<Item> {
     let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
-    let mut headings: Vec<String> = Vec::new();
-    let mut heading_used: Vec<bool> = Vec::new();
-    let mut current_heading: Option<usize> = None;
-    let mut items: Vec<Item> = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    // The open heading, and the form of its block (bulleted or not) once
+    // its first item is seen.
+    let mut current: Option<(usize, Option<bool>)> = None;
+    let mut items: Vec<Building> = Vec::new();
     // Whether the previous line can be continued by this one.
     let mut prev_line: Option<&str> = None;
     for (n, &line) in lines.iter().enumerate() {
         if line.is_empty() {
-            current_heading = None;
+            current = None;
             prev_line = None;
             continue;
         }
@@ -69,11 +111,16 @@ fn split_lines(text: &str) -> Vec<String> {
             Some((_, rest)) => (true, rest.trim()),
             None => (false, line),
         };
-        let next_is_text = lines.get(n + 1).is_some_and(|l| !l.is_empty());
-        if is_heading(body) && next_is_text {
-            headings.push(body.to_owned());
-            heading_used.push(false);
-            current_heading = Some(headings.len() - 1);
+        let next = lines.get(n + 1).copied().filter(|l| !l.is_empty());
+        if let Some(next) = next
+            && let Some(prefixes) = heading_kind(body, n == 0, strip_bullet(next).is_some())
+        {
+            headings.push(Heading {
+                text: body.to_owned(),
+                prefixes,
+                used: false,
+            });
+            current = Some((headings.len() - 1, None));
             prev_line = None;
             continue;
         }
@@ -90,13 +137,25 @@ fn split_lines(text: &str) -> Vec<String> {
                 last.text.push_str(body);
             }
             _ => {
-                if let Some(h) = current_heading {
-                    heading_used[h] = true;
+                // An item of the other form ends the heading's block.
+                let heading = match &mut current {
+                    Some((h, form @ None)) => {
+                        *form = Some(bullet);
+                        Some(*h)
+                    }
+                    Some((h, Some(form))) if *form == bullet => Some(*h),
+                    _ => {
+                        current = None;
+                        None
+                    }
+                };
+                if let Some(h) = heading {
+                    headings[h].used = true;
                 }
-                items.push(Item {
+                items.push(Building {
                     text: body.to_owned(),
                     bullet,
-                    heading: current_heading,
+                    heading,
                 });
             }
         }
@@ -104,37 +163,63 @@ fn split_lines(text: &str) -> Vec<String> {
     // Headings with no items of their own become items, in their place.
     let mut out = Vec::new();
     let mut emitted = vec![false; headings.len()];
+    let lone = |h: &Heading| {
+        clean(&h.text).map(|text| Item {
+            text,
+            heading: None,
+        })
+    };
     for item in items {
         if let Some(h) = item.heading {
             for (j, done) in emitted.iter_mut().enumerate().take(h) {
-                if !*done && !heading_used[j] {
-                    out.extend(clean(&headings[j]));
+                if !*done && !headings[j].used {
+                    out.extend(lone(&headings[j]));
                 }
                 *done = true;
             }
             emitted[h] = true;
         }
-        let text = match item.heading {
-            Some(h) => format!("{} {}", headings[h], item.text),
-            None => item.text,
+        let heading = item.heading.map(|h| &headings[h]);
+        let text = match heading {
+            Some(h) if h.prefixes => format!("{} {}", h.text, item.text),
+            _ => item.text,
         };
-        out.extend(clean(&text));
+        if let Some(text) = clean(&text) {
+            out.push(Item {
+                text,
+                heading: heading.map(|h| h.text.trim_end_matches(':').trim_end().to_owned()),
+            });
+        }
     }
     for (j, h) in headings.iter().enumerate() {
-        if !emitted[j] && !heading_used[j] {
-            out.extend(clean(h));
+        if !emitted[j] && !h.used {
+            out.extend(lone(h));
         }
     }
     out
 }
 
+/// Whether a line is a heading, given whether it is the cell's first line
+/// and whether the next line starts with a marker: `Some(true)` for a short
+/// heading (it prefixes its items), `Some(false)` for a long one that opens
+/// a list, `None` for an item.
+fn heading_kind(line: &str, first: bool, next_marked: bool) -> Option<bool> {
+    if !line.ends_with(':') {
+        return None;
+    }
+    let chars = line.chars().count();
+    if chars <= MAX_HEADING {
+        Some(true)
+    } else if chars <= MAX_INTRODUCTION && (first || next_marked) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 fn clean(item: &str) -> Option<String> {
     let t = item.trim().trim_end_matches(';').trim_end();
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-fn is_heading(line: &str) -> bool {
-    line.ends_with(':') && line.chars().count() <= MAX_HEADING
 }
 
 fn starts_lowercase(s: &str) -> bool {
@@ -154,12 +239,19 @@ fn left_open(line: &str) -> bool {
         && DANGLING.contains(&last.to_lowercase().as_str())
 }
 
-/// The bullet marker at the start of a line and what follows it, if the
-/// line has one.
+/// Whether a character is a bullet: a bullet sign, or a character of the
+/// Unicode private use area (Word writes its symbol-font bullets there).
+fn is_bullet(c: char) -> bool {
+    BULLETS.contains(&c) || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// The marker at the start of a line and what follows it, if the line has
+/// one: a bullet (`- a`, `•\ta`, `o\ta`), or a number or letter (`1. a`,
+/// `1) a`, `1- a`, `1 - a`, `1/ a`, `1° a`, `3.Energies`, `a) b`).
 fn strip_bullet(line: &str) -> Option<(&str, &str)> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    if BULLETS.contains(&first) {
+    if is_bullet(first) {
         let after = &line[first.len_utf8()..];
         // `-5 %` is a number, `**bold**` is emphasis.
         if (first == '-' && after.starts_with(|c: char| c.is_ascii_digit()))
@@ -170,19 +262,40 @@ fn strip_bullet(line: &str) -> Option<(&str, &str)> {
         }
         return Some((&line[..first.len_utf8()], after.trim_start()));
     }
-    // `1.` `12)` `a)` followed by a space (or anything, after `)`).
+    // Word's outline bullet: `o` then a tab.
+    if let Some(after) = line.strip_prefix("o\t") {
+        return Some((&line[..1], after.trim_start()));
+    }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let rest = &line[digits..];
-        if let Some(after) = rest.strip_prefix('.')
-            && (after.is_empty() || after.starts_with(char::is_whitespace))
-        {
-            return Some((&line[..=digits], after.trim_start()));
+        let marker = |len: usize| Some((&line[..digits + len], rest[len..].trim_start()));
+        let starts_letter = |s: &str| s.starts_with(char::is_alphabetic);
+        let spaced = |s: &str| s.is_empty() || s.starts_with(char::is_whitespace);
+        // `1.` then a space, or a letter (`3.Energies`); `1.5` is a number.
+        if let Some(after) = rest.strip_prefix('.') {
+            return (spaced(after) || starts_letter(after))
+                .then(|| marker(1))
+                .flatten();
         }
-        if let Some(after) = rest.strip_prefix(')')
-            && !after.starts_with(|c: char| c.is_ascii_digit())
-        {
-            return Some((&line[..=digits], after.trim_start()));
+        // `1)` unless a number follows.
+        if let Some(after) = rest.strip_prefix(')') {
+            return (!after.starts_with(|c: char| c.is_ascii_digit()))
+                .then(|| marker(1))
+                .flatten();
+        }
+        // `7-`, `16/`, `1°`, and `7 -`: a number cut from its text.
+        for sep in ['-', '–', '/', '°'] {
+            if let Some(after) = rest.strip_prefix(sep) {
+                return (spaced(after) || starts_letter(after))
+                    .then(|| marker(sep.len_utf8()))
+                    .flatten();
+            }
+        }
+        for sep in [" - ", " – "] {
+            if rest.starts_with(sep) {
+                return marker(sep.len());
+            }
         }
         return None;
     }
@@ -308,6 +421,92 @@ mod tests {
     }
 
     #[test]
+    fn word_bullets_and_numberings_are_stripped() {
+        // Shapes met in Grand Débat grids: Word's symbol-font bullet
+        // (private use area) and its outline `o`, each before a tab, and
+        // numberings cut from their text.
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "\u{F0B7}\tRéduire le nombre de parlementaires\n\u{F0A7}\tSupprimer le Sénat",
+                &["Réduire le nombre de parlementaires", "Supprimer le Sénat"],
+            ),
+            (
+                "o\tRétablir l'ISF\no\tLutter contre l'évasion fiscale",
+                &["Rétablir l'ISF", "Lutter contre l'évasion fiscale"],
+            ),
+            (
+                "7- la démocratie participative\n8 - le vote blanc\n16/ le RIC\n3.Energies renouvelables\n1° Rétablir l'ISF",
+                &[
+                    "la démocratie participative",
+                    "le vote blanc",
+                    "le RIC",
+                    "Energies renouvelables",
+                    "Rétablir l'ISF",
+                ],
+            ),
+            // Numbers that are not markers.
+            (
+                "1.5 million d'euros\n16/02/2019 réunion\n10 000 habitants\n2019-2020 budget",
+                &[
+                    "1.5 million d'euros",
+                    "16/02/2019 réunion",
+                    "10 000 habitants",
+                    "2019-2020 budget",
+                ],
+            ),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(split_items(cell), *want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_prefixes_only_the_items_of_its_block() {
+        // The lines of a real 04/05 meeting: a heading, its bullets, a second
+        // heading and its bullets.
+        let cell = "Ce que nous demandons à l'État :\n- Débloquer des fonds pour avoir des transports en commun.\n- Maintenir les petites communes\nDe quel monde rêvons-nous ? :\n- Un monde de solidarité et d'entraide\nRéduire le nombre de parlementaires";
+        let items = split_cell(cell);
+        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Ce que nous demandons à l'État : Débloquer des fonds pour avoir des transports en commun.",
+                "Ce que nous demandons à l'État : Maintenir les petites communes",
+                "De quel monde rêvons-nous ? : Un monde de solidarité et d'entraide",
+                // A plain line after the bullets: not of that block.
+                "Réduire le nombre de parlementaires",
+            ]
+        );
+        assert_eq!(
+            items[0].heading.as_deref(),
+            Some("Ce que nous demandons à l'État")
+        );
+        assert_eq!(items[3].heading, None);
+        // A long line ending with `:` that opens the cell introduces a list:
+        // its items keep it as their heading but not in their text.
+        let cell = "Les propositions ayant recueillies la plus grande adhésion des participants sont:\nFISCALITÉ: LUTTER contre l'évasion et l'optimisation fiscale.\nTRANSITION ÉCOLOGIQUE: APPLIQUER le principe pollueurs / payeurs.";
+        let items = split_cell(cell);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(
+            items[0].text,
+            "FISCALITÉ: LUTTER contre l'évasion et l'optimisation fiscale."
+        );
+        assert!(
+            items[1]
+                .heading
+                .as_deref()
+                .unwrap()
+                .starts_with("Les propositions ayant")
+        );
+        // A long line ending with `:` in the middle of plain lines is an item.
+        let long = format!("{}:", "mot ".repeat(20).trim_end());
+        assert_eq!(
+            split_items(&format!("Un\n{long}\nDeux")),
+            ["Un", &long, "Deux"]
+        );
+    }
+
+    #[test]
     fn bullets() {
         assert_eq!(strip_bullet("- a"), Some(("-", "a")));
         assert_eq!(strip_bullet("-a"), Some(("-", "a")));
@@ -318,5 +517,11 @@ mod tests {
         assert_eq!(strip_bullet("ab) x"), None);
         assert_eq!(strip_bullet("é) x"), None);
         assert_eq!(strip_bullet(""), None);
+        assert_eq!(strip_bullet("7- x"), Some(("7-", "x")));
+        assert_eq!(strip_bullet("7 - x"), Some(("7 - ", "x")));
+        assert_eq!(strip_bullet("3.Energies"), Some(("3.", "Energies")));
+        assert_eq!(strip_bullet("o\tx"), Some(("o", "x")));
+        assert_eq!(strip_bullet("ou bien"), None);
+        assert_eq!(strip_bullet("2019-2020"), None);
     }
 }
