@@ -278,6 +278,8 @@ fn main() {
             participants: &s.participants,
             config: &config,
             cache: &qualsynth::synthesis::Cache::default(),
+            glossary: None,
+            curation: None,
         };
         // Best of three runs: the machine may be busy.
         let mut secs = f64::INFINITY;

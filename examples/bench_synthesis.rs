@@ -259,6 +259,8 @@ fn main() -> PolarsResult<()> {
         // Shared by the tables, as in `qualsynth synthesize`: the first
         // table to need the expanded codings pays for them.
         cache: &qualsynth::synthesis::Cache::default(),
+        glossary: None,
+        curation: None,
     };
     type Table = fn(&Input) -> PolarsResult<usize>;
     let tables: [(&str, Table); 5] = [

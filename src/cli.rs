@@ -17,10 +17,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// No progress, notes or warnings on stderr (errors still show).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// List every warning in full, even when many are alike.
-    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        conflicts_with = "quiet",
+        help_heading = "Global options"
+    )]
     pub verbose: bool,
 }
 
@@ -47,6 +53,10 @@ pub enum Command {
     /// Synthesise across groups: theme matrix, convergence, co-occurrence,
     /// divergence, quotes, merged recommendations.
     Synthesize(SynthesizeArgs),
+    /// Write the merged recommendations' members as a file to correct them
+    /// in a spreadsheet (merge, split, reword, set aside); every later
+    /// synthesis applies it.
+    Curate(CurateArgs),
     /// Report the synthesis: terminal tables, Markdown, CSV, JSON, an Excel
     /// workbook or the HTML board report.
     Report(ReportArgs),
@@ -405,6 +415,20 @@ pub struct SynthesizeArgs {
     pub explain: Option<String>,
 }
 
+/// `qualsynth curate`.
+#[derive(Debug, Args)]
+pub struct CurateArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// The curation file, relative to the study (default: the one study.toml
+    /// names, else curation.csv); it is then named in study.toml.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<String>,
+    /// Write it again even if it exists (your edits in it are lost).
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Which report table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportTable {
@@ -420,6 +444,8 @@ pub enum ReportTable {
     Quotes,
     /// Imported sources.
     Sources,
+    /// Recommendation items that propose nothing.
+    NonProposals,
     /// Every table.
     All,
 }

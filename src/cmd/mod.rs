@@ -4,6 +4,7 @@
 
 mod code;
 mod codebook;
+mod curate;
 mod import;
 mod init;
 mod kwic;
@@ -32,6 +33,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Code(a) => code::study(a, &fb),
         Command::Kwic(a) => kwic::run(a, &fb),
         Command::Synthesize(a) => synthesize::run(a),
+        Command::Curate(a) => curate::run(a, &fb),
         Command::Report(a) => report::run(a),
         Command::Run(a) => run::run(a, &fb),
         Command::Completions(a) => man::completions(a),

@@ -73,5 +73,6 @@ fn kind(t: ReportTable) -> Kind {
         ReportTable::Convergence => Kind::Convergence,
         ReportTable::Quotes => Kind::Quotes,
         ReportTable::Sources => Kind::Sources,
+        ReportTable::NonProposals => Kind::NonProposals,
     }
 }

@@ -50,6 +50,17 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The line of a CSV record starting at byte `byte`: the csv crate
+    /// may place a record at the line end before it (the `\n` of a CRLF).
+    pub fn record_line(&self, byte: u64) -> u32 {
+        let b = self.text.as_bytes();
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(b.len());
+        while at < b.len() && matches!(b[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        self.origin(at).line
+    }
+
     /// The text of a 1-based line, without its line end.
     pub fn line(&self, line: u32) -> Option<&'a str> {
         let i = (line as usize).checked_sub(1)?;

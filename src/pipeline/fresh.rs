@@ -124,16 +124,23 @@ pub fn import_digest(study: &Study) -> anyhow::Result<String> {
     Ok(digest(&refs))
 }
 
-/// A digest of what the synthesis reads: the import, the codings and the
-/// synthesis settings.
+/// A digest of what the synthesis reads: the import, the codings, the
+/// synthesis settings, and the glossary and curation files they name.
 pub fn synthesis_digest(study: &Study, import: &str, prov: &Provenance) -> anyhow::Result<String> {
-    let config = serde_json::to_vec(&study.ws().manifest.manifest.synthesis)?;
-    Ok(digest(&[
+    let cfg = &study.ws().manifest.manifest.synthesis;
+    let config = serde_json::to_vec(cfg)?;
+    let mut files = Vec::new();
+    for rel in [&cfg.glossary, &cfg.curation].into_iter().flatten() {
+        files.push(file_hash(&study.dir().join(rel))?.into_bytes());
+    }
+    let mut parts: Vec<&[u8]> = vec![
         import.as_bytes(),
         prov.codebook_hash.as_bytes(),
         prov.segments_hash.as_bytes(),
         &config,
-    ]))
+    ];
+    parts.extend(files.iter().map(Vec::as_slice));
+    Ok(digest(&parts))
 }
 
 /// A digest of what the report files depend on: the synthesis, the report

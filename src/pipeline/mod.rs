@@ -11,6 +11,7 @@
 
 pub mod code;
 pub mod codebook;
+pub mod curate;
 pub mod error;
 pub mod fresh;
 pub mod import;

@@ -67,6 +67,7 @@ impl Loaded {
             matrix: &s.matrix,
             quotes: &s.quotes,
             sources: &self.sources,
+            non_proposals: &s.non_proposals,
         }
     }
 

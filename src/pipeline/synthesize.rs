@@ -3,17 +3,25 @@
 
 use polars::prelude::DataFrame;
 
-use super::{PipelineError, Study, fresh};
+use std::collections::HashSet;
+
+use super::{PipelineError, Study, codebook, fresh};
+use crate::coding::Coder;
+use crate::store::StoreError;
 use crate::store::codings::{CODES, CODINGS};
 use crate::store::tables::participants_frame;
+use crate::synthesis::recommendations::{Curation, curation, recommendation_ids};
 use crate::synthesis::{self, Cache, Input, Synthesis};
 
-/// The frames the synthesis reads, loaded once.
+/// The frames the synthesis reads, loaded once, with the study's
+/// glossary and curation.
 struct Frames {
     codings: DataFrame,
     codes: DataFrame,
     participants: DataFrame,
     cache: Cache,
+    glossary: Option<Coder>,
+    curation: Option<Curation>,
 }
 
 /// Loads the coding tables of a study whose codings are current.
@@ -23,12 +31,39 @@ fn frames(study: &Study) -> anyhow::Result<Frames> {
     let missing = || PipelineError::NotCoded {
         dir: study.dir().display().to_string(),
     };
+    let cfg = &ws.manifest.manifest.synthesis;
+    let glossary = match &cfg.glossary {
+        Some(rel) => Some(codebook::load(&ws.dir.join(rel))?.compile()?),
+        None => None,
+    };
+    let curation = match &cfg.curation {
+        Some(rel) => Some(read_curation(study, rel)?),
+        None => None,
+    };
     Ok(Frames {
         codings: ws.coding_table(CODINGS)?.ok_or_else(missing)?,
         codes: ws.coding_table(CODES)?.ok_or_else(missing)?,
         participants: participants_frame(&ws.tables.participants)?,
         cache: Cache::default(),
+        glossary,
+        curation,
     })
+}
+
+/// Reads the curation file (`rel` to the study) and checks that every row
+/// names a member of the study.
+fn read_curation(study: &Study, rel: &str) -> anyhow::Result<Curation> {
+    let path = study.dir().join(rel);
+    let bytes = std::fs::read(&path).map_err(|e| StoreError::io(&path, "read", e))?;
+    let text = crate::corpus::decode::decode(&bytes, None)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message))?
+        .text;
+    let shown = path.display().to_string();
+    let curation = curation::parse(&shown, &text)?;
+    let ids = recommendation_ids(&study.ws().tables.segments)?;
+    let known: HashSet<&str> = ids.iter().map(|(_, m)| m.as_str()).collect();
+    curation.check(&known)?;
+    Ok(curation)
 }
 
 fn input<'a>(study: &'a Study, f: &'a Frames) -> Input<'a> {
@@ -39,6 +74,8 @@ fn input<'a>(study: &'a Study, f: &'a Frames) -> Input<'a> {
         participants: &f.participants,
         config: &study.ws().manifest.manifest.synthesis,
         cache: &f.cache,
+        glossary: f.glossary.as_ref(),
+        curation: f.curation.as_ref(),
     }
 }
 

@@ -251,6 +251,32 @@ impl ManifestFile {
         });
     }
 
+    /// Sets the study's curation file (`[synthesis] curation`, relative to
+    /// the study directory), keeping the table's other keys and comments.
+    pub fn set_curation(&mut self, path: &str) {
+        match self.doc.get_mut("synthesis").and_then(|c| c.as_table_mut()) {
+            Some(existing) => existing["curation"] = toml_edit::value(path),
+            None => {
+                let mut t = toml_edit::Table::new();
+                t["curation"] = toml_edit::value(path);
+                // Before the sources, after the study and codebook: take the
+                // first source's place and move every source one down.
+                let mut first = None;
+                if let Some(sources) = self.doc["sources"].as_array_of_tables_mut() {
+                    for s in sources.iter_mut() {
+                        if let Some(p) = s.position() {
+                            first = Some(first.map_or(p, |f: isize| f.min(p)));
+                            s.set_position(Some(p + 1));
+                        }
+                    }
+                }
+                t.set_position(first);
+                self.doc["synthesis"] = toml_edit::Item::Table(t);
+            }
+        }
+        self.manifest.synthesis.curation = Some(path.to_owned());
+    }
+
     /// Appends a source entry.
     pub fn push_source(&mut self, spec: SourceSpec) {
         let table = spec_table(&spec);
@@ -392,6 +418,28 @@ mod tests {
         m.set_codebook("a.toml");
         m.set_codebook("b.toml");
         assert_eq!(m.to_text().matches("[codebook]").count(), 1);
+    }
+
+    #[test]
+    fn curation_joins_the_synthesis_table() {
+        let text = format!("{TEXT}\n[synthesis]\nmerge_threshold = 0.7 # tuned\n");
+        let mut m = ManifestFile::parse(&text).unwrap();
+        m.set_curation("curation.csv");
+        let out = m.to_text();
+        assert!(out.contains("merge_threshold = 0.7 # tuned"), "{out}");
+        assert!(out.contains("curation = \"curation.csv\""), "{out}");
+        let back = ManifestFile::parse(&out).unwrap();
+        assert_eq!(
+            back.manifest.synthesis.curation.as_deref(),
+            Some("curation.csv")
+        );
+        let mut m = ManifestFile::parse(TEXT).unwrap();
+        m.set_curation("c.csv");
+        let out = m.to_text();
+        assert!(
+            out.find("[synthesis]").unwrap() < out.find("[[sources]]").unwrap(),
+            "{out}"
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::synthesis::cooccurrence::CooccurrenceRow;
 use crate::synthesis::divergence::DivergenceRow;
 use crate::synthesis::matrix::MatrixRow;
 use crate::synthesis::quotes::QuoteRow;
-use crate::synthesis::recommendations::{EvidenceRow, MemberRow, RecommendationRow};
+use crate::synthesis::recommendations::{
+    EvidenceRow, MemberRow, NonProposalRow, RecommendationRow,
+};
 
 /// One table of the workspace.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +213,10 @@ pub fn tables() -> Vec<TableDoc> {
         rows_doc::<EvidenceRow>(
             "data/synthesis/recommendation_evidence.parquet",
             "a quote behind a merged recommendation",
+        ),
+        rows_doc::<NonProposalRow>(
+            "data/synthesis/non_proposals.parquet",
+            "an item of a recommendations column that proposes nothing",
         ),
     ]
 }

@@ -15,7 +15,7 @@ use crate::synthesis::Synthesis;
 pub const DIR: &str = "data/synthesis";
 
 /// The names of the synthesis tables, in the order they are written.
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "matrix",
     "convergence",
     "cooccurrence",
@@ -24,6 +24,7 @@ pub const TABLES: [&str; 8] = [
     "recommendations",
     "recommendation_members",
     "recommendation_evidence",
+    "non_proposals",
 ];
 
 impl Workspace {
@@ -48,6 +49,7 @@ impl Workspace {
         put(TABLES[5], Rows::to_frame(&s.recommendations))?;
         put(TABLES[6], Rows::to_frame(&s.members))?;
         put(TABLES[7], Rows::to_frame(&s.evidence))?;
+        put(TABLES[8], Rows::to_frame(&s.non_proposals))?;
         staged.commit()
     }
 
@@ -74,6 +76,7 @@ impl Workspace {
             recommendations: self.synthesis_rows(TABLES[5])?,
             members: self.synthesis_rows(TABLES[6])?,
             evidence: self.synthesis_rows(TABLES[7])?,
+            non_proposals: self.synthesis_rows(TABLES[8])?,
         }))
     }
 

@@ -181,6 +181,13 @@ impl Workspace {
             })
     }
 
+    /// Writes the manifest alone, when it changed.
+    pub fn save_manifest(&self) -> Result<(), StoreError> {
+        let mut staged = Staged::default();
+        self.stage_manifest(&mut staged)?;
+        staged.commit()
+    }
+
     fn stage_manifest(&self, staged: &mut Staged) -> Result<(), StoreError> {
         let manifest_path = self.dir.join(MANIFEST);
         let text = self.manifest.to_text();
@@ -214,15 +221,17 @@ fn read_key(path: &Path) -> Result<PseudonymKey, StoreError> {
         message: format!("unreadable pseudonym key: {message}"),
     };
     let mut pairs = Vec::new();
+    let text = String::from_utf8_lossy(&bytes);
+    let index = crate::codebook::diagnostics::LineIndex::new(&text);
+    // Lines from byte offsets: the csv crate's count is off after CRLF.
+    let line_of =
+        |p: Option<&csv::Position>| p.map_or(0, |p| u64::from(index.record_line(p.byte())));
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(bytes.as_slice());
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            bad(line, e.to_string())
-        })?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| bad(line_of(e.position()), e.to_string()))?;
+        let line = line_of(rec.position());
         match (rec.get(0), rec.get(1), rec.len()) {
             (Some(n), Some(p), 2) if !n.is_empty() && !p.is_empty() => {
                 pairs.push((n.to_owned(), p.to_owned()));

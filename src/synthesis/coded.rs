@@ -386,6 +386,8 @@ mod tests {
             participants: &empty,
             config: input.config,
             cache: &Cache::default(),
+            glossary: None,
+            curation: None,
         };
         assert!(CodeTree::from_frame(input.codes).unwrap().is_empty());
         assert!(Groups::of(&input).unwrap().is_empty());

@@ -13,8 +13,12 @@ pub struct SynthesisConfig {
     /// Default 0.0: any coded segment counts.
     pub raised_min_share: f64,
     /// Least number of coded segments for a group to have raised a theme
-    /// (0 counts as 1). Default 1.
+    /// (0 counts as 1). Default 2: one stray match is not a theme raised.
     pub raised_min_segments: usize,
+    /// Least number of distinct participants among those segments, for a
+    /// group that names its participants (0 counts as 1). Default 2: one
+    /// voice is not the group's.
+    pub raised_min_participants: usize,
     /// Convergence class "most groups": raised by at least this share of
     /// the groups and by two or more (but not all; a theme of a single
     /// group is "one group"). Default 0.5 (half or more).
@@ -26,12 +30,12 @@ pub struct SynthesisConfig {
     pub quote_min_chars: usize,
     /// See `quote_min_chars`.
     pub quote_max_chars: usize,
-    /// Two recommendations are merged when their similarity reaches this.
-    /// Default 0.6: above `merge_code_weight`, so that the same codes alone
-    /// never merge (see `recommendations`).
+    /// Two recommendations are merged when their similarity reaches this
+    /// (see `recommendations`). Default 0.4.
     pub merge_threshold: f64,
-    /// Weight of shared codes in the similarity (the rest is the stemmed
-    /// wording). Default 0.5.
+    /// How much a code counts in the similarity, against a word of the
+    /// same rarity: 0 leaves the wording alone, 2 makes a shared code worth
+    /// two shared words. Between 0 and 10; default 2.
     pub merge_code_weight: f64,
     /// Divergence: a code leans "negative" in a group when its negative
     /// mentions there (negated, or of an "against" stance code such as
@@ -40,20 +44,35 @@ pub struct SynthesisConfig {
     /// at least this share; "mixed" otherwise (an even split is always
     /// mixed). Default 0.5: negative when more than half are negative.
     pub negative_share: f64,
+    /// Patterns (regular expressions, case-insensitive) of recommendation
+    /// items that propose nothing, besides the built-in pointers, headings
+    /// and placeholders. Default none.
+    pub non_proposals: Vec<String>,
+    /// A glossary for merging recommendations across languages: a codebook
+    /// (any format) with one code per concept and its terms per language,
+    /// relative to the study directory. Default none.
+    pub glossary: Option<String>,
+    /// The consultant's curation file (written by `qualsynth curate`),
+    /// relative to the study directory. Default none.
+    pub curation: Option<String>,
 }
 
 impl Default for SynthesisConfig {
     fn default() -> Self {
         SynthesisConfig {
             raised_min_share: 0.0,
-            raised_min_segments: 1,
+            raised_min_segments: 2,
+            raised_min_participants: 2,
             most_groups_share: 0.5,
             quotes_per_cell: 3,
             quote_min_chars: 40,
             quote_max_chars: 400,
-            merge_threshold: 0.6,
-            merge_code_weight: 0.5,
+            merge_threshold: 0.4,
+            merge_code_weight: 2.0,
             negative_share: 0.5,
+            non_proposals: Vec::new(),
+            glossary: None,
+            curation: None,
         }
     }
 }
@@ -72,6 +91,20 @@ pub enum ConfigError {
     /// Quote lengths the wrong way round.
     #[error("[synthesis] quote_min_chars is larger than quote_max_chars")]
     QuoteLengths,
+    /// `merge_code_weight` out of 0..=10.
+    #[error("[synthesis] merge_code_weight = {value}: expected a weight between 0 and 10")]
+    CodeWeight {
+        /// The value given.
+        value: f64,
+    },
+    /// A non-proposal pattern that does not compile.
+    #[error("[synthesis] non_proposals: {message}")]
+    Pattern {
+        /// The pattern.
+        pattern: String,
+        /// Why it does not compile.
+        message: String,
+    },
 }
 
 impl ConfigError {
@@ -80,6 +113,8 @@ impl ConfigError {
         match self {
             ConfigError::NotAShare { key, .. } => key,
             ConfigError::QuoteLengths => "quote_min_chars",
+            ConfigError::CodeWeight { .. } => "merge_code_weight",
+            ConfigError::Pattern { .. } => "non_proposals",
         }
     }
 }
@@ -97,10 +132,22 @@ impl SynthesisConfig {
         share("raised_min_share", self.raised_min_share)?;
         share("most_groups_share", self.most_groups_share)?;
         share("merge_threshold", self.merge_threshold)?;
-        share("merge_code_weight", self.merge_code_weight)?;
+        if !(0.0..=10.0).contains(&self.merge_code_weight) {
+            return Err(ConfigError::CodeWeight {
+                value: self.merge_code_weight,
+            });
+        }
         share("negative_share", self.negative_share)?;
         if self.quote_min_chars > self.quote_max_chars {
             return Err(ConfigError::QuoteLengths);
+        }
+        for p in &self.non_proposals {
+            if let Err(e) = crate::codebook::check::compile_regex(p) {
+                return Err(ConfigError::Pattern {
+                    pattern: p.clone(),
+                    message: e.to_string(),
+                });
+            }
         }
         Ok(())
     }

@@ -1,11 +1,14 @@
 //! Convergence: for each code, how many groups raised it (k of n) and a
 //! class (all groups, most groups, some groups, one group, no group).
 //!
-//! A group raised a code when at least `raised_min_segments` of its
-//! segments (and at least one) are coded with the code or a descendant, and
-//! the share of the group reaching it is at least `raised_min_share`: the
+//! A group raised a code when there is evidence of it: at least
+//! `raised_min_segments` of its segments (default 2) are coded with the
+//! code or a descendant, by at least `raised_min_participants` distinct
+//! participants (default 2) when the group names its participants, and the
+//! share of the group reaching it is at least `raised_min_share`: the
 //! participant share when the group has participants, else the segment
-//! share. Classes, with k groups raising the code out of n:
+//! share. One stray match is not a theme raised. Every row states the
+//! minimums it used. Classes, with k groups raising the code out of n:
 //!
 //! - k = n: "all groups" (also with a single group: the `note` column then
 //!   says convergence is trivial);
@@ -46,6 +49,10 @@ crate::rows! {
         pub specific_to: Option<String>,
         /// "one group: convergence is trivial" when the study has a single group.
         pub note: Option<String>,
+        /// The evidence a group needs to have raised the code: coded segments…
+        pub min_segments: u32,
+        /// …and distinct participants among them, for a group that names its participants.
+        pub min_participants: u32,
     }
 }
 
@@ -58,6 +65,7 @@ pub fn convergence(input: &Input) -> PolarsResult<Vec<ConvergenceRow>> {
     let cfg = input.config;
     let n = groups.len();
     let min_segments = cfg.raised_min_segments.max(1);
+    let min_participants = cfg.raised_min_participants.max(1);
     let note = (n == 1).then(|| ONE_GROUP_NOTE.to_owned());
     let mut out = Vec::with_capacity(tree.len());
     for c in 0..tree.len() {
@@ -67,12 +75,15 @@ pub fn convergence(input: &Input) -> PolarsResult<Vec<ConvergenceRow>> {
                     .get(&(c as u32, g as u32))
                     .copied()
                     .unwrap_or_default();
-                let s = if groups.participants[g] > 0 {
+                let named = groups.participants[g] > 0;
+                let s = if named {
                     share(cell.participants, groups.participants[g])
                 } else {
                     share(cell.segments, groups.segments[g])
                 };
-                cell.segments as usize >= min_segments && s.unwrap_or(0.0) >= cfg.raised_min_share
+                cell.segments as usize >= min_segments
+                    && (!named || cell.participants as usize >= min_participants)
+                    && s.unwrap_or(0.0) >= cfg.raised_min_share
             })
             .map(|g| groups.names[g].clone())
             .collect();
@@ -87,6 +98,8 @@ pub fn convergence(input: &Input) -> PolarsResult<Vec<ConvergenceRow>> {
             specific_to: (k == 1).then(|| raised[0].clone()),
             raised_by: raised,
             note: note.clone(),
+            min_segments: min_segments as u32,
+            min_participants: min_participants as u32,
         });
     }
     Ok(out)
@@ -125,6 +138,18 @@ mod tests {
         assert_eq!(c(1, 3), "one group");
         assert_eq!(c(0, 3), "no group");
         assert_eq!(classify(3, 4, 0.8), "some groups");
+    }
+
+    /// The convergence with one coded segment enough (the rules of the
+    /// counts; the evidence thresholds have a test of their own).
+    fn convergence(input: &Input) -> PolarsResult<Vec<ConvergenceRow>> {
+        let mut config = input.config.clone();
+        config.raised_min_segments = 1;
+        config.raised_min_participants = 1;
+        super::convergence(&Input {
+            config: Box::leak(Box::new(config)),
+            ..*input
+        })
     }
 
     fn raised(rows: &[ConvergenceRow]) -> Vec<String> {
@@ -180,7 +205,8 @@ mod tests {
         assert_eq!(strs(&c, "specific_to")[0], "A");
         study.config.raised_min_share = 0.0;
         study.config.raised_min_segments = 2;
-        let rows = convergence(&study.input()).unwrap();
+        study.config.raised_min_participants = 1;
+        let rows = super::convergence(&study.input()).unwrap();
         assert_eq!(raised(&rows), ["A", "", ""]);
     }
 
@@ -222,5 +248,31 @@ mod tests {
         let c = frame(&rows);
         assert_eq!(strs(&c, "class"), ["no group"]);
         assert_eq!(strs(&c, "groups_total"), ["0"]);
+    }
+
+    #[test]
+    fn one_stray_match_is_not_a_theme_raised() {
+        // A: x in two segments by two people; B: x once; C: x twice by one.
+        let mut b = Builder::codes(&[("x", None)]);
+        for (g, n) in [("A", 2), ("B", 2), ("C", 2)] {
+            for i in 0..n {
+                b = b.participant(g, &format!("p{i}"));
+            }
+        }
+        for (g, who) in [
+            ("A", "p0"),
+            ("A", "p1"),
+            ("B", "p0"),
+            ("C", "p0"),
+            ("C", "p0"),
+        ] {
+            let s = b.seg(&format!("src{g}"), g, Some(who), Turn, "x");
+            b.code(&s, "x", "x", false);
+        }
+        let study = b.build();
+        let rows = super::convergence(&study.input()).unwrap();
+        assert_eq!(raised(&rows), ["A"]);
+        assert_eq!((rows[0].min_segments, rows[0].min_participants), (2, 2));
+        assert_eq!(rows[0].class, "one group");
     }
 }

@@ -25,7 +25,7 @@ use self::cooccurrence::CooccurrenceRow;
 use self::divergence::DivergenceRow;
 use self::matrix::MatrixRow;
 use self::quotes::QuoteRow;
-use self::recommendations::{EvidenceRow, MemberRow, RecommendationRow};
+use self::recommendations::{EvidenceRow, MemberRow, NonProposalRow, RecommendationRow};
 
 /// Everything the synthesis reads, with the schemas the workspace stores
 /// (see `store::tables` and `store::codings`).
@@ -47,6 +47,12 @@ pub struct Input<'a> {
     pub config: &'a SynthesisConfig,
     /// Results the tables share (one cache per set of frames).
     pub cache: &'a coded::Cache,
+    /// The glossary's concepts (a codebook compiled for recommendations:
+    /// one code per concept, terms per language), when the study has one.
+    pub glossary: Option<&'a crate::coding::Coder>,
+    /// The consultant's decisions on the merged recommendations, checked
+    /// against the members.
+    pub curation: Option<&'a recommendations::Curation>,
 }
 
 /// Every synthesis table of a study, as typed rows.
@@ -68,6 +74,8 @@ pub struct Synthesis {
     pub members: Vec<MemberRow>,
     /// The quotes behind each merged recommendation.
     pub evidence: Vec<EvidenceRow>,
+    /// The recommendation items set aside as non-proposals.
+    pub non_proposals: Vec<NonProposalRow>,
 }
 
 /// Computes every synthesis table.
@@ -83,5 +91,6 @@ pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
         recommendations: merged.recommendations,
         members: merged.members,
         evidence: merged.evidence,
+        non_proposals: merged.non_proposals,
     })
 }

@@ -29,6 +29,8 @@ impl Study {
             // A fresh cache per input, as tests change studies between
             // calls (leaked: test studies are few and small).
             cache: Box::leak(Box::default()),
+            glossary: None,
+            curation: None,
         }
     }
 }

@@ -53,7 +53,7 @@ fn json_has_the_schema_and_machine_values() {
     let env = synthesized();
     let v: serde_json::Value =
         serde_json::from_str(&report(&env, &["--table", "all", "--format", "json"])).unwrap();
-    assert_eq!(v["schema"], "qualsynth.report/1");
+    assert_eq!(v["schema"], "qualsynth.report/2");
     assert_eq!(
         v["study"],
         "Espaces de travail partagés pour les membres indépendants"
@@ -257,7 +257,8 @@ fn xlsx_has_a_sheet_per_table_with_headers_and_typed_cells() {
             "matrix",
             "convergence",
             "quotes",
-            "sources"
+            "sources",
+            "non_proposals"
         ]
     );
     let header = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<String> {
@@ -299,7 +300,7 @@ fn xlsx_has_a_sheet_per_table_with_headers_and_typed_cells() {
             .to_string()
             .starts_with("Mettre en place un tarif solidaire")
     );
-    assert_eq!(first[4], Data::Float(2.0));
+    assert_eq!(first[4], Data::Float(3.0));
     let themes = wb.worksheet_range("themes").unwrap();
     // Shares are fractions (shown as percentages), not text.
     let cout = themes
@@ -449,7 +450,7 @@ fn check_schema(schema: &serde_json::Value, v: &serde_json::Value, at: &str) -> 
 
 fn report_schema() -> serde_json::Value {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report-1.schema.json");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report-2.schema.json");
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -476,7 +477,7 @@ fn json_report_follows_its_published_schema() {
 #[test]
 fn the_schema_checker_catches_violations() {
     let schema = report_schema();
-    let mut v = serde_json::json!({"schema": "qualsynth.report/1", "study": "x", "tables": {}});
+    let mut v = serde_json::json!({"schema": "qualsynth.report/2", "study": "x", "tables": {}});
     assert!(check_schema(&schema, &v, "$").is_ok());
     v["tables"]["sources"] = serde_json::json!([{"id": "a", "kind": "grid", "format": "csv", "groups": ["G"], "segments": "3"}]);
     let err = check_schema(&schema, &v, "$").unwrap_err();

@@ -44,7 +44,7 @@ fn the_example_study_rebuilds_from_its_manifest() {
     // The manifest names a codebook, so run codes and synthesises the
     // study, prints the board's table and writes the reports.
     assert!(text.contains("361 codings"), "{text}");
-    assert!(text.contains("16 recommendations merged into 14"), "{text}");
+    assert!(text.contains("16 recommendations merged into 11"), "{text}");
     assert!(
         text.contains("R001") && text.contains("Mettre en place"),
         "{text}"
@@ -91,6 +91,15 @@ fn before_codebook(env: &TestEnv, tables: &str) {
     let manifest = env.study().join("study.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
     let edited = text.replace("[codebook]", &format!("{tables}\n\n[codebook]"));
+    std::fs::write(&manifest, edited).unwrap();
+}
+
+/// Adds settings to the study's `[synthesis]` table.
+fn in_synthesis(env: &TestEnv, settings: &str) {
+    let manifest = env.study().join("study.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("\n[synthesis]\n"), "{text}");
+    let edited = text.replace("\n[synthesis]\n", &format!("\n[synthesis]\n{settings}\n"));
     std::fs::write(&manifest, edited).unwrap();
 }
 
@@ -143,7 +152,7 @@ fn only_the_stages_after_a_change_run_again() {
     let env = TestEnv::with_fixture_study("coop-workspaces");
     run(&env);
     // A synthesis setting: import and coding stay, synthesis and reports rerun.
-    before_codebook(&env, "[synthesis]\nquotes_per_cell = 2");
+    in_synthesis(&env, "quotes_per_cell = 2");
     let out = run(&env);
     let st: Vec<String> = stages(&out).into_iter().map(|(_, s)| s).collect();
     assert_eq!(
@@ -178,6 +187,7 @@ fn the_manifest_chooses_the_report_files() {
         [
             "synthese-convergence.csv",
             "synthese-matrix.csv",
+            "synthese-non_proposals.csv",
             "synthese-quotes.csv",
             "synthese-recommendations.csv",
             "synthese-sources.csv",
@@ -190,7 +200,7 @@ fn the_manifest_chooses_the_report_files() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.study().join("board/synthese.json")).unwrap())
             .unwrap();
-    assert_eq!(v["schema"], "qualsynth.report/1");
+    assert_eq!(v["schema"], "qualsynth.report/2");
 }
 
 #[test]

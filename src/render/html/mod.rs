@@ -13,7 +13,7 @@ mod charts;
 mod sections;
 
 use super::report::lines::{
-    ConvergenceLine, MatrixLine, QuoteLine, RecommendationLine, SourceLine, Themes,
+    ConvergenceLine, MatrixLine, NonProposalLine, QuoteLine, RecommendationLine, SourceLine, Themes,
 };
 use super::report::{RecDetail, Table};
 
@@ -51,6 +51,10 @@ pub fn to_html(study: &str, tables: &[Table], details: &[RecDetail]) -> String {
     if !t.quotes.is_empty() {
         any = true;
         sections::quotes(&mut out, &t);
+    }
+    if !t.non_proposals.is_empty() {
+        any = true;
+        sections::non_proposals(&mut out, t.non_proposals);
     }
     if !t.sources.is_empty() {
         any = true;
@@ -127,6 +131,7 @@ struct Tables<'a> {
     conv: &'a [ConvergenceLine],
     quotes: &'a [QuoteLine],
     sources: &'a [SourceLine],
+    non_proposals: &'a [NonProposalLine],
 }
 
 impl<'a> Tables<'a> {
@@ -138,6 +143,7 @@ impl<'a> Tables<'a> {
             conv: &[],
             quotes: &[],
             sources: &[],
+            non_proposals: &[],
         };
         for table in tables {
             match table {
@@ -147,6 +153,7 @@ impl<'a> Tables<'a> {
                 Table::Convergence(r) => t.conv = r,
                 Table::Quotes(r) => t.quotes = r,
                 Table::Sources(r) => t.sources = r,
+                Table::NonProposals(r) => t.non_proposals = r,
             }
         }
         t

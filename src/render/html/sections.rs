@@ -6,7 +6,9 @@ use super::charts::{Heat, support_cell};
 use super::{MAX_WORDING, Tables, capital, esc, push_new, truncate};
 use crate::render::report::RecDetail;
 use crate::render::report::cells::clock;
-use crate::render::report::lines::{ConvergenceLine, QuoteLine, RecommendationLine, SourceLine};
+use crate::render::report::lines::{
+    ConvergenceLine, NonProposalLine, QuoteLine, RecommendationLine, SourceLine,
+};
 
 /// Convergence classes in reading order; others follow as they come.
 const CLASS_ORDER: [&str; 5] = [
@@ -90,6 +92,9 @@ pub(super) fn header(out: &mut String, study: &str, t: &Tables, heat: &Heat) {
     if !t.quotes.is_empty() {
         toc.push(("quotes", "Quotes"));
     }
+    if !t.non_proposals.is_empty() {
+        toc.push(("non-proposals", "Non-proposals"));
+    }
     if !t.sources.is_empty() {
         toc.push(("sources", "Sources"));
     }
@@ -119,10 +124,17 @@ pub(super) fn recommendations(
     details: &[RecDetail],
 ) {
     out.push_str("<section id=\"recommendations\">\n<h2>Recommendations</h2>\n");
-    out.push_str(
-        "<p class=\"note\">Merged across groups and ranked by support, then votes.\
+    let curated = recs.iter().any(|r| r.curated);
+    out.push_str(&format!(
+        "<p class=\"note\">Merged across groups when they say the same thing, and ranked by \
+         the number of groups that back them, then the coded segments behind them, then votes.{}\
          <span class=\"screen-only\"> Open a row for the original wordings and the evidence.</span></p>\n",
-    );
+        if curated {
+            " ✎ marks a recommendation the consultant curated."
+        } else {
+            ""
+        }
+    ));
     out.push_str(
         "<table class=\"recs\">\n<colgroup><col class=\"c-rank\"><col class=\"c-rec\"><col class=\"c-groups\">\
          <col class=\"c-support\"><col class=\"c-votes\"><col class=\"c-prio\"><col class=\"c-evid\">\
@@ -133,7 +145,8 @@ pub(super) fn recommendations(
     );
     let by_id: std::collections::HashMap<&str, &RecDetail> =
         details.iter().map(|d| (d.rec_id.as_str(), d)).collect();
-    for r in recs {
+    let (full, rest) = recs.split_at(recs.len().min(FULL_RECOMMENDATIONS));
+    for r in full {
         let id = r.id.as_str();
         let (k, n) = (i64::from(r.support), i64::from(r.groups_total));
         let votes = r.votes_total.map_or("–".to_owned(), |v| v.to_string());
@@ -166,18 +179,20 @@ pub(super) fn recommendations(
         let wording = r.recommendation.as_str();
         let shown = truncate(wording, MAX_WORDING);
         out.push_str(&format!(
-            "<td class=\"rec\"><span class=\"wording\"{}>{}</span> <span class=\"id\">{}</span></td>",
+            "<td class=\"rec\"><span class=\"wording\"{}>{}</span>{} <span class=\"id\">{}{}</span></td>",
             if shown.len() < wording.len() {
                 format!(" title=\"{}\"", esc(wording))
             } else {
                 String::new()
             },
             esc(&shown),
-            esc(id)
+            stance_badge(&r.stance),
+            esc(id),
+            if r.curated { " ✎" } else { "" }
         ));
         out.push_str(&format!(
             "<td>{}</td><td class=\"support\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td>{}</tr>\n",
-            esc(&r.groups.join(", ")),
+            group_list(&r.groups),
             support_cell(k, n),
             votes,
             priority,
@@ -194,7 +209,75 @@ pub(super) fn recommendations(
         }
         out.push_str("</tbody>\n");
     }
-    out.push_str("</table>\n</section>\n");
+    out.push_str("</table>\n");
+    if !rest.is_empty() {
+        compact_recommendations(out, rest);
+    }
+    out.push_str("</section>\n");
+}
+
+/// Recommendations shown in full (with their members and evidence); the
+/// others are listed compactly.
+const FULL_RECOMMENDATIONS: usize = 20;
+/// Recommendations listed compactly, at most; the others are counted.
+const COMPACT_RECOMMENDATIONS: usize = 300;
+/// Group names shown in a cell before the rest fold away.
+const GROUPS_SHOWN: usize = 6;
+/// Members shown under a recommendation before the rest fold away.
+const MEMBERS_SHOWN: usize = 12;
+
+/// The recommendations after the first ones: a line each (rank, wording,
+/// support, votes), the count of those left out.
+fn compact_recommendations(out: &mut String, rest: &[RecommendationLine]) {
+    let (shown, hidden) = rest.split_at(rest.len().min(COMPACT_RECOMMENDATIONS));
+    out.push_str(&format!(
+        "<details class=\"more\"><summary>{} more recommendation{}</summary>\n<table class=\"compact\"><thead><tr><th>#</th><th>Recommendation</th><th>Support</th><th class=\"num\">Votes</th></tr></thead><tbody>\n",
+        rest.len(),
+        if rest.len() == 1 { "" } else { "s" }
+    ));
+    for r in shown {
+        out.push_str(&format!(
+            "<tr><td class=\"rank\">{}</td><td>{}{} <span class=\"id\">{}{}</span></td><td class=\"kn\">{}/{}</td><td class=\"num\">{}</td></tr>\n",
+            r.rank,
+            esc(&truncate(&r.recommendation, 160)),
+            stance_badge(&r.stance),
+            esc(&r.id),
+            if r.curated { " ✎" } else { "" },
+            r.support,
+            r.groups_total,
+            r.votes_total.map_or("–".to_owned(), |v| v.to_string())
+        ));
+    }
+    out.push_str("</tbody></table>\n");
+    if !hidden.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"note\">{} more, each backed by fewer groups, are in the workbook and the CSV and JSON reports.</p>\n",
+            hidden.len()
+        ));
+    }
+    out.push_str("</details>\n");
+}
+
+/// A small badge for a stance (none for neutral).
+fn stance_badge(stance: &str) -> String {
+    match stance {
+        "for" | "against" => format!(" <span class=\"stance s-{stance}\">{stance}</span>"),
+        _ => String::new(),
+    }
+}
+
+/// Group names, the first few shown and the others folded away.
+pub(super) fn group_list(groups: &[String]) -> String {
+    if groups.len() <= GROUPS_SHOWN {
+        return esc(&groups.join(", "));
+    }
+    let (first, others) = groups.split_at(GROUPS_SHOWN - 1);
+    format!(
+        "{}<details class=\"groups\"><summary>+ {} more</summary>{}</details>",
+        esc(&first.join(", ")),
+        others.len(),
+        esc(&others.join(", "))
+    )
 }
 
 fn rec_detail(out: &mut String, d: &RecDetail) {
@@ -214,7 +297,7 @@ fn rec_detail(out: &mut String, d: &RecDetail) {
         out.push_str("<p class=\"note\">None recorded.</p>");
     } else {
         out.push_str("<ul class=\"members\">");
-        for m in &d.members {
+        for m in d.members.iter().take(MEMBERS_SHOWN) {
             let votes = m.votes.map_or(String::new(), |v| {
                 format!(
                     " <span class=\"votes\">({v} {})</span>",
@@ -228,6 +311,12 @@ fn rec_detail(out: &mut String, d: &RecDetail) {
             ));
         }
         out.push_str("</ul>");
+        if d.members.len() > MEMBERS_SHOWN {
+            out.push_str(&format!(
+                "<p class=\"note\">and {} more; the workbook lists them all.</p>",
+                d.members.len() - MEMBERS_SHOWN
+            ));
+        }
     }
     out.push_str("</div><div><h4>Evidence</h4>");
     if d.evidence.is_empty() {
@@ -281,7 +370,7 @@ pub(super) fn convergence(out: &mut String, conv: &[ConvergenceLine]) {
         for r in rows {
             let code = r.code.as_str();
             let (k, n) = (i64::from(r.groups_raised), i64::from(r.groups_total));
-            let mut raised = esc(&r.raised_by.join(", "));
+            let mut raised = group_list(&r.raised_by);
             if let Some(only) = r.specific_to.as_deref().filter(|s| !s.is_empty()) {
                 raised.push_str(&format!(
                     " <span class=\"badge p-other\">specific to {}</span>",
@@ -307,14 +396,28 @@ pub(super) fn convergence(out: &mut String, conv: &[ConvergenceLine]) {
 
 pub(super) fn quotes(out: &mut String, t: &Tables) {
     out.push_str("<section id=\"quotes\">\n<h2>Quotes by theme</h2>\n");
-    out.push_str(
-        "<p class=\"note\">The most representative segments of each theme, per group.</p>\n",
-    );
+    out.push_str(&format!(
+        "<p class=\"note\">The most representative segments of each theme, per group (at most {QUOTES_PER_THEME} per theme: with many groups, the best quote of each of the first groups; the workbook has them all).</p>\n",
+    ));
     for (i, code) in t.code_order().iter().enumerate() {
-        let rows: Vec<&QuoteLine> = t.quotes.iter().filter(|r| &r.code == code).collect();
-        if rows.is_empty() {
+        let all: Vec<&QuoteLine> = t.quotes.iter().filter(|r| &r.code == code).collect();
+        if all.is_empty() {
             continue;
         }
+        let groups: std::collections::BTreeSet<&str> =
+            all.iter().map(|r| r.group.as_str()).collect();
+        // Every quote when they fit; else the best one of each group.
+        let rows: Vec<&QuoteLine> = if all.len() <= QUOTES_PER_THEME {
+            all
+        } else if groups.len() <= QUOTES_PER_THEME {
+            let per = QUOTES_PER_THEME / groups.len();
+            all.into_iter().filter(|r| r.rank as usize <= per).collect()
+        } else {
+            all.into_iter()
+                .filter(|r| r.rank == 1)
+                .take(QUOTES_PER_THEME)
+                .collect()
+        };
         out.push_str(&format!(
             "<section class=\"theme-quotes\" id=\"q-{}\"><h3>{} <span class=\"code\">{}</span></h3>\n<div class=\"quotes-grid\">\n",
             i + 1,
@@ -348,20 +451,67 @@ pub(super) fn quotes(out: &mut String, t: &Tables) {
     out.push_str("</section>\n");
 }
 
+/// Quotes shown per theme, at most.
+const QUOTES_PER_THEME: usize = 12;
+/// Sources listed, at most.
+const SOURCES_SHOWN: usize = 100;
+/// Non-proposals listed, at most.
+const NON_PROPOSALS_SHOWN: usize = 50;
+
+/// The items set aside: how many for each reason, and the first ones.
+pub(super) fn non_proposals(out: &mut String, rows: &[NonProposalLine]) {
+    let mut by_reason: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for r in rows {
+        *by_reason.entry(r.reason.as_str()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_reason.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    out.push_str("<section id=\"non-proposals\">\n<h2>Items that propose nothing</h2>\n");
+    out.push_str(&format!(
+        "<p class=\"note\">{} item{} of the recommendation columns propose nothing ({}): they are neither merged nor ranked.</p>\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        esc(&counts.join(", "))
+    ));
+    out.push_str("<details class=\"more\"><summary>The items</summary><table class=\"plain\"><thead><tr><th>Group</th><th>Reason</th><th>Text</th></tr></thead><tbody>\n");
+    for r in rows.iter().take(NON_PROPOSALS_SHOWN) {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&r.group),
+            esc(&r.reason),
+            esc(&truncate(&r.text, 200))
+        ));
+    }
+    out.push_str("</tbody></table>");
+    if rows.len() > NON_PROPOSALS_SHOWN {
+        out.push_str(&format!(
+            "<p class=\"note\">and {} more in the workbook.</p>",
+            rows.len() - NON_PROPOSALS_SHOWN
+        ));
+    }
+    out.push_str("</details>\n</section>\n");
+}
+
 pub(super) fn sources(out: &mut String, sources: &[SourceLine]) {
     out.push_str("<section id=\"sources\">\n<h2>Sources</h2>\n");
     out.push_str(
         "<table class=\"plain\"><thead><tr><th>Source</th><th>Kind</th><th>Format</th><th>Groups</th><th class=\"num\">Segments</th></tr></thead><tbody>\n",
     );
-    for r in sources {
+    for r in sources.iter().take(SOURCES_SHOWN) {
         out.push_str(&format!(
             "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
             esc(&r.id),
             esc(&r.kind),
             esc(&r.format),
-            esc(&r.groups.join(", ")),
+            group_list(&r.groups),
             r.segments
         ));
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    out.push_str("</tbody></table>\n");
+    if sources.len() > SOURCES_SHOWN {
+        out.push_str(&format!(
+            "<p class=\"note\">and {} more sources in the workbook.</p>\n",
+            sources.len() - SOURCES_SHOWN
+        ));
+    }
+    out.push_str("</section>\n");
 }

@@ -25,12 +25,15 @@ fn rec(
         groups_total: n,
         votes_total: None,
         priority: None,
+        priority_level: None,
+        stance: "neutral".into(),
         codes: vec![],
         evidence_segments: 0,
         has_owner: false,
         has_target: false,
         has_deadline: false,
         actionable: false,
+        curated: false,
     }
 }
 
@@ -66,6 +69,8 @@ fn conv(
         class: class.into(),
         raised_by: by.iter().map(|g| (*g).to_owned()).collect(),
         specific_to: only.map(str::to_owned),
+        min_segments: 2,
+        min_participants: 2,
     }
 }
 
@@ -158,6 +163,7 @@ fn empty(kind: Kind) -> Table {
         Kind::Convergence => Table::Convergence(vec![]),
         Kind::Quotes => Table::Quotes(vec![]),
         Kind::Sources => Table::Sources(vec![]),
+        Kind::NonProposals => Table::NonProposals(vec![]),
     }
 }
 

@@ -42,6 +42,7 @@ pub fn listing(t: &Table) -> Listing {
             let mut l = Listing::new(&[
                 "id",
                 "recommendation",
+                "stance",
                 "groups",
                 "support",
                 "votes",
@@ -53,9 +54,16 @@ pub fn listing(t: &Table) -> Listing {
                 "actionable",
             ]);
             for r in rows {
+                // A curated item says so after its id.
+                let id = if r.curated {
+                    format!("{} ✎", r.id)
+                } else {
+                    r.id.clone()
+                };
                 l.rows.push(vec![
-                    some(&r.id),
+                    some(id),
                     some(&r.recommendation),
+                    some(stance_sign(&r.stance)),
                     some(r.groups.join(", ")),
                     some(format!("{}/{}", r.support, r.groups_total)),
                     r.votes_total.map(|n| n.to_string()),
@@ -136,6 +144,14 @@ pub fn listing(t: &Table) -> Listing {
             }
             l
         }
+        Table::NonProposals(rows) => {
+            let mut l = Listing::new(&["group", "reason", "text"]);
+            for r in rows {
+                l.rows
+                    .push(vec![some(&r.group), some(&r.reason), some(&r.text)]);
+            }
+            l
+        }
         Table::Sources(rows) => {
             let mut l = Listing::new(&["id", "kind", "format", "groups", "segments"]);
             for r in rows {
@@ -149,6 +165,14 @@ pub fn listing(t: &Table) -> Listing {
             }
             l
         }
+    }
+}
+
+/// A stance as people read it in a table: `for`, `against`, or `–`.
+fn stance_sign(stance: &str) -> &str {
+    match stance {
+        "for" | "against" => stance,
+        _ => "–",
     }
 }
 
@@ -209,12 +233,15 @@ pub fn sheet(t: &Table) -> Sheet {
                 col("groups_total", Count),
                 col("votes_total", Count),
                 col("priority", Text),
+                col("priority_level", Count),
+                col("stance", Text),
                 col("codes", Text),
                 col("evidence_segments", Count),
                 col("has_owner", Flag),
                 col("has_target", Flag),
                 col("has_deadline", Flag),
                 col("actionable", Flag),
+                col("curated", Flag),
             ],
             rows: rows
                 .iter()
@@ -228,12 +255,15 @@ pub fn sheet(t: &Table) -> Sheet {
                         count(r.groups_total),
                         Value::int(r.votes_total),
                         Value::text(r.priority.as_deref()),
+                        Value::int(r.priority_level.map(i64::from)),
+                        text(&r.stance),
                         list(&r.codes),
                         count(r.evidence_segments),
                         Value::Bool(r.has_owner),
                         Value::Bool(r.has_target),
                         Value::Bool(r.has_deadline),
                         Value::Bool(r.actionable),
+                        Value::Bool(r.curated),
                     ]
                 })
                 .collect(),
@@ -312,6 +342,8 @@ pub fn sheet(t: &Table) -> Sheet {
                 col("class", Text),
                 col("raised_by", Text),
                 col("specific_to", Text),
+                col("min_segments", Count),
+                col("min_participants", Count),
             ],
             rows: rows
                 .iter()
@@ -324,6 +356,8 @@ pub fn sheet(t: &Table) -> Sheet {
                         text(&r.class),
                         list(&r.raised_by),
                         Value::text(r.specific_to.as_deref()),
+                        count(r.min_segments),
+                        count(r.min_participants),
                     ]
                 })
                 .collect(),
@@ -353,6 +387,27 @@ pub fn sheet(t: &Table) -> Sheet {
                         count_u64(r.line),
                         count_u64(r.time_ms),
                         text(&r.quote),
+                    ]
+                })
+                .collect(),
+        },
+        Table::NonProposals(rows) => Sheet {
+            columns: vec![
+                col("group", Text),
+                col("text", Text),
+                col("reason", Text),
+                col("segment_id", Text),
+                col("member_id", Text),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.group),
+                        text(&r.text),
+                        text(&r.reason),
+                        text(&r.segment_id),
+                        text(&r.member_id),
                     ]
                 })
                 .collect(),

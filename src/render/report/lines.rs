@@ -11,7 +11,7 @@ use crate::corpus::Source;
 use crate::synthesis::convergence::ConvergenceRow;
 use crate::synthesis::matrix::MatrixRow;
 use crate::synthesis::quotes::QuoteRow;
-use crate::synthesis::recommendations::RecommendationRow;
+use crate::synthesis::recommendations::{NonProposalRow, RecommendationRow};
 
 /// The stored tables a report reads.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,8 @@ pub struct Input<'a> {
     pub quotes: &'a [QuoteRow],
     /// The imported sources.
     pub sources: &'a [Source],
+    /// The recommendation items set aside as non-proposals.
+    pub non_proposals: &'a [NonProposalRow],
 }
 
 /// Row filters.
@@ -82,6 +84,10 @@ pub struct RecommendationLine {
     pub votes_total: Option<i64>,
     /// The highest priority, as written.
     pub priority: Option<String>,
+    /// That priority on one scale: 3 high, 2 medium, 1 low.
+    pub priority_level: Option<u32>,
+    /// for, against or neutral.
+    pub stance: String,
     /// Codes, in codebook order.
     pub codes: Vec<String>,
     /// Coded segments behind it.
@@ -94,6 +100,8 @@ pub struct RecommendationLine {
     pub has_deadline: bool,
     /// All three.
     pub actionable: bool,
+    /// The consultant's curation changed it.
+    pub curated: bool,
 }
 
 /// A theme with the share of each group that raised it.
@@ -165,6 +173,25 @@ pub struct ConvergenceLine {
     pub raised_by: Vec<String>,
     /// The one group that raised it.
     pub specific_to: Option<String>,
+    /// Coded segments a group needs to have raised it.
+    pub min_segments: u32,
+    /// Distinct participants among them, for a group that names them.
+    pub min_participants: u32,
+}
+
+/// An item of a recommendations column that proposes nothing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NonProposalLine {
+    /// Its group.
+    pub group: String,
+    /// Its text.
+    pub text: String,
+    /// Why it was set aside.
+    pub reason: String,
+    /// Its segment.
+    pub segment_id: String,
+    /// Its stable id.
+    pub member_id: String,
 }
 
 /// One of the best quotes of a theme in a group.
@@ -218,12 +245,15 @@ pub fn recommendations(recs: &[RecommendationRow], f: &Filter) -> Vec<Recommenda
             groups_total: r.groups_total,
             votes_total: r.votes_total,
             priority: r.priority.clone(),
+            priority_level: r.priority_level,
+            stance: r.stance.clone(),
             codes: r.codes.clone(),
             evidence_segments: r.evidence_segments,
             has_owner: r.has_owner,
             has_target: r.has_target,
             has_deadline: r.has_deadline,
             actionable: r.actionable,
+            curated: r.curated,
         })
         .collect()
 }
@@ -313,6 +343,8 @@ pub fn convergence(conv: &[ConvergenceRow], f: &Filter) -> Vec<ConvergenceLine> 
             class: c.class.clone(),
             raised_by: c.raised_by.clone(),
             specific_to: c.specific_to.clone(),
+            min_segments: c.min_segments,
+            min_participants: c.min_participants,
         })
         .collect()
 }
@@ -347,6 +379,20 @@ pub fn sources(sources: &[Source], f: &Filter) -> Vec<SourceLine> {
             format: s.format.clone(),
             groups: s.groups.clone(),
             segments: s.segments,
+        })
+        .collect()
+}
+
+/// The non-proposals kept by the filter.
+pub fn non_proposals(rows: &[NonProposalRow], f: &Filter) -> Vec<NonProposalLine> {
+    rows.iter()
+        .filter(|r| f.group_ok(&r.group) && f.code.is_none())
+        .map(|r| NonProposalLine {
+            group: r.group.clone(),
+            text: r.text.clone(),
+            reason: r.reason.clone(),
+            segment_id: r.segment_id.clone(),
+            member_id: r.member_id.clone(),
         })
         .collect()
 }

@@ -3,21 +3,25 @@
 //! columns) and for programs (JSON). Every format renders from the same
 //! typed rows ([`lines`]). Rows in, bytes out.
 //!
-//! # JSON schema `qualsynth.report/1`
+//! # JSON schema `qualsynth.report/2`
 //!
-//! Published as JSON Schema in `schemas/report-1.schema.json` (checked by
-//! the integration tests).
+//! Published as JSON Schema in `schemas/report-2.schema.json` (checked by
+//! the integration tests). Version 2 adds the recommendations' `stance`,
+//! `priority_level` and `curated`, the convergence minimums, and the
+//! `non_proposals` table.
 //!
-//! One object: `{"schema": "qualsynth.report/1", "study": str, "tables":
+//! One object: `{"schema": "qualsynth.report/2", "study": str, "tables":
 //! {NAME: [ROW, …], …}}` with the tables asked for, in the order below.
 //! Values are machine-friendly: counts are numbers, shares are fractions
 //! (0 to 1, null when undefined), flags are booleans, missing values null.
 //!
 //! - `recommendations`: `rank` (int), `id` (str), `recommendation` (str),
 //!   `groups` ([str]), `support` (int, supporting groups), `groups_total`
-//!   (int), `votes_total` (int|null), `priority` (str|null), `codes`
-//!   ([str]), `evidence_segments` (int), `has_owner`, `has_target`,
-//!   `has_deadline`, `actionable` (bool).
+//!   (int), `votes_total` (int|null), `priority` (str|null),
+//!   `priority_level` (1 low, 2 medium, 3 high, or null), `stance` (`for`,
+//!   `against`, `neutral`), `codes` ([str]), `evidence_segments` (int),
+//!   `has_owner`, `has_target`, `has_deadline`, `actionable`, `curated`
+//!   (bool).
 //! - `themes`: `code`, `label` (str), `groups_raised`, `groups_total`
 //!   (int), `class` (str), `participant_share` ({group: fraction|null}),
 //!   `segment_share` ({group: fraction|null}; added within version 1).
@@ -27,12 +31,17 @@
 //!   (int), `participant_share`, `segment_share` (fraction|null),
 //!   `negated` (int).
 //! - `convergence`: `code`, `label` (str), `groups_raised`, `groups_total`
-//!   (int), `class` (str), `raised_by` ([str]), `specific_to` (str|null).
+//!   (int), `class` (str), `raised_by` ([str]), `specific_to` (str|null),
+//!   `min_segments`, `min_participants` (int: the evidence a group needs to
+//!   have raised it).
 //! - `quotes`: `code`, `group` (str), `rank` (int), `participant`
 //!   (str|null), `source` (str), `segment_id` (str), `line`, `time_ms`
 //!   (int|null), `quote` (str).
 //! - `sources`: `id`, `kind`, `format` (str), `groups` ([str]), `segments`
 //!   (int).
+//! - `non_proposals`: `group`, `text`, `reason` (`pointer`, `heading`,
+//!   `placeholder`, `too short`, `pattern`, `curated`), `segment_id`,
+//!   `member_id` (str).
 
 pub(crate) mod cells;
 pub mod details;
@@ -42,14 +51,16 @@ mod terminal;
 use serde_json::{Map, Value, json};
 
 pub use self::details::{Evidence, Member, RecDetail};
-use self::lines::{ConvergenceLine, MatrixLine, QuoteLine, RecommendationLine, SourceLine};
+use self::lines::{
+    ConvergenceLine, MatrixLine, NonProposalLine, QuoteLine, RecommendationLine, SourceLine,
+};
 pub use self::lines::{Filter, Input, Themes};
 use crate::render::listing::Listing;
 use crate::render::markdown;
 use crate::render::sheet::Sheet;
 
 /// The `schema` value of the JSON report.
-pub const SCHEMA: &str = "qualsynth.report/1";
+pub const SCHEMA: &str = "qualsynth.report/2";
 
 /// One table of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,17 +77,20 @@ pub enum Kind {
     Quotes,
     /// Imported sources.
     Sources,
+    /// Recommendation items that propose nothing.
+    NonProposals,
 }
 
 impl Kind {
     /// Every table, in report order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Recommendations,
         Kind::Themes,
         Kind::Matrix,
         Kind::Convergence,
         Kind::Quotes,
         Kind::Sources,
+        Kind::NonProposals,
     ];
 
     /// Key in JSON and CSV file stem.
@@ -88,6 +102,7 @@ impl Kind {
             Kind::Convergence => "convergence",
             Kind::Quotes => "quotes",
             Kind::Sources => "sources",
+            Kind::NonProposals => "non_proposals",
         }
     }
 
@@ -100,6 +115,7 @@ impl Kind {
             Kind::Convergence => "Convergence",
             Kind::Quotes => "Quotes",
             Kind::Sources => "Sources",
+            Kind::NonProposals => "Non-proposals",
         }
     }
 }
@@ -119,6 +135,8 @@ pub enum Table {
     Quotes(Vec<QuoteLine>),
     /// Sources.
     Sources(Vec<SourceLine>),
+    /// Non-proposals.
+    NonProposals(Vec<NonProposalLine>),
 }
 
 impl Table {
@@ -131,6 +149,7 @@ impl Table {
             Table::Convergence(_) => Kind::Convergence,
             Table::Quotes(_) => Kind::Quotes,
             Table::Sources(_) => Kind::Sources,
+            Table::NonProposals(_) => Kind::NonProposals,
         }
     }
 
@@ -143,6 +162,7 @@ impl Table {
             Table::Convergence(r) => r.len(),
             Table::Quotes(r) => r.len(),
             Table::Sources(r) => r.len(),
+            Table::NonProposals(r) => r.len(),
         }
     }
 
@@ -170,6 +190,7 @@ impl Table {
             Table::Convergence(r) => serde_json::to_value(r),
             Table::Quotes(r) => serde_json::to_value(r),
             Table::Sources(r) => serde_json::to_value(r),
+            Table::NonProposals(r) => serde_json::to_value(r),
         }
     }
 
@@ -193,6 +214,9 @@ pub fn build(kind: Kind, input: &Input, filter: &Filter) -> Table {
         Kind::Convergence => Table::Convergence(lines::convergence(input.convergence, filter)),
         Kind::Quotes => Table::Quotes(lines::quotes(input.quotes, filter)),
         Kind::Sources => Table::Sources(lines::sources(input.sources, filter)),
+        Kind::NonProposals => {
+            Table::NonProposals(lines::non_proposals(input.non_proposals, filter))
+        }
     }
 }
 
@@ -296,6 +320,7 @@ mod tests {
             matrix: &[],
             quotes: &[],
             sources: &[],
+            non_proposals: &[],
         };
         build(Kind::Recommendations, &input, f)
     }
@@ -304,9 +329,9 @@ mod tests {
     fn recommendations_for_people_and_programs() {
         let t = rec_table(&Filter::default());
         let l = t.listing();
-        assert_eq!(l.rows[0][3].as_deref(), Some("2/3"));
-        assert_eq!(l.rows[0][7].as_deref(), Some("✓"));
-        assert_eq!(l.rows[0][9].as_deref(), Some("–"));
+        assert_eq!(l.rows[0][4].as_deref(), Some("2/3"));
+        assert_eq!(l.rows[0][8].as_deref(), Some("✓"));
+        assert_eq!(l.rows[0][10].as_deref(), Some("–"));
         let rows = t.json_rows().unwrap();
         assert_eq!(rows[0]["support"], 2);
         assert_eq!(rows[0]["votes_total"], 9);
@@ -444,7 +469,10 @@ mod tests {
         assert!(!wide.contains("hidden"), "{wide}");
         let narrow = to_table(std::slice::from_ref(&t), 72, false);
         assert!(narrow.lines().all(|l| l.chars().count() <= 72), "{narrow}");
-        assert!(narrow.contains("(hidden: act, due, tgt, own"), "{narrow}");
+        assert!(
+            narrow.contains("(hidden: act, stance, due, tgt, own"),
+            "{narrow}"
+        );
         assert!(!narrow.contains("┆ due ┆"), "{narrow}");
         // The wording keeps a readable width.
         let first = narrow.lines().find(|l| l.contains("R001")).unwrap();

@@ -41,9 +41,10 @@ fn full_support(cell: &str) -> bool {
 
 /// Columns hidden first when a terminal is too narrow for every column to
 /// keep its text readable, in the order they go.
-const DROPPABLE: [&str; 17] = [
+const DROPPABLE: [&str; 18] = [
     // Owner, target and deadline all ticked: shown by the three columns.
     "actionable",
+    "stance",
     "deadline",
     "target",
     "owner",

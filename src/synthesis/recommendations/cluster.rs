@@ -47,6 +47,19 @@ impl Ord for Candidate {
 /// each item's cluster as the smallest item index in it. Deterministic:
 /// the same edges in any order give the same clusters.
 pub(crate) fn average_linkage(n: usize, edges: &[(u32, u32, f64)], threshold: f64) -> Vec<u32> {
+    average_linkage_with(n, edges, threshold, &vec![None; n])
+}
+
+/// [`average_linkage`] with fixed groups: the items with the same
+/// `fixed[i]` start as one cluster, and two clusters holding different
+/// fixed groups never merge (a consultant's decisions); items without one
+/// join clusters as usual.
+pub(crate) fn average_linkage_with(
+    n: usize,
+    edges: &[(u32, u32, f64)],
+    threshold: f64,
+    fixed: &[Option<u32>],
+) -> Vec<u32> {
     // Sum of the similarities between two live clusters, keyed by the
     // other cluster's id (sorted at first, in no order after merges).
     let mut links: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
@@ -68,22 +81,45 @@ pub(crate) fn average_linkage(n: usize, edges: &[(u32, u32, f64)], threshold: f6
             same
         });
     }
-    let mut size = vec![1u32; n];
-    let mut version = vec![0u32; n];
-    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut c = Clusters {
+        links,
+        size: vec![1u32; n],
+        version: vec![0u32; n],
+        parent: (0..n as u32).collect(),
+        fixed: (0..n).map(|i| fixed.get(i).copied().flatten()).collect(),
+        acc: vec![f64::NAN; n],
+    };
+    // The fixed groups first, each merged into its smallest item.
+    let mut first: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for i in 0..n as u32 {
+        if let Some(g) = c.fixed[i as usize] {
+            match first.get(&g) {
+                Some(&root) => {
+                    let _ = c.merge(root, i, f64::INFINITY);
+                }
+                None => {
+                    first.insert(g, i);
+                }
+            }
+        }
+    }
     // The initial pairs, best first, in one sorted list; the candidates
     // that merges create go to a heap (kept small: a large heap is slow to
     // pop).
     let mut initial: Vec<Candidate> = Vec::new();
-    for (a, l) in links.iter().enumerate() {
+    for (a, l) in c.links.iter().enumerate() {
+        if c.parent[a] as usize != a {
+            continue;
+        }
         for &(b, sum) in l {
-            if b > a as u32 && sum >= threshold {
+            let mean = sum / (f64::from(c.size[a]) * f64::from(c.size[b as usize]));
+            if b > a as u32 && mean >= threshold {
                 initial.push(Candidate {
-                    mean: sum,
+                    mean,
                     a: a as u32,
                     b,
-                    va: 0,
-                    vb: 0,
+                    va: c.version[a],
+                    vb: c.version[b as usize],
                 });
             }
         }
@@ -91,35 +127,77 @@ pub(crate) fn average_linkage(n: usize, edges: &[(u32, u32, f64)], threshold: f6
     initial.sort_unstable_by(|x, y| y.cmp(x));
     let mut initial = initial.into_iter().peekable();
     let mut heap: BinaryHeap<Candidate> = BinaryHeap::new();
-    let mut acc = vec![f64::NAN; n];
     loop {
-        let c = match (initial.peek(), heap.peek()) {
+        let next = match (initial.peek(), heap.peek()) {
             (Some(x), Some(y)) if x >= y => initial.next(),
             (Some(_), None) => initial.next(),
             (_, Some(_)) => heap.pop(),
             (None, None) => None,
         };
-        let Some(c) = c else { break };
-        if c.mean < threshold {
+        let Some(cand) = next else { break };
+        if cand.mean < threshold {
             break;
         }
-        let (a, b) = (c.a as usize, c.b as usize);
-        if parent[a] != c.a || parent[b] != c.b || version[a] != c.va || version[b] != c.vb {
+        let (a, b) = (cand.a as usize, cand.b as usize);
+        if c.parent[a] != cand.a
+            || c.parent[b] != cand.b
+            || c.version[a] != cand.va
+            || c.version[b] != cand.vb
+        {
             continue;
         }
-        // Merge b into a (a < b keeps the smallest id).
-        parent[b] = c.a;
-        size[a] += size[b];
-        version[a] += 1;
-        // The merged cluster's links: the sums of both, keyed by neighbour
-        // (`acc` holds the running sums, `NAN` where unset).
-        let (la, lb) = (std::mem::take(&mut links[a]), std::mem::take(&mut links[b]));
+        if let (Some(x), Some(y)) = (c.fixed[a], c.fixed[b])
+            && x != y
+        {
+            continue;
+        }
+        heap.extend(c.merge(cand.a, cand.b, threshold));
+    }
+    (0..n)
+        .map(|i| {
+            let mut r = i;
+            while c.parent[r] as usize != r {
+                r = c.parent[r] as usize;
+            }
+            r as u32
+        })
+        .collect()
+}
+
+/// The live clusters of an average linkage.
+struct Clusters {
+    links: Vec<Vec<(u32, f64)>>,
+    size: Vec<u32>,
+    version: Vec<u32>,
+    parent: Vec<u32>,
+    /// The fixed group a cluster holds, if any.
+    fixed: Vec<Option<u32>>,
+    /// Running sums, `NAN` where unset.
+    acc: Vec<f64>,
+}
+
+impl Clusters {
+    /// Merges cluster `y` into `x` (or `x` into `y`, keeping the smallest
+    /// id); returns the candidates of the merged cluster that reach the
+    /// threshold.
+    fn merge(&mut self, x: u32, y: u32, threshold: f64) -> Vec<Candidate> {
+        let (a32, b32) = (x.min(y), x.max(y));
+        let (a, b) = (a32 as usize, b32 as usize);
+        self.parent[b] = a32;
+        self.size[a] += self.size[b];
+        self.version[a] += 1;
+        self.fixed[a] = self.fixed[a].or(self.fixed[b]);
+        // The merged cluster's links: the sums of both, keyed by neighbour.
+        let (la, lb) = (
+            std::mem::take(&mut self.links[a]),
+            std::mem::take(&mut self.links[b]),
+        );
         let mut merged: Vec<(u32, f64)> = Vec::with_capacity(la.len() + lb.len());
         for &(k, s) in la.iter().chain(&lb) {
-            if k == c.a || k == c.b {
+            if k == a32 || k == b32 {
                 continue;
             }
-            let slot = &mut acc[k as usize];
+            let slot = &mut self.acc[k as usize];
             if slot.is_nan() {
                 *slot = s;
                 merged.push((k, 0.0));
@@ -128,50 +206,43 @@ pub(crate) fn average_linkage(n: usize, edges: &[(u32, u32, f64)], threshold: f6
             }
         }
         for e in &mut merged {
-            e.1 = acc[e.0 as usize];
-            acc[e.0 as usize] = f64::NAN;
+            e.1 = self.acc[e.0 as usize];
+            self.acc[e.0 as usize] = f64::NAN;
         }
+        let mut out = Vec::new();
         for &(k, sum) in &merged {
             // In the neighbour's links, `a` takes the new sum and `b` goes.
-            let l = &mut links[k as usize];
+            let l = &mut self.links[k as usize];
             let mut found_a = false;
             let mut i = 0;
             while i < l.len() {
-                if l[i].0 == c.a {
+                if l[i].0 == a32 {
                     l[i].1 = sum;
                     found_a = true;
-                } else if l[i].0 == c.b {
+                } else if l[i].0 == b32 {
                     l.swap_remove(i);
                     continue;
                 }
                 i += 1;
             }
             if !found_a {
-                l.push((c.a, sum));
+                l.push((a32, sum));
             }
-            let mean = sum / (f64::from(size[a]) * f64::from(size[k as usize]));
+            let mean = sum / (f64::from(self.size[a]) * f64::from(self.size[k as usize]));
             if mean >= threshold {
-                let (x, y) = if c.a < k { (c.a, k) } else { (k, c.a) };
-                heap.push(Candidate {
+                let (p, q) = if a32 < k { (a32, k) } else { (k, a32) };
+                out.push(Candidate {
                     mean,
-                    a: x,
-                    b: y,
-                    va: version[x as usize],
-                    vb: version[y as usize],
+                    a: p,
+                    b: q,
+                    va: self.version[p as usize],
+                    vb: self.version[q as usize],
                 });
             }
         }
-        links[a] = merged;
+        self.links[a] = merged;
+        out
     }
-    (0..n)
-        .map(|i| {
-            let mut r = i;
-            while parent[r] as usize != r {
-                r = parent[r] as usize;
-            }
-            r as u32
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -215,5 +286,19 @@ mod tests {
     fn empty_and_out_of_range_edges() {
         assert!(average_linkage(0, &[], 0.5).is_empty());
         assert_eq!(average_linkage(2, &[(0, 5, 1.0), (1, 1, 1.0)], 0.5), [0, 1]);
+    }
+
+    #[test]
+    fn fixed_groups_start_together_and_never_merge_with_each_other() {
+        // 0 and 2 are fixed together without an edge; 1 and 3 are fixed
+        // apart although they are alike; 4 joins 0's group on its own.
+        let edges = [(1, 3, 0.95), (0, 4, 0.9), (2, 4, 0.9)];
+        let fixed = [Some(7), Some(8), Some(7), Some(9), None];
+        assert_eq!(
+            average_linkage_with(5, &edges, 0.6, &fixed),
+            [0, 1, 0, 3, 0]
+        );
+        // Without the fixed groups.
+        assert_eq!(average_linkage(5, &edges, 0.6), [0, 1, 2, 1, 0]);
     }
 }

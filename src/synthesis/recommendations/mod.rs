@@ -5,47 +5,51 @@
 //!
 //! # Similarity
 //!
-//! Every segment of kind `recommendation` is an item with two sets:
+//! Every segment of kind `recommendation` is an item. Its **body** is its
+//! text without a leading theme label (`Fiscalité : …`, a code label); an
+//! item that proposes nothing (a pointer such as "voir compte rendu", a
+//! bare heading, a placeholder, an item too short to act on, or a study
+//! pattern of `[synthesis] non_proposals`) is set aside, with its reason,
+//! in the non-proposals table. The others have:
 //!
+//! - its **stems**: the coder's tokens, stop words removed (French,
+//!   English and Dutch lists, by the segment's `lang`, with the words every
+//!   proposal uses: `proposer`, `demander`, `mettre en place`), French
+//!   plurals reduced, the Snowball stem of the segment's language, accents
+//!   folded; a word within three tokens after a negator (`ne … pas`,
+//!   `sans`, `not`) is a different stem, so that a proposal and its
+//!   negation differ. With a glossary (`[synthesis] glossary`: a codebook
+//!   with one code per concept and its terms per language), the words of a
+//!   term are its **concept** instead, the same in every language;
 //! - its **codes**, as applied by the coder (leaf level: parents are not
 //!   added, since a shared parent would make every pair of siblings look
-//!   alike: "lower the rent" and "income-based fees" are both `cout`);
-//! - its **stems**: the coder's tokens, stop words removed (French and
-//!   English lists, by the segment's `lang`, with the words every proposal
-//!   uses: `proposer`, `demander`, `mettre en place`), French plurals
-//!   reduced, the Snowball stem of the segment's language, accents folded;
-//!   a word within three tokens after a negator (`ne … pas`, `sans`, `not`)
-//!   is a different stem, so that a proposal and its negation differ.
+//!   alike): the codebook is the interlingua;
+//! - its **stance** (for, against, neutral: see [`stance`]) and its
+//!   **label** (the words before a `:`, `RIC législatif : …`).
 //!
-//! `similarity(a, b) = w × jaccard(codes) + (1 − w) × cosine(stems)`, with
-//! `w = merge_code_weight`. The cosine weighs each stem by its inverse
-//! document frequency among the study's recommendations,
-//! `idf = ln((1 + N) / (1 + df)) + 1`, so that a shared rare word counts
-//! more than a shared common one; a phrase both share (stems adjacent in
-//! both texts: `services publics`, `horaires d'ouverture`) counts as one
-//! word, weighed as its rarest stem, since one shared phrase is one shared
-//! idea. When either recommendation has no code, the similarity is the
-//! wording cosine alone. Two recommendations are similar when the
-//! similarity reaches `merge_threshold`.
-//!
-//! With the defaults (`w` 0.5, threshold 0.6) two recommendations with the
-//! same codes need a wording cosine of at least 0.2: the same themes alone
-//! never merge (a crèche partnership and a children's corner are both
-//! childcare), nor, therefore, do two languages without a shared word.
+//! The similarity of two items is the cosine of their vectors, where each
+//! stem weighs its inverse document frequency among the study's items,
+//! `idf = ln((1 + N) / (1 + df)) + 1`, and each code its own idf times
+//! `merge_code_weight` (default 2: a shared code is worth two shared words
+//! of the same rarity, a common theme little, a rare one much). A phrase
+//! both share (stems adjacent in both texts: `services publics`,
+//! `horaires d'ouverture`) counts as one word, weighed as its rarest stem,
+//! since one shared phrase is one shared idea. Items that share two
+//! concepts or more are at least half the cosine of their concept vectors
+//! (concepts and codes, the other words left out): the same meaning in
+//! other words. Two items without a shared stem or concept are 0, however
+//! alike their codes: the same theme is not the same proposal (a crèche
+//! partnership and a children's corner are both childcare). Items of
+//! opposite stances are never similar, nor items whose labels differ.
+//! Two items are similar when the similarity reaches `merge_threshold`
+//! (default 0.4).
 //!
 //! # Blocking
 //!
 //! Pairs are not all compared. A pair is compared when both blocking sets
-//! share a stem; a recommendation's blocking set holds its stems used by at
-//! most 400 recommendations and its 2 rarest stems whatever their
-//! frequency. When two recommendations with disjoint codes cannot come
-//! near the threshold (`1 − w` below 90% of it, as with the defaults), two
-//! coded recommendations are compared only if they also share a code.
-//! Codes block on their own (when used by at most 400 recommendations)
-//! only if `w ≥ threshold`, the one case where codes alone can reach the
-//! threshold: otherwise a pair without a shared stem has similarity at
-//! most `w`. Compared pairs grow about linearly with the number of
-//! recommendations.
+//! share a stem; an item's blocking set holds its stems used by at most
+//! 400 items and its 2 rarest stems whatever their frequency. Compared
+//! pairs grow about linearly with the number of items.
 //!
 //! # Clustering
 //!
@@ -59,9 +63,10 @@
 //!
 //! # The merged recommendation
 //!
-//! Its wording is the member closest to the others (highest summed
-//! similarity to them; ties to the most votes, then the first in the
-//! segments table). Its codes are its members' codes. Its evidence is, in
+//! Its wording is the consultant's (curation), or else the member closest
+//! to the others among those written in the language most items are
+//! written in (highest summed similarity to them; ties to the most votes,
+//! then the first in the segments table). Its codes are its members' codes. Its evidence is, in
 //! each supporting group, the coded segments other than recommendations
 //! that carry one of its codes or a descendant, and the best 3 quotes for
 //! those codes. It is actionable when some member names an owner, a
@@ -77,27 +82,45 @@
 //! (most first), then evidence segments (most first), then total votes
 //! (most first, none last), then the position of their first member in the
 //! segments table. `rec_id` numbers them in that order: `R001`, `R002`…
+//! Non-proposals are not ranked and support nothing.
+//!
+//! # Curation
+//!
+//! Members have stable ids, `{source_id}:{8 hex digits of the SHA-256 of
+//! the text}`, the same on every run while the text is. A curation file
+//! ([`Curation`]) gives members a cluster of the consultant's: members of
+//! one curated cluster are merged whatever their similarity, members of two
+//! never are, and the others join or leave them by the usual rule; it may
+//! reword a cluster and say whether a member is a proposal. A merged
+//! recommendation the file changed is marked `curated`.
 
 mod action;
 mod cluster;
+pub mod curation;
 mod evidence;
+mod proposal;
 mod similarity;
+pub mod stance;
 #[cfg(test)]
 mod tests;
-mod wording;
+pub(crate) mod wording;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use polars::prelude::*;
 
 use self::action::{is_blank, names_deadline, names_owner, names_target, priority_level};
+pub use self::curation::{Curation, CurationError};
 use self::evidence::{Coded, QUOTES_PER_GROUP, Quotes};
+use self::proposal::{Classifier, Reason};
 use self::similarity::{Item, Space};
+use self::stance::{Stance, stance};
 use self::wording::Vocabulary;
 use super::Input;
 use super::groups::Groups;
 use super::quotes::QuoteRow;
 use super::tree::CodeTree;
+use crate::rows::strs;
 
 /// Pairs less similar than this share of the threshold are not kept for
 /// the clustering (they count as 0 in the cluster means).
@@ -133,7 +156,7 @@ crate::rows! {
         pub rank: u32,
         /// "R001", "R002"… in rank order.
         pub rec_id: String,
-        /// The representative wording: the member closest to the others.
+        /// The representative wording: the member closest to the others, or the consultant's.
         pub wording: String,
         /// The supporting groups, sorted.
         pub groups: Vec<String>,
@@ -147,6 +170,10 @@ crate::rows! {
         pub votes_by_group: Vec<GroupVotes>,
         /// The highest priority among members, as written.
         pub priority: Option<String>,
+        /// That priority on one scale: 3 high (haute, high, hoog), 2 medium, 1 low; empty when not recognised.
+        pub priority_level: Option<u32>,
+        /// The direction of its representative wording: for, against or neutral.
+        pub stance: String,
         /// The members' codes, in codebook order.
         pub codes: Vec<String>,
         /// Coded segments behind it in the supporting groups.
@@ -163,6 +190,8 @@ crate::rows! {
         pub actionable: bool,
         /// Original recommendations merged into it.
         pub members: u32,
+        /// The curation file changed it: its members, its wording, or a member's proposal status differ from the automatic merge.
+        pub curated: bool,
     }
 }
 
@@ -172,12 +201,16 @@ crate::rows! {
     pub struct MemberRow {
         /// The merged recommendation.
         pub rec_id: String,
+        /// The original recommendation's stable id: its source and a digest of its text (the key of the curation file).
+        pub member_id: String,
         /// The original recommendation's segment.
         pub segment_id: String,
         /// Its group.
         pub group: String,
         /// Its wording as written.
         pub text: String,
+        /// Its direction: for, against or neutral.
+        pub stance: String,
         /// Its votes.
         pub votes: Option<i64>,
         /// Its priority, as written.
@@ -208,6 +241,23 @@ crate::rows! {
     }
 }
 
+crate::rows! {
+    /// An item of a recommendations column that proposes nothing: counted, never merged or ranked.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+    pub struct NonProposalRow {
+        /// Its stable id (as in the members table).
+        pub member_id: String,
+        /// Its segment.
+        pub segment_id: String,
+        /// Its group.
+        pub group: String,
+        /// Its text.
+        pub text: String,
+        /// Why: pointer, heading, placeholder, too short, pattern (the study's), or curated (the consultant's).
+        pub reason: String,
+    }
+}
+
 /// The merged recommendations of a study.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Merged {
@@ -219,12 +269,15 @@ pub struct Merged {
     /// The best quotes behind each merged recommendation: by rank of the
     /// recommendation, then group, then quote rank.
     pub evidence: Vec<EvidenceRow>,
+    /// The items set aside as non-proposals, in segments-table order.
+    pub non_proposals: Vec<NonProposalRow>,
 }
 
 /// One recommendation segment.
 #[derive(Debug, Clone)]
 struct Rec<'a> {
     segment_id: &'a str,
+    member_id: String,
     group: &'a str,
     text: &'a str,
     votes: Option<i64>,
@@ -232,20 +285,28 @@ struct Rec<'a> {
     owner: Option<&'a str>,
     deadline: Option<&'a str>,
     indicator: Option<&'a str>,
+    stance: Stance,
+    /// Written in the language most recommendations are written in: its
+    /// wording is preferred as the representative.
+    main_lang: bool,
 }
 
 /// One merged recommendation before ranking.
 #[derive(Debug, Clone)]
 struct Cluster {
-    /// Item indices, in segments-table order.
+    /// Item indices (into the proposals), in segments-table order.
     members: Vec<usize>,
     /// The member whose wording is kept.
     wording: usize,
+    /// The consultant's wording, when set.
+    curated_wording: Option<String>,
+    curated: bool,
     /// Supporting groups, sorted.
     groups: Vec<String>,
     votes_total: Option<i64>,
     votes_by_group: Vec<GroupVotes>,
     priority: Option<String>,
+    priority_level: Option<u32>,
     /// Code indices, codebook order.
     codes: Vec<u32>,
     evidence_segments: u32,
@@ -260,11 +321,112 @@ fn cell(c: Option<&str>) -> Option<&str> {
     c.filter(|s| !is_blank(Some(s)))
 }
 
-use crate::rows::strs;
+/// The stable id of each recommendation, from its source and text:
+/// `{source_id}:{digest}`, the digest being the first 8 hex digits of the
+/// SHA-256 of its text, with `-2`, `-3`… for the same text again in one
+/// source. It does not depend on the row order, so a curation file survives
+/// rows added or moved in a source; an edited text is a new member.
+pub fn member_ids(sources: &[&str], texts: &[&str]) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    sources
+        .iter()
+        .zip(texts)
+        .map(|(source, text)| {
+            let digest = Sha256::digest(text.trim().as_bytes());
+            let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+            let base = format!("{source}:{hex}");
+            let n = seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}-{n}") }
+        })
+        .collect()
+}
+
+/// The values of `col` at `rows` (nulls as "").
+fn pick<'a>(col: &[Option<&'a str>], rows: &[usize]) -> Vec<&'a str> {
+    rows.iter().map(|&i| col[i].unwrap_or_default()).collect()
+}
+
+/// The member id of each recommendation of a segments frame, with its
+/// segment id.
+pub fn recommendation_ids(segments: &DataFrame) -> PolarsResult<Vec<(String, String)>> {
+    if segments.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let (ids, sources, kinds, texts) = (
+        strs(segments, "segment_id")?,
+        strs(segments, "source_id")?,
+        strs(segments, "kind")?,
+        strs(segments, "text")?,
+    );
+    let rows: Vec<usize> = (0..ids.len())
+        .filter(|&i| kinds[i] == Some("recommendation"))
+        .collect();
+    let member = member_ids(&pick(&sources, &rows), &pick(&texts, &rows));
+    Ok(pick(&ids, &rows)
+        .into_iter()
+        .map(str::to_owned)
+        .zip(member)
+        .collect())
+}
+
+/// The content stems of each code label, in every language of the items:
+/// all labels (for the theme labels that open an item, `Fiscalité :`), and
+/// those of top-level codes (for items that are only a theme name).
+fn label_stems(
+    tree: &CodeTree,
+    langs: &BTreeSet<&str>,
+    vocabulary: &mut Vocabulary,
+) -> (Vec<HashSet<u32>>, Vec<HashSet<u32>>) {
+    let (mut all, mut top) = (Vec::new(), Vec::new());
+    for (i, label) in tree.labels.iter().enumerate() {
+        for lang in langs {
+            let stems: HashSet<u32> = vocabulary.sequence(label, lang).into_iter().collect();
+            if stems.is_empty() {
+                continue;
+            }
+            if tree.parents[i].is_none() {
+                top.push(stems.clone());
+            }
+            all.push(stems);
+        }
+    }
+    (all, top)
+}
+
+/// The label of an item's body: the words before its first `:` when they
+/// are few (at most 8 words, 80 characters), as `RIC législatif`.
+fn label(body: &str) -> Option<&str> {
+    let (head, rest) = body.split_once(':')?;
+    (!rest.trim().is_empty() && head.chars().count() <= 80 && head.split_whitespace().count() <= 8)
+        .then_some(head)
+}
+
+/// The body of an item: its text without a leading theme label (`Fiscalité
+/// : Baisser la TVA`, `DÉMOCRATIE et CITOYENNETÉ: DÉVELOPPER…`), a label
+/// whose content words are all words of one code label. Other labels
+/// (`RIC législatif : …`) stay: they say what the item is about.
+fn body<'t>(text: &'t str, lang: &str, labels: &[HashSet<u32>], v: &mut Vocabulary) -> &'t str {
+    let Some((head, rest)) = text.split_once(':') else {
+        return text;
+    };
+    let rest = rest.trim_start();
+    if head.chars().count() > 80 || rest.is_empty() {
+        return text;
+    }
+    let stems: HashSet<u32> = v.sequence(head, lang).into_iter().collect();
+    if !stems.is_empty() && labels.iter().any(|l| stems.is_subset(l)) {
+        rest
+    } else {
+        text
+    }
+}
 
 /// Merges the recommendations of `input` across groups (see the module
 /// documentation for the method), with evidence quotes picked from
-/// `quotes`.
+/// `quotes`. The curation of the input, if any, must have been checked
+/// against the members ([`Curation::check`]).
 pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let config = input.config;
     let threshold = config.merge_threshold;
@@ -290,6 +452,7 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let mut langs: Vec<&str> = Vec::with_capacity(rec_rows.len());
     if !rec_rows.is_empty() {
         let text = segs.column("text")?.str()?;
+        let source = segs.column("source_id")?.str()?;
         let lang = segs.column("lang")?.str()?;
         let votes = segs.column("votes")?.cast(&DataType::Int64)?;
         let votes = votes.i64()?;
@@ -297,9 +460,20 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
         let owner = segs.column("owner")?.str()?;
         let deadline = segs.column("deadline")?.str()?;
         let indicator = segs.column("indicator")?.str()?;
-        for &i in &rec_rows {
+        let member = member_ids(
+            &rec_rows
+                .iter()
+                .map(|&i| source.get(i).unwrap_or_default())
+                .collect::<Vec<_>>(),
+            &rec_rows
+                .iter()
+                .map(|&i| text.get(i).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        );
+        for (k, &i) in rec_rows.iter().enumerate() {
             recs.push(Rec {
                 segment_id: ids[i].unwrap_or_default(),
+                member_id: member[k].clone(),
                 group: group_col[i].unwrap_or_default(),
                 text: text.get(i).unwrap_or_default(),
                 votes: votes.get(i),
@@ -307,29 +481,109 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
                 owner: cell(owner.get(i)),
                 deadline: cell(deadline.get(i)),
                 indicator: cell(indicator.get(i)),
+                stance: Stance::Neutral,
+                main_lang: false,
             });
             langs.push(lang.get(i).unwrap_or_default());
         }
     }
-    let seg_codes = segment_codes(input, &ids, &tree)?;
-
-    // Items, similarity, clusters.
-    let mut vocabulary = Vocabulary::default();
-    let items: Vec<Item> = recs
+    let canonical: Vec<String> = langs.iter().map(|l| wording::language(l)).collect();
+    let mut lang_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for l in &canonical {
+        *lang_count.entry(l).or_default() += 1;
+    }
+    let main_lang = lang_count
         .iter()
-        .zip(&rec_rows)
-        .zip(&langs)
-        .map(|((r, row), lang)| {
-            Item::new(
-                vocabulary.sequence(r.text, lang),
-                seg_codes.get(row).cloned().unwrap_or_default(),
-            )
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(l, _)| *l);
+    for (r, l) in recs.iter_mut().zip(&canonical) {
+        r.main_lang = Some(l.as_str()) == main_lang;
+    }
+    let seg_codes = segment_codes(input, &ids, &tree)?;
+    let curated = input.curation.map(Curation::by_member).unwrap_or_default();
+
+    // Each item's body, stems (glossary concepts in place of their words),
+    // stance, and whether it is a proposal.
+    let mut vocabulary = Vocabulary::default();
+    let lang_set: BTreeSet<&str> = langs.iter().copied().collect();
+    let (all_labels, top_labels) = label_stems(&tree, &lang_set, &mut vocabulary);
+    let patterns: Vec<regex::Regex> = config
+        .non_proposals
+        .iter()
+        .filter_map(|p| {
+            regex::RegexBuilder::new(p)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+                .ok()
         })
         .collect();
+    let classifier = Classifier::new(top_labels, patterns);
+    let mut props: Vec<usize> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut set_aside: Vec<(usize, &'static str)> = Vec::new();
+    for (k, r) in recs.iter_mut().enumerate() {
+        let lang = langs[k];
+        let body = body(r.text, lang, &all_labels, &mut vocabulary);
+        let concepts: Vec<(u32, u32, String)> = match input.glossary {
+            Some(g) => g
+                .code_segment(body, lang)
+                .into_iter()
+                .map(|c| (c.start, c.end, c.code))
+                .collect(),
+            None => Vec::new(),
+        };
+        let seq = vocabulary.sequence_with(body, lang, &concepts);
+        let decided = curated.get(r.member_id.as_str()).and_then(|c| c.proposal);
+        let reason = match decided {
+            Some(true) => None,
+            Some(false) => Some("curated"),
+            None => classifier.reason(body, &seq).map(Reason::as_str),
+        };
+        r.stance = stance(body, lang);
+        match reason {
+            Some(why) => set_aside.push((k, why)),
+            None => {
+                let label_stems = match label(body) {
+                    Some(l) => vocabulary.sequence(l, lang),
+                    None => Vec::new(),
+                };
+                props.push(k);
+                items.push(
+                    Item::new(
+                        seq,
+                        seg_codes.get(&rec_rows[k]).cloned().unwrap_or_default(),
+                    )
+                    .with_stance(r.stance)
+                    .with_label(label_stems)
+                    .with_concepts(|s| vocabulary.names[s as usize].starts_with('≡')),
+                );
+            }
+        }
+    }
+
+    // Similarity and clusters, the consultant's groups fixed.
     let space = Space::new(items, vocabulary.names.len(), w);
-    let (edges, _) = space.edges(threshold * EDGE_FLOOR, w >= threshold);
-    let labels = cluster::average_linkage(recs.len(), &edges, threshold);
-    let mut closeness = vec![0.0f64; recs.len()];
+    let (edges, _) = space.edges(threshold * EDGE_FLOOR);
+    let mut labels_of: HashMap<&str, u32> = HashMap::new();
+    let fixed: Vec<Option<u32>> = props
+        .iter()
+        .map(|&k| {
+            curated.get(recs[k].member_id.as_str()).map(|row| {
+                let next = labels_of.len() as u32;
+                *labels_of.entry(row.cluster.as_str()).or_insert(next)
+            })
+        })
+        .collect();
+    let labels = cluster::average_linkage_with(props.len(), &edges, threshold, &fixed);
+    // What the merge would be without the consultant, to mark what they
+    // changed.
+    let automatic = if curated.is_empty() {
+        labels.clone()
+    } else {
+        cluster::average_linkage(props.len(), &edges, threshold)
+    };
+    let mut closeness = vec![0.0f64; props.len()];
     for &(a, b, s) in &edges {
         if labels[a as usize] == labels[b as usize] {
             closeness[a as usize] += s;
@@ -354,9 +608,36 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     );
     let quotes = Quotes::new(quotes, &tree);
 
+    let view = Proposals {
+        recs: &recs,
+        props: &props,
+        space: &space,
+    };
     let mut clusters: Vec<Cluster> = by_label
         .into_values()
-        .map(|members| describe(members, &recs, &space, &closeness, &groups, &mut coded))
+        .map(|members| {
+            let mut c = describe(members, &view, &closeness, &groups, &mut coded);
+            if !curated.is_empty() {
+                let rows: Vec<_> = c
+                    .members
+                    .iter()
+                    .filter_map(|&m| curated.get(recs[props[m]].member_id.as_str()))
+                    .collect();
+                c.curated_wording = rows.iter().find_map(|r| r.wording.clone());
+                let same_as_automatic = c
+                    .members
+                    .iter()
+                    .all(|&m| automatic[m] == automatic[c.members[0]])
+                    && automatic
+                        .iter()
+                        .filter(|&&l| l == automatic[c.members[0]])
+                        .count()
+                        == c.members.len();
+                let kept_in = rows.iter().any(|r| r.proposal == Some(true));
+                c.curated = !same_as_automatic || c.curated_wording.is_some() || kept_in;
+            }
+            c
+        })
         .collect();
     clusters.sort_by(|a, b| {
         b.groups
@@ -371,7 +652,32 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
             })
             .then_with(|| a.members[0].cmp(&b.members[0]))
     });
-    frames(&clusters, &recs, &space, &tree, &groups, &quotes)
+    let mut merged = frames(&clusters, &view, &tree, &groups, &quotes)?;
+    merged.non_proposals = set_aside
+        .into_iter()
+        .map(|(k, why)| NonProposalRow {
+            member_id: recs[k].member_id.clone(),
+            segment_id: recs[k].segment_id.to_owned(),
+            group: recs[k].group.to_owned(),
+            text: recs[k].text.to_owned(),
+            reason: why.to_owned(),
+        })
+        .collect();
+    Ok(merged)
+}
+
+/// The proposals: the recommendations kept for merging, and their space.
+struct Proposals<'v, 'a> {
+    recs: &'v [Rec<'a>],
+    /// The recommendation of each proposal.
+    props: &'v [usize],
+    space: &'v Space,
+}
+
+impl<'a> Proposals<'_, 'a> {
+    fn rec(&self, m: usize) -> &Rec<'a> {
+        &self.recs[self.props[m]]
+    }
 }
 
 /// The codes applied to each segment (by row of the segments frame), as
@@ -410,8 +716,7 @@ fn segment_codes(
 /// Everything the board table says about one cluster of recommendations.
 fn describe(
     members: Vec<usize>,
-    recs: &[Rec],
-    space: &Space,
+    view: &Proposals,
     closeness: &[f64],
     groups: &Groups,
     coded: &mut Coded,
@@ -420,9 +725,12 @@ fn describe(
         .iter()
         .copied()
         .reduce(|best, m| {
-            let better = closeness[m]
-                .total_cmp(&closeness[best])
-                .then_with(|| recs[m].votes.cmp(&recs[best].votes));
+            let better = view
+                .rec(m)
+                .main_lang
+                .cmp(&view.rec(best).main_lang)
+                .then_with(|| closeness[m].total_cmp(&closeness[best]))
+                .then_with(|| view.rec(m).votes.cmp(&view.rec(best).votes));
             if better == std::cmp::Ordering::Greater {
                 m
             } else {
@@ -436,12 +744,12 @@ fn describe(
     let (mut owner, mut target, mut deadline) = (false, false, false);
     let mut priority: Option<(u8, &str)> = None;
     for &m in &members {
-        let r = &recs[m];
+        let r = view.rec(m);
         group_set.insert(r.group);
         if let Some(v) = r.votes {
             *votes.entry(r.group).or_insert(0) += v;
         }
-        codes.extend_from_slice(&space.items[m].codes);
+        codes.extend_from_slice(&view.space.items[m].codes);
         owner = owner || r.owner.is_some() || names_owner(r.text);
         target = target || r.indicator.is_some() || names_target(r.text);
         deadline = deadline || r.deadline.is_some() || names_deadline(r.text);
@@ -469,6 +777,8 @@ fn describe(
     }
     Cluster {
         wording,
+        curated_wording: None,
+        curated: false,
         groups: group_set.iter().map(|g| (*g).to_owned()).collect(),
         votes_total: (!votes.is_empty()).then(|| votes.values().sum()),
         votes_by_group: votes
@@ -479,6 +789,9 @@ fn describe(
             })
             .collect(),
         priority: priority.map(|(_, p)| p.to_owned()),
+        priority_level: priority
+            .map(|(level, _)| u32::from(level))
+            .filter(|&l| l > 0),
         codes,
         evidence_segments: evidence_total,
         evidence_by_group,
@@ -494,11 +807,10 @@ fn round4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
-/// The three output tables, clusters already ranked.
+/// The output tables, clusters already ranked.
 fn frames(
     clusters: &[Cluster],
-    recs: &[Rec],
-    space: &Space,
+    view: &Proposals,
     tree: &CodeTree,
     groups: &Groups,
     quotes: &Quotes,
@@ -512,13 +824,18 @@ fn frames(
         .map(|(k, c)| RecommendationRow {
             rank: count(k + 1),
             rec_id: rec_ids[k].clone(),
-            wording: recs[c.wording].text.to_owned(),
+            wording: c
+                .curated_wording
+                .clone()
+                .unwrap_or_else(|| view.rec(c.wording).text.to_owned()),
             groups: c.groups.clone(),
             support: count(c.groups.len()),
             groups_total: count(groups.len()),
             votes_total: c.votes_total,
             votes_by_group: c.votes_by_group.clone(),
             priority: c.priority.clone(),
+            priority_level: c.priority_level,
+            stance: view.rec(c.wording).stance.as_str().to_owned(),
             codes: c
                 .codes
                 .iter()
@@ -531,11 +848,12 @@ fn frames(
             has_deadline: c.has_deadline,
             actionable: c.has_owner && c.has_target && c.has_deadline,
             members: count(c.members.len()),
+            curated: c.curated,
         })
         .collect();
 
     // Members: representative first, then by similarity to it.
-    let mut members = Vec::with_capacity(recs.len());
+    let mut members = Vec::with_capacity(view.props.len());
     for (k, c) in clusters.iter().enumerate() {
         let mut ms: Vec<(usize, f64)> = c
             .members
@@ -544,7 +862,7 @@ fn frames(
                 let s = if m == c.wording {
                     1.0
                 } else {
-                    round4(space.similarity(m, c.wording))
+                    round4(view.space.similarity(m, c.wording))
                 };
                 (m, s)
             })
@@ -557,12 +875,14 @@ fn frames(
         });
         let own = |s: Option<&str>| s.map(str::to_owned);
         members.extend(ms.into_iter().map(|(m, s)| {
-            let r = &recs[m];
+            let r = view.rec(m);
             MemberRow {
                 rec_id: rec_ids[k].clone(),
+                member_id: r.member_id.clone(),
                 segment_id: r.segment_id.to_owned(),
                 group: r.group.to_owned(),
                 text: r.text.to_owned(),
+                stance: r.stance.as_str().to_owned(),
                 votes: r.votes,
                 priority: own(r.priority),
                 owner: own(r.owner),
@@ -595,5 +915,6 @@ fn frames(
         recommendations,
         members,
         evidence,
+        non_proposals: Vec::new(),
     })
 }

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::stance::Stance;
+
 /// Stems with a document frequency up to this block pairs: two
 /// recommendations sharing such a stem are compared. Commoner stems block
 /// only as one of a recommendation's [`RAREST_KEPT`] rarest stems. A fixed
@@ -15,6 +17,23 @@ pub(crate) const BLOCK_MAX_DF: usize = 400;
 /// Every recommendation also blocks on its rarest stems, however common:
 /// short proposals made of common words still meet their paraphrases.
 pub(crate) const RAREST_KEPT: usize = 2;
+
+/// What two items naming the same concepts are worth, against the same
+/// wording: the concept similarity (glossary concepts and codes, without
+/// the other words) counts at this share, and only when two glossary
+/// concepts or more are shared (one concept is a topic; two name what is
+/// done to what).
+pub(crate) const CONCEPT_SHARE: f64 = 0.5;
+
+/// Whether two labels allow the items to be the same: either has none, or
+/// they share most of their words (cosine of the stem sets at least 0.6).
+fn same_label(x: &[u32], y: &[u32]) -> bool {
+    if x.is_empty() || y.is_empty() {
+        return true;
+    }
+    let shared = x.iter().filter(|s| y.binary_search(s).is_ok()).count();
+    shared as f64 / ((x.len() * y.len()) as f64).sqrt() >= 0.6
+}
 
 /// A compared pair `(a, b, similarity)`, `a < b`.
 pub(crate) type Edge = (u32, u32, f64);
@@ -28,6 +47,13 @@ pub(crate) struct Item {
     pub stems: Vec<u32>,
     /// Distinct code indices (codes as applied, not their parents), sorted.
     pub codes: Vec<u32>,
+    /// Its direction: two items of opposite stance are never similar.
+    pub stance: Stance,
+    /// The distinct stems of its label (the words before a `:` that name
+    /// what it is about: `RIC législatif : …`), sorted; empty without one.
+    pub label: Vec<u32>,
+    /// Its stems that are glossary concepts, sorted.
+    pub concepts: Vec<u32>,
 }
 
 impl Item {
@@ -38,7 +64,40 @@ impl Item {
         stems.dedup();
         codes.sort_unstable();
         codes.dedup();
-        Item { seq, stems, codes }
+        Item {
+            seq,
+            stems,
+            codes,
+            stance: Stance::Neutral,
+            label: Vec::new(),
+            concepts: Vec::new(),
+        }
+    }
+
+    /// The same item, its stems for which `is_concept` holds being
+    /// glossary concepts.
+    pub fn with_concepts(mut self, is_concept: impl Fn(u32) -> bool) -> Self {
+        self.concepts = self
+            .stems
+            .iter()
+            .copied()
+            .filter(|&s| is_concept(s))
+            .collect();
+        self
+    }
+
+    /// The same item with the stems of its label.
+    pub fn with_label(mut self, mut label: Vec<u32>) -> Self {
+        label.sort_unstable();
+        label.dedup();
+        self.label = label;
+        self
+    }
+
+    /// The same item with a stance.
+    pub fn with_stance(mut self, stance: Stance) -> Self {
+        self.stance = stance;
+        self
     }
 }
 
@@ -58,7 +117,7 @@ fn shared_bigrams(seq: &[u32], shared: &[u32]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The recommendations of a study with their stem weights.
+/// The recommendations of a study with their stem and code weights.
 #[derive(Debug, Clone)]
 pub(crate) struct Space {
     /// The recommendations.
@@ -67,40 +126,67 @@ pub(crate) struct Space {
     idf2: Vec<f64>,
     /// Document frequency of each stem id.
     df: Vec<usize>,
-    /// Euclidean norm of each item's idf vector.
+    /// Squared inverse document frequency of each code index, times the
+    /// code weight.
+    code_idf2: Vec<f64>,
+    /// Euclidean norm of each item's vector (stems and weighted codes).
     norms: Vec<f64>,
+    /// Euclidean norm of each item's concept vector (glossary concepts and
+    /// weighted codes).
+    concept_norms: Vec<f64>,
     /// Each item's codes then stems, packed one item after the other, so
     /// that comparing two items reads two short runs of memory.
     packed: Vec<u32>,
     /// Where each item's run starts in `packed`, and its number of codes
     /// and stems.
     runs: Vec<(usize, u32, u32)>,
-    /// Weight of the codes (`merge_code_weight`).
-    code_weight: f64,
+}
+
+/// `ln((1 + n) / (1 + df)) + 1`, squared.
+fn idf2(n: usize, df: usize) -> f64 {
+    (((1.0 + n as f64) / (1.0 + df as f64)).ln() + 1.0).powi(2)
 }
 
 impl Space {
-    /// Weighs the stems of `items` (stem ids below `stems`).
+    /// Weighs the stems of `items` (stem ids below `stems`) and their
+    /// codes, a code counting `code_weight` times a word of the same
+    /// rarity.
     pub fn new(items: Vec<Item>, stems: usize, code_weight: f64) -> Self {
+        let n = items.len();
         let mut df = vec![0usize; stems];
+        let mut code_df: Vec<usize> = Vec::new();
         for item in &items {
             for &s in &item.stems {
                 df[s as usize] += 1;
             }
+            for &c in &item.codes {
+                if code_df.len() <= c as usize {
+                    code_df.resize(c as usize + 1, 0);
+                }
+                code_df[c as usize] += 1;
+            }
         }
-        let n = items.len() as f64;
-        let idf2: Vec<f64> = df
-            .iter()
-            .map(|&d| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0).powi(2))
-            .collect();
+        let idf2_of: Vec<f64> = df.iter().map(|&d| idf2(n, d)).collect();
+        let weight = if code_weight.is_finite() {
+            code_weight.max(0.0)
+        } else {
+            0.0
+        };
+        let code_idf2: Vec<f64> = code_df.iter().map(|&d| weight * idf2(n, d)).collect();
+        let code_part =
+            |it: &Item| -> f64 { it.codes.iter().map(|&c| code_idf2[c as usize]).sum() };
         let norms = items
             .iter()
             .map(|it| {
-                it.stems
-                    .iter()
-                    .map(|&s| idf2[s as usize])
-                    .sum::<f64>()
-                    .sqrt()
+                let stems: f64 = it.stems.iter().map(|&s| idf2_of[s as usize]).sum();
+                (stems + code_part(it)).sqrt()
+            })
+            .collect();
+        let concept_norms = items
+            .iter()
+            .map(|it| {
+                let concepts: f64 = it.concepts.iter().map(|&s| idf2_of[s as usize]).sum();
+                (concepts + code_part(it)).sqrt()
             })
             .collect();
         let mut packed = Vec::new();
@@ -112,30 +198,74 @@ impl Space {
         }
         Space {
             items,
-            idf2,
+            idf2: idf2_of,
             df,
+            code_idf2,
             norms,
+            concept_norms,
             packed,
             runs,
-            code_weight: code_weight.clamp(0.0, 1.0),
         }
     }
 
-    /// Cosine of the idf-weighted stem sets of items `a` and `b` (0 when
-    /// either has no content word), where a phrase the two share (stems
-    /// adjacent in both texts, in either order: `services publics`,
-    /// `horaires d'ouverture`) counts as one word, weighed as its rarest
-    /// stem, on both sides: one shared phrase is one shared idea.
-    pub fn wording(&self, a: usize, b: usize) -> f64 {
+    /// The similarity of items `a` and `b`: the cosine of their vectors,
+    /// each stem weighed by its idf and each code by its idf times the
+    /// code weight, where a phrase the two share (stems adjacent in both
+    /// texts, in either order: `services publics`, `horaires d'ouverture`)
+    /// counts as one word, weighed as its rarest stem, on both sides: one
+    /// shared phrase is one shared idea. Two items without a shared stem
+    /// are 0 whatever their codes: the same theme is not the same
+    /// proposal. Symmetric, between 0 and 1.
+    ///
+    /// Items naming two glossary concepts or more in common are at least
+    /// [`CONCEPT_SHARE`] times the cosine of their concept vectors (their
+    /// glossary concepts and weighted codes, the other words left out):
+    /// the same meaning in other words.
+    pub fn similarity(&self, a: usize, b: usize) -> f64 {
         let (dot, shared) = self.plain_dot(a, b);
-        let norm = self.norms[a] * self.norms[b];
-        if shared == 0 || norm == 0.0 {
+        if shared == 0 {
             return 0.0;
         }
-        if shared == 1 {
-            return (dot / norm).min(1.0);
+        let codes = self.code_dot(a, b);
+        let words = if shared == 1 {
+            self.cosine(dot + codes, 0.0, a, b)
+        } else {
+            self.phrased(a, b, codes)
+        };
+        words.max(self.concept_similarity(a, b, codes))
+    }
+
+    /// [`CONCEPT_SHARE`] times the cosine of the concept vectors of `a`
+    /// and `b` when they share two concepts or more, else 0.
+    fn concept_similarity(&self, a: usize, b: usize, codes: f64) -> f64 {
+        let (x, y) = (&self.items[a].concepts, &self.items[b].concepts);
+        if x.len() < 2 || y.len() < 2 {
+            return 0.0;
         }
-        self.phrased(a, b)
+        let (mut shared, mut dot) = (0, codes);
+        for c in x {
+            if y.binary_search(c).is_ok() {
+                shared += 1;
+                dot += self.idf2[*c as usize];
+            }
+        }
+        let norm = self.concept_norms[a] * self.concept_norms[b];
+        if shared < 2 || norm == 0.0 {
+            return 0.0;
+        }
+        CONCEPT_SHARE * (dot / norm).min(1.0)
+    }
+
+    /// `dot / (|a| |b|)` with `excess` taken out of both squared norms,
+    /// at most 1 (0 when a norm is 0).
+    fn cosine(&self, dot: f64, excess: f64, a: usize, b: usize) -> f64 {
+        let na = (self.norms[a].powi(2) - excess).max(0.0);
+        let nb = (self.norms[b].powi(2) - excess).max(0.0);
+        let norm = (na * nb).sqrt();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        (dot / norm).min(1.0)
     }
 
     /// The idf-weighted dot product of two items' stem sets and how many
@@ -159,8 +289,17 @@ impl Space {
         (dot, shared)
     }
 
-    /// [`Space::wording`] when two stems or more are shared.
-    fn phrased(&self, a: usize, b: usize) -> f64 {
+    /// The weighted dot product of two items' code sets.
+    fn code_dot(&self, a: usize, b: usize) -> f64 {
+        let (x, y) = (self.codes_of(a), self.codes_of(b));
+        x.iter()
+            .filter(|c| y.contains(c))
+            .map(|&c| self.code_idf2[c as usize])
+            .sum()
+    }
+
+    /// [`Space::similarity`] when two stems or more are shared.
+    fn phrased(&self, a: usize, b: usize, codes: f64) -> f64 {
         let (x, y) = (&self.items[a], &self.items[b]);
         let shared: Vec<u32> = x
             .stems
@@ -197,23 +336,7 @@ impl Space {
         }
         let dot: f64 = best.iter().sum();
         let excess: f64 = all.iter().zip(&best).map(|(a, b)| a - b).sum();
-        let na = (self.norms[a].powi(2) - excess).max(0.0);
-        let nb = (self.norms[b].powi(2) - excess).max(0.0);
-        let norm = (na * nb).sqrt();
-        if norm == 0.0 {
-            return 0.0;
-        }
-        (dot / norm).min(1.0)
-    }
-
-    /// Jaccard index of the code sets, `None` when either has no code.
-    pub fn codes(&self, a: usize, b: usize) -> Option<f64> {
-        let (x, y) = (self.codes_of(a), self.codes_of(b));
-        if x.is_empty() || y.is_empty() {
-            return None;
-        }
-        let shared = x.iter().filter(|c| y.contains(c)).count();
-        Some(shared as f64 / (x.len() + y.len() - shared) as f64)
+        self.cosine(dot + codes, excess, a, b)
     }
 
     /// An item's codes, from the packed runs.
@@ -229,65 +352,37 @@ impl Space {
         &self.packed[from..from + stems as usize]
     }
 
-    /// `w × jaccard(codes) + (1 − w) × wording`, or the wording alone when
-    /// either recommendation has no code. Symmetric, between 0 and 1.
-    pub fn similarity(&self, a: usize, b: usize) -> f64 {
-        self.combine(self.codes(a, b), self.wording(a, b))
-    }
-
-    /// The similarity from the code and wording parts.
-    fn combine(&self, codes: Option<f64>, wording: f64) -> f64 {
-        match codes {
-            Some(j) => self.code_weight * j + (1.0 - self.code_weight) * wording,
-            None => wording,
-        }
-    }
-
     /// [`Space::similarity`] if it reaches `floor`: bounded first with the
-    /// codes alone (wording at most 1), then with the plain cosine, which
-    /// costs no allocation.
+    /// plain cosine, which costs no allocation.
     fn similarity_from(&self, a: usize, b: usize, floor: f64) -> Option<f64> {
-        let codes = self.codes(a, b);
-        // Even identical wording would not do.
-        if self.combine(codes, 1.0) < floor {
+        let (x, y) = (&self.items[a], &self.items[b]);
+        // Opposite stances never say the same thing; two labels that differ
+        // name two things (`RIC législatif :` and `RIC abrogatif :`).
+        if x.stance.opposes(y.stance) || !same_label(&x.label, &y.label) {
             return None;
         }
         let (dot, shared) = self.plain_dot(a, b);
-        let norm = self.norms[a] * self.norms[b];
-        let plain = if norm == 0.0 {
-            0.0
-        } else {
-            (dot / norm).min(1.0)
-        };
-        if self.combine(codes, plain) < floor {
+        if shared == 0 {
             return None;
         }
-        let wording = if shared > 1 {
-            self.phrased(a, b)
+        let codes = self.code_dot(a, b);
+        let concepts = self.concept_similarity(a, b, codes);
+        let plain = self.cosine(dot + codes, 0.0, a, b);
+        if plain.max(concepts) < floor {
+            return None;
+        }
+        let words = if shared > 1 && plain >= floor {
+            self.phrased(a, b, codes)
         } else {
             plain
         };
-        let s = self.combine(codes, wording);
+        let s = words.max(concepts);
         (s >= floor).then_some(s)
     }
 
-    /// The features each item blocks on: stems with a document frequency
-    /// up to [`BLOCK_MAX_DF`] and the item's [`RAREST_KEPT`] rarest stems;
-    /// codes too (as ids after the stems) when `codes_block`, those applied
-    /// to at most [`BLOCK_MAX_DF`] recommendations.
-    fn blocking(&self, codes_block: bool) -> Vec<Vec<u32>> {
-        let stems = self.df.len() as u32;
-        let mut code_df: Vec<usize> = Vec::new();
-        if codes_block {
-            for item in &self.items {
-                for &c in &item.codes {
-                    if code_df.len() <= c as usize {
-                        code_df.resize(c as usize + 1, 0);
-                    }
-                    code_df[c as usize] += 1;
-                }
-            }
-        }
+    /// The stems each item blocks on: those with a document frequency up
+    /// to [`BLOCK_MAX_DF`] and the item's [`RAREST_KEPT`] rarest stems.
+    fn blocking(&self) -> Vec<Vec<u32>> {
         self.items
             .iter()
             .map(|item| {
@@ -303,73 +398,25 @@ impl Space {
                     .filter(|(k, (df, _))| *k < RAREST_KEPT || *df <= BLOCK_MAX_DF)
                     .map(|(_, (_, s))| *s)
                     .collect();
-                if codes_block {
-                    keys.extend(
-                        item.codes
-                            .iter()
-                            .filter(|&&c| code_df[c as usize] <= BLOCK_MAX_DF)
-                            .map(|&c| stems + c),
-                    );
-                }
                 keys.sort_unstable();
                 keys
             })
             .collect()
     }
 
-    /// The posting keys of each item (where it is listed) and its probe
-    /// keys (the lists it reads), `feature << 32 | family`. Family 0 lists
-    /// every item, family 1 the uncoded ones, family `2 + c` the items
-    /// coded `c`. With `split` (two items with disjoint codes cannot reach
-    /// the floor), a coded item reads only its codes' lists and the
-    /// uncoded items' list, so that pairs with disjoint codes are never
-    /// gathered; an uncoded item reads everything.
-    fn keys(&self, features: &[Vec<u32>], split: bool) -> (Vec<Vec<u64>>, Vec<Vec<u64>>) {
-        let key = |f: u32, family: u64| (u64::from(f) << 32) | family;
-        let mut listed = Vec::with_capacity(features.len());
-        let mut probes = Vec::with_capacity(features.len());
-        for (item, fs) in self.items.iter().zip(features) {
-            let (mut l, mut p) = (Vec::new(), Vec::new());
-            for &f in fs {
-                l.push(key(f, 0));
-                if !split {
-                    p.push(key(f, 0));
-                } else if item.codes.is_empty() {
-                    l.push(key(f, 1));
-                    p.push(key(f, 0));
-                } else {
-                    p.push(key(f, 1));
-                    for &c in &item.codes {
-                        l.push(key(f, 2 + u64::from(c)));
-                        p.push(key(f, 2 + u64::from(c)));
-                    }
-                }
-            }
-            listed.push(l);
-            probes.push(p);
-        }
-        (listed, probes)
-    }
-
-    /// The pairs `(a, b)`, `a < b`, that share a blocking feature, with
-    /// their similarity when it is at least `floor`, sorted; and how many
-    /// pairs were compared. Codes block only when `codes_block` (when code
-    /// similarity alone can reach the threshold: without a shared stem the
-    /// wording similarity is 0). When two recommendations with disjoint
-    /// codes cannot reach `floor` (`1 − w < floor`), coded pairs are
-    /// gathered only if they also share a code.
-    pub fn edges(&self, floor: f64, codes_block: bool) -> (Vec<Edge>, usize) {
-        let features = self.blocking(codes_block);
-        let split = 1.0 - self.code_weight < floor;
-        let (listed, probes) = self.keys(&features, split);
-        // Posting lists as one sorted array of (key, item).
-        let mut postings: Vec<(u64, u32)> = listed
+    /// The pairs `(a, b)`, `a < b`, that share a blocking stem, with their
+    /// similarity when it is at least `floor`, sorted; and how many pairs
+    /// were compared.
+    pub fn edges(&self, floor: f64) -> (Vec<Edge>, usize) {
+        let keys = self.blocking();
+        // Posting lists as one sorted array of (stem, item).
+        let mut postings: Vec<(u32, u32)> = keys
             .iter()
             .enumerate()
             .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
             .collect();
         postings.sort_unstable();
-        let mut ranges: HashMap<u64, (usize, usize)> = HashMap::new();
+        let mut ranges: HashMap<u32, (usize, usize)> = HashMap::new();
         let mut from = 0;
         for (i, e) in postings.iter().enumerate() {
             if postings.get(i + 1).is_none_or(|next| next.0 != e.0) {
@@ -377,10 +424,11 @@ impl Space {
                 from = i + 1;
             }
         }
-        let list = |k: u64| match ranges.get(&k) {
+        let list = |k: u32| match ranges.get(&k) {
             Some(&(from, to)) => &postings[from..to],
             None => &postings[..0],
         };
+        let probes = &keys;
         let n = self.items.len();
         let per_item: Vec<(Vec<Edge>, usize)> = (0..n)
             .into_par_iter()
@@ -431,7 +479,8 @@ mod tests {
 
     #[test]
     fn similarity_formula_on_a_hand_checked_example() {
-        // Three items, stems 0..4; stem 0 in two items, the rest in one.
+        // Three items, stems 0..4; stem 0 in two items, the rest in one;
+        // code 0 in two items, code 1 in one.
         let space = Space::new(
             vec![
                 item(&[0, 1], &[0]),
@@ -439,24 +488,49 @@ mod tests {
                 item(&[3, 4], &[]),
             ],
             5,
-            0.4,
+            2.0,
         );
         // idf: df 2 → ln(4/3)+1, df 1 → ln(2)+1.
         let (i2, i1) = ((4.0f64 / 3.0).ln() + 1.0, 2.0f64.ln() + 1.0);
-        let cos = i2 * i2 / (i2 * i2 + i1 * i1);
-        assert!(close(space.wording(0, 1), cos));
-        assert_eq!(space.codes(0, 1), Some(0.5));
-        assert!(close(space.similarity(0, 1), 0.4 * 0.5 + 0.6 * cos));
+        let (w2, w1) = (i2 * i2, i1 * i1);
+        // a = stems 0, 1 and code 0 (weight 2); b adds code 1.
+        let na = w2 + w1 + 2.0 * w2;
+        let nb = w2 + w1 + 2.0 * w2 + 2.0 * w1;
+        let expected = (w2 + 2.0 * w2) / (na * nb).sqrt();
+        assert!(close(space.similarity(0, 1), expected));
         assert!(close(space.similarity(1, 0), space.similarity(0, 1)));
-        // No code on one side: wording only (here nothing shared).
-        assert_eq!(space.codes(0, 2), None);
+        // Nothing shared: 0.
         assert_eq!(space.similarity(0, 2), 0.0);
         // Identical items: 1.
-        let same = Space::new(vec![item(&[0, 1], &[2]), item(&[0, 1], &[2])], 2, 0.5);
+        let same = Space::new(vec![item(&[0, 1], &[2]), item(&[0, 1], &[2])], 2, 2.0);
         assert!(close(same.similarity(0, 1), 1.0));
-        // No content word at all: wording 0, codes still count.
-        let empty = Space::new(vec![item(&[], &[1]), item(&[], &[1])], 0, 0.5);
-        assert!(close(empty.similarity(0, 1), 0.5));
+        // The same codes without a shared word: 0.
+        let codes_only = Space::new(vec![item(&[0], &[1]), item(&[1], &[1])], 2, 2.0);
+        assert_eq!(codes_only.similarity(0, 1), 0.0);
+        // Code weight 0: the wording cosine alone.
+        let words = Space::new(vec![item(&[0, 1], &[0]), item(&[0, 2], &[1])], 3, 0.0);
+        let (i2, i1) = ((3.0f64 / 3.0).ln() + 1.0, (3.0f64 / 2.0).ln() + 1.0);
+        let cos = i2 * i2 / (i2 * i2 + i1 * i1);
+        assert!(close(words.similarity(0, 1), cos));
+    }
+
+    #[test]
+    fn a_shared_rare_code_counts_more_than_a_common_one() {
+        // Items 0–1 share the rare code 1, items 2–3 the common code 0;
+        // every pair shares one stem of the same frequency.
+        let space = Space::new(
+            vec![
+                item(&[0, 1], &[1]),
+                item(&[0, 2], &[1]),
+                item(&[3, 4], &[0]),
+                item(&[3, 5], &[0]),
+                item(&[6], &[0]),
+                item(&[7], &[0]),
+            ],
+            8,
+            2.0,
+        );
+        assert!(space.similarity(0, 1) > space.similarity(2, 3));
     }
 
     #[test]
@@ -469,19 +543,19 @@ mod tests {
                 item(&[1, 5, 0], &[]),
             ],
             6,
-            0.5,
+            2.0,
         );
         let (i3, i1) = ((4.0f64 / 4.0).ln() + 1.0, 2.0f64.ln() + 1.0);
         let (w3, w1) = (i3 * i3, i1 * i1);
         // A–C: two shared words; A–B: one shared phrase.
-        assert!(close(space.wording(0, 2), 2.0 * w3 / (2.0 * w3 + w1)));
-        assert!(close(space.wording(0, 1), w3 / (w3 + w1)));
-        assert!(space.wording(0, 1) < space.wording(0, 2));
+        assert!(close(space.similarity(0, 2), 2.0 * w3 / (2.0 * w3 + w1)));
+        assert!(close(space.similarity(0, 1), w3 / (w3 + w1)));
+        assert!(space.similarity(0, 1) < space.similarity(0, 2));
         // The plain cosine bounds the phrase-aware one.
-        assert!(space.wording(0, 1) <= space.plain_dot(0, 1).0 / (2.0 * w3 + w1));
+        assert!(space.similarity(0, 1) <= space.plain_dot(0, 1).0 / (2.0 * w3 + w1));
         // Identical texts stay at 1.
-        let same = Space::new(vec![item(&[0, 1, 2], &[]), item(&[0, 1, 2], &[])], 3, 0.5);
-        assert!(close(same.wording(0, 1), 1.0));
+        let same = Space::new(vec![item(&[0, 1, 2], &[]), item(&[0, 1, 2], &[])], 3, 2.0);
+        assert!(close(same.similarity(0, 1), 1.0));
     }
 
     #[test]
@@ -490,42 +564,28 @@ mod tests {
         let space = Space::new(
             vec![item(&[0, 1], &[0]), item(&[0, 2], &[0]), item(&[3], &[0])],
             4,
-            0.5,
+            2.0,
         );
-        let (edges, compared) = space.edges(0.0, false);
+        let (edges, compared) = space.edges(0.0);
         assert_eq!(compared, 1);
         assert_eq!(edges.len(), 1);
         assert_eq!((edges[0].0, edges[0].1), (0, 1));
-        // When codes can decide alone, they block too.
-        let (edges, compared) = space.edges(0.0, true);
-        assert_eq!(compared, 3);
-        assert_eq!(
-            edges.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
-            [(0, 1), (0, 2), (1, 2)]
-        );
     }
 
     #[test]
-    fn disjoint_codes_are_not_gathered_when_they_cannot_reach_the_floor() {
-        // All share stem 0. 0 and 1 share code 0; 2 has code 1 only; 3 is
-        // uncoded.
-        let space = Space::new(
-            vec![
-                item(&[0, 1], &[0]),
-                item(&[0, 2], &[0]),
-                item(&[0, 3], &[1]),
-                item(&[0, 4], &[]),
-            ],
-            5,
-            0.5,
-        );
-        // Floor 0.54 > 1 − w: (0, 2) and (1, 2) are not even compared;
-        // the uncoded item meets everyone.
-        let (_, compared) = space.edges(0.54, false);
-        assert_eq!(compared, 4);
-        // Below 1 − w every pair sharing a stem is compared.
-        let (_, compared) = space.edges(0.4, false);
-        assert_eq!(compared, 6);
+    fn opposite_stances_and_different_labels_are_never_similar() {
+        let mut items = vec![item(&[0, 1], &[]), item(&[0, 1], &[])];
+        items[0].stance = Stance::For;
+        items[1].stance = Stance::Against;
+        let space = Space::new(items.clone(), 4, 2.0);
+        assert_eq!(space.edges(0.0).0.len(), 0);
+        items[1].stance = Stance::Neutral;
+        let space = Space::new(items.clone(), 4, 2.0);
+        assert_eq!(space.edges(0.0).0.len(), 1);
+        items[0] = items[0].clone().with_label(vec![2]);
+        items[1] = items[1].clone().with_label(vec![3]);
+        let space = Space::new(items, 4, 2.0);
+        assert_eq!(space.edges(0.0).0.len(), 0);
     }
 
     #[test]
@@ -539,7 +599,7 @@ mod tests {
             items.push(item(&[0, k, k + 1], &[]));
         }
         let space = Space::new(items, 2 * n + 2, 0.5);
-        let (edges, compared) = space.edges(0.0, false);
+        let (edges, compared) = space.edges(0.0);
         assert_eq!(compared, 1);
         assert_eq!((edges[0].0, edges[0].1), (0, 1));
     }
@@ -553,7 +613,7 @@ mod tests {
         );
         let s = space.similarity(0, 1);
         assert!(s > 0.0 && s < 0.5);
-        assert_eq!(space.edges(0.5, false).0.len(), 0);
-        assert_eq!(space.edges(s, false).0.len(), 1);
+        assert_eq!(space.edges(0.5).0.len(), 0);
+        assert_eq!(space.edges(s).0.len(), 1);
     }
 }

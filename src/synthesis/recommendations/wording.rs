@@ -470,6 +470,19 @@ impl Vocabulary {
     /// The stem ids of a text's content words, in text order (repeats
     /// kept).
     pub fn sequence(&mut self, text: &str, lang: &str) -> Vec<u32> {
+        self.sequence_with(text, lang, &[])
+    }
+
+    /// [`Vocabulary::sequence`] where the words inside a concept span
+    /// `(start, end, concept)` (code points of `text`, end exclusive) give
+    /// the concept once, `≡concept`, instead of their stems: a glossary's
+    /// concepts make words of different languages the same word.
+    pub fn sequence_with(
+        &mut self,
+        text: &str,
+        lang: &str,
+        concepts: &[(u32, u32, String)],
+    ) -> Vec<u32> {
         let code = language(lang);
         let tools = self
             .langs
@@ -477,6 +490,7 @@ impl Vocabulary {
             .or_insert_with(|| Lang::new(&code));
         let mut out = Vec::new();
         let mut pending = 0u8;
+        let mut in_concept: Option<usize> = None;
         for token in tokenize(text, &tools.options) {
             let key = (code.clone(), token.norm);
             let word = match self.cache.get(&key) {
@@ -494,15 +508,43 @@ impl Vocabulary {
                     word
                 }
             };
-            match word {
-                Word::Negator => pending = NEGATION_WINDOW,
-                Word::Skip => pending = pending.saturating_sub(1),
-                Word::Stem(id) if pending > 0 => {
-                    pending = 0;
-                    let name = format!("!{}", self.names[id as usize]);
-                    out.push(intern(&mut self.ids, &mut self.names, name));
+            // A content word inside a concept span gives the concept, once
+            // per span (stop words and negators stay what they are).
+            let span = match word {
+                Word::Stem(_) => concepts
+                    .iter()
+                    .position(|c| c.0 <= token.start && token.end <= c.1),
+                _ => None,
+            };
+            let id = match (span, word) {
+                (Some(k), _) if in_concept == Some(k) => continue,
+                (Some(k), _) => {
+                    in_concept = Some(k);
+                    intern(
+                        &mut self.ids,
+                        &mut self.names,
+                        format!("≡{}", concepts[k].2),
+                    )
                 }
-                Word::Stem(id) => out.push(id),
+                (None, Word::Stem(id)) => {
+                    in_concept = None;
+                    id
+                }
+                (None, Word::Negator) => {
+                    pending = NEGATION_WINDOW;
+                    continue;
+                }
+                (None, Word::Skip) => {
+                    pending = pending.saturating_sub(1);
+                    continue;
+                }
+            };
+            if pending > 0 {
+                pending = 0;
+                let name = format!("!{}", self.names[id as usize]);
+                out.push(intern(&mut self.ids, &mut self.names, name));
+            } else {
+                out.push(id);
             }
         }
         out
