@@ -413,6 +413,10 @@ pub struct SynthesizeArgs {
     /// matrix cell (`CODE@GROUP`).
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
+    /// Print every theme and recommendation (default: the first 30 themes
+    /// and 20 recommendations; the stored tables and reports hold all).
+    #[arg(long, conflicts_with = "explain")]
+    pub all: bool,
 }
 
 /// `qualsynth curate`.
@@ -496,4 +500,8 @@ pub struct RunArgs {
     /// The study directory, or its study.toml.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Print every row of the board's table (default: the first 20; the
+    /// reports hold all).
+    #[arg(long)]
+    pub all: bool,
 }

@@ -12,6 +12,7 @@ const PIPE_WIDTH: u16 = 100;
 
 /// Runs every stage that is out of date, then prints the summary.
 pub fn run(a: RunArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
+    let all = a.all;
     match run_study(&Study::dir_of(&a.dir), fb)? {
         Ran::Imported { study } => {
             let text = status::text(&study, Format::Table, output::width())?;
@@ -28,7 +29,12 @@ pub fn run(a: RunArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
             } else {
                 (PIPE_WIDTH, false)
             };
-            let mut text = board_text(&board, themes, width, colour);
+            let limit = if all {
+                usize::MAX
+            } else {
+                crate::render::synthesis::SHOWN.recommendations
+            };
+            let mut text = board_text(&board, themes, width, colour, limit);
             text.push('\n');
             text.push_str(&crate::render::run::render(&summary));
             output::print(text)?;

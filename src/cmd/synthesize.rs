@@ -3,7 +3,7 @@
 
 use crate::cli::SynthesizeArgs;
 use crate::pipeline::{Study, synthesize};
-use crate::render::synthesis::summary;
+use crate::render::synthesis::{Bound, SHOWN, summary};
 use crate::terminal as output;
 
 /// Synthesises the study and prints a summary, or explains one row.
@@ -11,7 +11,10 @@ pub fn run(a: SynthesizeArgs) -> anyhow::Result<()> {
     let study = Study::open(&a.study.study)?;
     let text = match &a.explain {
         Some(id) => synthesize::explain(&study, id, output::width())?,
-        None => summary(&synthesize::synthesize(&study)?, output::width()),
+        None => {
+            let bound = if a.all { Bound::ALL } else { SHOWN };
+            summary(&synthesize::synthesize(&study)?, output::width(), bound)
+        }
     };
     output::print(text)?;
     Ok(())

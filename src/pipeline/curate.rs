@@ -18,9 +18,12 @@ pub const DEFAULT_FILE: &str = "curation.csv";
 pub struct Written {
     /// The file.
     pub path: PathBuf,
-    /// Its rows: original recommendations, then non-proposals.
+    /// Its rows: the members of the merged recommendations, then the
+    /// non-proposals.
     pub members: usize,
-    /// Of them, set aside as non-proposals.
+    /// The merged recommendations.
+    pub merged: usize,
+    /// The non-proposals (rows after the members).
     pub non_proposals: usize,
 }
 
@@ -53,7 +56,8 @@ pub fn curate(study: &mut Study, rel: Option<&str>, force: bool) -> anyhow::Resu
     }
     Ok(Written {
         path,
-        members: s.members.len() + s.non_proposals.len(),
+        members: s.members.len(),
+        merged: s.recommendations.len(),
         non_proposals: s.non_proposals.len(),
     })
 }

@@ -238,20 +238,46 @@ fn write_reports(
     Ok((files, written))
 }
 
-/// `13 of 15 codes applied, 361 codings`.
+/// `13 of 15 codes applied, 361 codings`: a parent code counts as applied
+/// when one of its descendants is (parents aggregate their children and
+/// often have no rule of their own).
 fn coding_detail(study: &Study) -> anyhow::Result<String> {
     use crate::store::codings::{CODES, CODINGS};
     let ws = study.ws();
     let codings = ws.coding_columns(CODINGS, &["code"])?.unwrap_or_default();
-    let codes = ws.coding_columns(CODES, &["code_id"])?.unwrap_or_default();
-    let applied = if codings.height() == 0 {
-        0
-    } else {
-        codings.column("code")?.n_unique()?
-    };
+    let codes = ws
+        .coding_columns(CODES, &["code_id", "parent_id"])?
+        .unwrap_or_default();
+    let mut applied: std::collections::HashSet<String> = std::collections::HashSet::new();
+    if codings.height() > 0 {
+        for c in codings.column("code")?.str()?.iter().flatten() {
+            if !applied.contains(c) {
+                applied.insert(c.to_owned());
+            }
+        }
+    }
+    if codes.height() > 0 {
+        let ids = codes.column("code_id")?.str()?;
+        let parents = codes.column("parent_id")?.str()?;
+        let parent: std::collections::HashMap<&str, &str> = ids
+            .iter()
+            .zip(parents.iter())
+            .filter_map(|(c, p)| Some((c?, p?)))
+            .collect();
+        let leaves: Vec<String> = applied.iter().cloned().collect();
+        for leaf in &leaves {
+            let mut at = leaf.as_str();
+            // Bounded: a malformed table with a cycle cannot loop.
+            for _ in 0..parent.len() {
+                let Some(p) = parent.get(at) else { break };
+                applied.insert((*p).to_owned());
+                at = p;
+            }
+        }
+    }
     Ok(format!(
         "{} of {} applied, {}",
-        applied,
+        applied.len(),
         plural(codes.height(), "code"),
         plural(codings.height(), "coding")
     ))
@@ -310,8 +336,9 @@ fn planned(cfg: &ReportConfig) -> Vec<(String, Format, Option<Kind>)> {
     out
 }
 
-/// The board's table as the terminal shows it, with its heading.
-pub fn board_text(board: &[Table], themes: bool, width: u16, colour: bool) -> String {
+/// The board's table as the terminal shows it, with its heading: its
+/// first `limit` rows (and the count of the others).
+pub fn board_text(board: &[Table], themes: bool, width: u16, colour: bool, limit: usize) -> String {
     let mut out = String::new();
     if themes {
         out.push_str(
@@ -320,6 +347,22 @@ pub fn board_text(board: &[Table], themes: bool, width: u16, colour: bool) -> St
     } else {
         out.push_str("Recommendations, ranked by support across groups\n");
     }
-    out.push_str(&report::to_table(board, width, colour));
+    let mut shown: Vec<Table> = board.to_vec();
+    let mut hidden = 0;
+    for t in &mut shown {
+        hidden += t.len().saturating_sub(limit);
+        t.truncate(limit);
+    }
+    out.push_str(&report::to_table(&shown, width, colour));
+    if hidden > 0 {
+        let (what, table) = if themes {
+            ("themes", "themes")
+        } else {
+            ("merged recommendations", "recommendations")
+        };
+        out.push_str(&format!(
+            "… and {hidden} more {what} (all of them: --all, or qualsynth report --table {table}; the reports hold every one)\n"
+        ));
+    }
     out
 }

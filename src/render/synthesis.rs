@@ -17,28 +17,97 @@ fn yes(b: bool) -> Option<String> {
     some(if b { "yes" } else { "no" })
 }
 
-/// The summary printed by `synthesize` and `run`: convergence, divergence,
-/// and the board's recommendation table.
-pub fn summary(s: &Synthesis, width: u16) -> String {
+/// Rows of each table the summary shows unless asked for all.
+pub const SHOWN: Bound = Bound {
+    themes: 30,
+    divergences: 10,
+    recommendations: 20,
+};
+
+/// How many rows of each table a summary shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    /// Themes of the convergence table.
+    pub themes: usize,
+    /// Lines of "Where groups diverge".
+    pub divergences: usize,
+    /// Merged recommendations.
+    pub recommendations: usize,
+}
+
+impl Bound {
+    /// Every row.
+    pub const ALL: Bound = Bound {
+        themes: usize::MAX,
+        divergences: usize::MAX,
+        recommendations: usize::MAX,
+    };
+}
+
+/// `… and 3,280 more merged recommendations: …` when `shown < total`.
+fn more(shown: usize, total: usize, what: &str, table: &str) -> String {
+    if shown >= total {
+        return String::new();
+    }
+    format!(
+        "… and {} more {what} (all of them: --all, or qualsynth report --table {table})\n",
+        total - shown
+    )
+}
+
+/// The summary printed by `synthesize`: convergence, divergence, and the
+/// board's recommendation table, each cut to `bound` rows (with the count
+/// of the others), group lists cut to their first names, so that it stays
+/// one screen or so at 100 groups and 30,000 items.
+pub fn summary(s: &Synthesis, width: u16, bound: Bound) -> String {
     let mut out = String::new();
     let total = s.convergence.first().map_or(0, |c| c.groups_total);
     out.push_str(&format!("Themes across {total} groups\n"));
-    out.push_str(&convergence_listing(&s.convergence).to_table(width));
+    let shown = s.convergence.len().min(bound.themes);
+    out.push_str(&crate::render::report::fit(
+        &convergence_listing(&s.convergence[..shown]),
+        width,
+        false,
+    ));
+    out.push_str(&more(shown, s.convergence.len(), "themes", "themes"));
     if let Some(note) = s.convergence.iter().find_map(|c| c.note.as_deref()) {
         out.push_str(&format!("note: {note}\n"));
     }
     let diverging = divergence_lines(&s.divergence);
     if !diverging.is_empty() {
         out.push_str("\nWhere groups diverge\n");
-        for line in diverging {
+        for line in diverging.iter().take(bound.divergences) {
             out.push_str(&format!("  {line}\n"));
+        }
+        if diverging.len() > bound.divergences {
+            out.push_str(&format!(
+                "  … and {} more (qualsynth report --table themes)\n",
+                diverging.len() - bound.divergences
+            ));
         }
     }
     out.push_str(&format!(
         "\nRecommendations, merged across groups ({} after merging)\n",
         s.recommendations.len()
     ));
-    out.push_str(&recommendations_listing(&s.recommendations).to_table(width));
+    let shown = s.recommendations.len().min(bound.recommendations);
+    out.push_str(&crate::render::report::fit(
+        &recommendations_listing(&s.recommendations[..shown]),
+        width,
+        false,
+    ));
+    out.push_str(&more(
+        shown,
+        s.recommendations.len(),
+        "merged recommendations",
+        "recommendations",
+    ));
+    if !s.non_proposals.is_empty() {
+        out.push_str(&format!(
+            "{} items set aside as non-proposals (qualsynth report --table non-proposals)\n",
+            s.non_proposals.len()
+        ));
+    }
     out
 }
 

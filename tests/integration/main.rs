@@ -6,6 +6,7 @@ mod bad_input;
 mod code;
 mod code_study;
 mod codebook;
+mod curate;
 mod help;
 mod html;
 mod import_grid;

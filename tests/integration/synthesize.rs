@@ -212,3 +212,81 @@ fn one_group_still_synthesises_and_says_convergence_is_trivial() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("one group"), "{text}");
 }
+
+/// A study of `groups` groups, each with one recommendation everyone shares
+/// and `own` of its own (words no other item has), imported, coded and
+/// synthesised.
+fn many_groups(groups: usize, own: usize) -> TestEnv {
+    let env = TestEnv::new();
+    let mut csv = String::from("Groupe,Proposition\n");
+    for g in 0..groups {
+        csv.push_str(&format!(
+            "Groupe {g:03},Ouvrir une maison commune des associations\n"
+        ));
+        for k in 0..own {
+            // Letters only: every word is new, so nothing else merges.
+            let word: String = format!("{:03}{k:02}", g)
+                .chars()
+                .map(|d| char::from(b'a' + d.to_digit(10).unwrap() as u8))
+                .collect();
+            csv.push_str(&format!("Groupe {g:03},Installer {word}tron {word}plex\n"));
+        }
+    }
+    let path = env.dir.path().join("grid.csv");
+    std::fs::write(&path, csv).unwrap();
+    env.study_cmd(&["import", "grid", path.to_str().unwrap(), "-q"])
+        .args(["--group-column", "Groupe", "--text-column", "Proposition"])
+        .args(["--kind", "recommendations"])
+        .assert()
+        .success();
+    let codebook = crate::common::shipped("granddebat.toml");
+    env.study_cmd(&["code", "-q", "--codebook", codebook.to_str().unwrap()])
+        .assert()
+        .success();
+    env
+}
+
+#[test]
+fn the_summary_stays_one_screen_at_many_groups_and_items() {
+    let env = many_groups(60, 2);
+    let out = env.study_cmd(&["synthesize"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // 60 shared + 120 own items: 121 merged; 20 shown.
+    assert!(text.contains("(121 after merging)"), "{text}");
+    assert!(text.contains("R020") && !text.contains("R021"), "{text}");
+    assert!(
+        text.contains("… and 101 more merged recommendations"),
+        "{text}"
+    );
+    // The shared one names five groups and counts the others.
+    assert!(text.contains("… +55"), "{text}");
+    assert!(!text.contains("Groupe 059"), "{text}");
+    assert!(text.lines().count() < 150, "{} lines", text.lines().count());
+    // --all prints everything; the stored table always holds everything.
+    let all = env.study_cmd(&["synthesize", "--all"]).output().unwrap();
+    let all = String::from_utf8_lossy(&all.stdout);
+    assert!(all.contains("R121"), "{all}");
+    let recs: Vec<RecommendationRow> = rows(&env, "recommendations");
+    assert_eq!(recs.len(), 121);
+    assert_eq!(recs[0].groups.len(), 60);
+}
+
+#[test]
+fn run_prints_the_first_rows_of_the_board_unless_all() {
+    let env = many_groups(30, 1);
+    let out = env.cmd().args(["run", "study"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("R020") && !text.contains("R021"), "{text}");
+    assert!(
+        text.contains("… and 11 more merged recommendations"),
+        "{text}"
+    );
+    let out = env.cmd().args(["run", "study", "--all"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("R031") && !text.contains("more merged"),
+        "{text}"
+    );
+}

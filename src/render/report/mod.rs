@@ -140,6 +140,19 @@ pub enum Table {
 }
 
 impl Table {
+    /// Keeps its first `n` rows.
+    pub fn truncate(&mut self, n: usize) {
+        match self {
+            Table::Recommendations(r) => r.truncate(n),
+            Table::Themes(t) => t.rows.truncate(n),
+            Table::Matrix(r) => r.truncate(n),
+            Table::Convergence(r) => r.truncate(n),
+            Table::Quotes(r) => r.truncate(n),
+            Table::Sources(r) => r.truncate(n),
+            Table::NonProposals(r) => r.truncate(n),
+        }
+    }
+
     /// Which table it is.
     pub fn kind(&self) -> Kind {
         match self {
@@ -235,6 +248,13 @@ pub fn to_table(tables: &[Table], width: u16, colour: bool) -> String {
         out.push_str(&terminal::fitted(&t.listing(), width, colour));
     }
     out
+}
+
+/// A listing as a terminal table fitted to `width` (text columns wrap,
+/// group lists are cut to their first names, the least important columns
+/// hide when the terminal is narrow).
+pub fn fit(l: &crate::render::listing::Listing, width: u16, colour: bool) -> String {
+    terminal::fitted(l, width, colour)
 }
 
 /// GitHub pipe tables; with several, each under a `## Title` heading.

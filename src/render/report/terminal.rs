@@ -63,6 +63,24 @@ const DROPPABLE: [&str; 18] = [
     "label",
 ];
 
+/// Columns holding a list of groups, shortened in the terminal.
+const GROUP_LISTS: [&str; 3] = ["groups", "raised by", "specific to"];
+
+/// Names shown of a list of groups before the count of the others.
+const GROUPS_SHOWN: usize = 5;
+
+/// A list of groups (`a, b, c`) cut to its first names and the count of the
+/// others (`a, b, c, d, e, … +95`), so that a row stays readable with 100
+/// groups; Markdown, CSV and the other formats keep every name.
+fn shorten_groups(cell: &str) -> std::borrow::Cow<'_, str> {
+    let n = cell.split(", ").count();
+    if n <= GROUPS_SHOWN + 1 {
+        return cell.into();
+    }
+    let first: Vec<&str> = cell.split(", ").take(GROUPS_SHOWN).collect();
+    format!("{}, … +{}", first.join(", "), n - GROUPS_SHOWN).into()
+}
+
 /// Narrowest readable width of a wrapping column.
 fn min_text_width(name: &str) -> usize {
     match name {
@@ -81,6 +99,28 @@ fn display_width(s: &str) -> usize {
 /// even so the text columns would be too narrow, the least important
 /// columns are hidden (named in a note under the table).
 pub(super) fn fitted(l: &Listing, width: u16, colour: bool) -> String {
+    let lists: Vec<bool> = l
+        .columns
+        .iter()
+        .map(|c| GROUP_LISTS.contains(&c.as_str()))
+        .collect();
+    let shortened = Listing {
+        columns: l.columns.clone(),
+        rows: l
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&lists)
+                    .map(|(c, &list)| match c {
+                        Some(text) if list => Some(shorten_groups(text).into_owned()),
+                        other => other.clone(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    let l = &shortened;
     let header: Vec<&str> = l
         .columns
         .iter()

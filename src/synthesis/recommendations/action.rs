@@ -94,14 +94,77 @@ pub(crate) fn names_deadline(text: &str) -> bool {
     DEADLINE.is_match(text)
 }
 
+/// Words after a number that count documents or list entries, not a
+/// target (`voir 2 documents joints`, `3 propositions`).
+const COUNTED: &[&str] = &[
+    "document",
+    "documents",
+    "doc",
+    "docs",
+    "pièce",
+    "pièces",
+    "piece",
+    "pieces",
+    "annexe",
+    "annexes",
+    "fichier",
+    "fichiers",
+    "page",
+    "pages",
+    "point",
+    "points",
+    "proposition",
+    "propositions",
+    "thème",
+    "thèmes",
+    "theme",
+    "themes",
+    "question",
+    "questions",
+    "idée",
+    "idées",
+    "remarque",
+    "remarques",
+    "item",
+    "items",
+    "attachment",
+    "attachments",
+    "file",
+    "files",
+    "proposal",
+    "proposals",
+    "bijlage",
+    "bijlagen",
+    "voorstel",
+    "voorstellen",
+];
+
 /// Whether a wording sets a measurable target: a percentage or a number
 /// that is not part of a date (a year, a quarter `T3`/`Q3`, `dd/mm/yyyy`,
-/// an ISO date) or an ordinal (`1er`, `3e`, `6ième`, `2nd`).
+/// an ISO date), an ordinal (`1er`, `3e`, `6ième`, `2nd`), a list number
+/// opening the text (`3- la démocratie`, `2) …`, `4 : …`) or a count of
+/// documents or entries (`voir 2 documents joints`).
 pub(crate) fn names_target(text: &str) -> bool {
     for m in NUMBER.find_iter(text) {
         let digits = m.as_str();
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
+        let rest = text[m.end()..].trim_start();
+        let opens = text[..m.start()].trim().is_empty();
+        let list_number = opens
+            && rest
+                .chars()
+                .next()
+                .is_some_and(|c| matches!(c, '-' | '.' | ')' | '/' | '°' | ':' | '–' | '—'));
+        let next_word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
+        let counted = COUNTED.contains(&next_word.as_str());
+        if list_number || counted {
+            continue;
+        }
         let is_year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
         let in_date = matches!(before, Some('/' | '-')) || matches!(after, Some('/' | '-'));
         let quarter = matches!(before, Some('T' | 'Q' | 't' | 'q'));
@@ -176,6 +239,7 @@ mod tests {
             "at least 20% of members",
             "a rent below 2 000 €",
             "2 booths installed",
+            "3 - ouvrir 2 cabines",
         ] {
             assert!(names_target(yes), "{yes}");
         }
@@ -188,6 +252,11 @@ mod tests {
             "une 6ième république",
             "le 1er échelon",
             "Baisser le loyer",
+            "VOIR 2 DOCUMENTS JOINTS",
+            "3- la démocratie",
+            "3 - la démocratie",
+            "2) Fiscalité",
+            "voir les 3 propositions du compte rendu",
         ] {
             assert!(!names_target(no), "{no}");
         }

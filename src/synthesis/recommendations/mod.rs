@@ -103,6 +103,8 @@ mod similarity;
 pub mod stance;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod trust_tests;
 pub(crate) mod wording;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -10,7 +10,7 @@ use crate::synthesis::SynthesisConfig;
 
 /// A recommendation row: (id, group, lang, text, votes, priority, owner,
 /// deadline, indicator, codes).
-type RecRow<'a> = (
+pub(super) type RecRow<'a> = (
     &'a str,
     &'a str,
     &'a str,
@@ -24,7 +24,7 @@ type RecRow<'a> = (
 );
 
 /// A study built inline: recommendations, other coded segments, codes.
-struct Study {
+pub(super) struct Study {
     segments: DataFrame,
     codings: DataFrame,
     codes: DataFrame,
@@ -32,7 +32,7 @@ struct Study {
 }
 
 impl Study {
-    fn new(
+    pub(super) fn new(
         recs: &[RecRow],
         others: &[(&str, &str, &[&str])],
         codes: &[(&str, Option<&str>)],
@@ -119,7 +119,18 @@ impl Study {
         }
     }
 
-    fn merge_with(&self, config: &SynthesisConfig, quotes: &[QuoteRow]) -> Frames {
+    pub(super) fn merge_with(&self, config: &SynthesisConfig, quotes: &[QuoteRow]) -> Frames {
+        self.merge_full(config, quotes, None, None)
+    }
+
+    /// The merge with a glossary and a curation.
+    pub(super) fn merge_full(
+        &self,
+        config: &SynthesisConfig,
+        quotes: &[QuoteRow],
+        glossary: Option<&crate::coding::Coder>,
+        curation: Option<&Curation>,
+    ) -> Frames {
         let input = Input {
             segments: &self.segments,
             codings: &self.codings,
@@ -127,22 +138,23 @@ impl Study {
             participants: &self.participants,
             config,
             cache: &crate::synthesis::Cache::default(),
-            glossary: None,
-            curation: None,
+            glossary,
+            curation,
         };
         Frames::of(&merge(&input, quotes).unwrap())
     }
 
-    fn merge(&self) -> Frames {
+    pub(super) fn merge(&self) -> Frames {
         self.merge_with(&SynthesisConfig::default(), &[])
     }
 }
 
 /// The merged tables as frames, for column assertions.
-struct Frames {
-    recommendations: DataFrame,
-    members: DataFrame,
-    evidence: DataFrame,
+pub(super) struct Frames {
+    pub(super) recommendations: DataFrame,
+    pub(super) members: DataFrame,
+    pub(super) evidence: DataFrame,
+    pub(super) non_proposals: Vec<NonProposalRow>,
 }
 
 impl Frames {
@@ -152,13 +164,14 @@ impl Frames {
             recommendations: RecommendationRow::to_frame(&m.recommendations).unwrap(),
             members: MemberRow::to_frame(&m.members).unwrap(),
             evidence: EvidenceRow::to_frame(&m.evidence).unwrap(),
+            non_proposals: m.non_proposals.clone(),
         }
     }
 }
 
 /// A column's values as text: lists joined with `, `, lists of records as
 /// `key: value` joined with `; `, nulls as "∅".
-fn strs(df: &DataFrame, name: &str) -> Vec<String> {
+pub(super) fn strs(df: &DataFrame, name: &str) -> Vec<String> {
     let col = df.column(name).unwrap();
     if let Ok(lists) = col.list() {
         return lists
@@ -205,7 +218,7 @@ fn names(df: &DataFrame) -> Vec<&str> {
 }
 
 /// The merged groups as sorted lists of member segment ids, by rec_id.
-fn clusters(m: &Frames) -> Vec<Vec<String>> {
+pub(super) fn clusters(m: &Frames) -> Vec<Vec<String>> {
     let ids = strs(&m.members, "rec_id");
     let segs = strs(&m.members, "segment_id");
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -220,7 +233,7 @@ fn clusters(m: &Frames) -> Vec<Vec<String>> {
         .collect()
 }
 
-const COOP_CODES: &[(&str, Option<&str>)] = &[
+pub(super) const COOP_CODES: &[(&str, Option<&str>)] = &[
     ("cout", None),
     ("cout.loyer", Some("cout")),
     ("cout.tarifs", Some("cout")),
@@ -240,7 +253,7 @@ const COOP_CODES: &[(&str, Option<&str>)] = &[
 
 /// The 16 recommendations of the example study with the codes the example
 /// codebook gives them (fixtures/coop-workspaces/README.md).
-const COOP_RECS: &[RecRow] = &[
+pub(super) const COOP_RECS: &[RecRow] = &[
     (
         "L1",
         "Lille",
@@ -435,7 +448,7 @@ const COOP_RECS: &[RecRow] = &[
     ),
 ];
 
-fn coop() -> Study {
+pub(super) fn coop() -> Study {
     let others: &[(&str, &str, &[&str])] = &[
         ("lt:1", "Lille", &["cout.tarifs"]),
         ("lt:2", "Lille", &["cout.tarifs", "cout.loyer"]),
