@@ -7,7 +7,7 @@
 //! Deterministic: the same sizes give the same study.
 //!
 //! `cargo run --release --example bench_merge -- [N...]` (default: 5000
-//! 50000).
+//! 50000); `BENCH_RUNS=1` for a single run of each size.
 
 use std::time::Instant;
 
@@ -281,10 +281,14 @@ fn main() {
             glossary: None,
             curation: None,
         };
-        // Best of three runs: the machine may be busy.
+        // Best of three runs (BENCH_RUNS): the machine may be busy.
+        let runs: usize = std::env::var("BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(3);
         let mut secs = f64::INFINITY;
         let mut merged = None;
-        for _ in 0..3 {
+        for _ in 0..runs.max(1) {
             let start = Instant::now();
             match merge(&input, &s.quotes) {
                 Ok(m) => merged = Some(m),

@@ -14,9 +14,10 @@ use super::wording::fold;
 pub(crate) fn priority_level(priority: &str) -> u8 {
     match fold(priority.trim()).to_lowercase().as_str() {
         "haute" | "haut" | "high" | "elevee" | "eleve" | "forte" | "fort" | "urgent"
-        | "urgente" | "prioritaire" | "critical" | "critique" => 3,
-        "moyenne" | "moyen" | "medium" | "normale" | "normal" | "moderate" | "moderee" => 2,
-        "basse" | "bas" | "low" | "faible" => 1,
+        | "urgente" | "prioritaire" | "critical" | "critique" | "hoog" => 3,
+        "moyenne" | "moyen" | "medium" | "normale" | "normal" | "moderate" | "moderee"
+        | "gemiddeld" | "middel" | "matig" => 2,
+        "basse" | "bas" | "low" | "faible" | "laag" => 1,
         _ => 0,
     }
 }
@@ -190,6 +191,9 @@ mod tests {
         assert_eq!(priority_level("medium"), 2);
         assert_eq!(priority_level("basse"), 1);
         assert_eq!(priority_level("LOW"), 1);
+        assert_eq!(priority_level("Hoog"), 3);
+        assert_eq!(priority_level("gemiddeld"), 2);
+        assert_eq!(priority_level("laag"), 1);
         assert_eq!(priority_level("P1"), 0);
     }
 
