@@ -218,9 +218,11 @@ pub fn explain_recommendation(
     width: u16,
 ) -> String {
     let mut out = format!(
-        "{}: {}\nsupported by {} of {} groups ({}); votes {}; evidence {} segments; codes {}\n\n",
+        "{}: {}{}\nstance {}; supported by {} of {} groups ({}); votes {}; evidence {} segments; codes {}\n\n",
         rec.rec_id,
         rec.wording,
+        if rec.curated { " (curated)" } else { "" },
+        rec.stance,
         rec.support,
         rec.groups_total,
         rec.groups.join(", "),
@@ -228,19 +230,32 @@ pub fn explain_recommendation(
         rec.evidence_segments,
         rec.codes.join(", "),
     );
-    let mut l = Listing::new(&["segment_id", "group", "text", "votes", "owner", "deadline"]);
+    let mut l = Listing::new(&[
+        "member_id",
+        "group",
+        "text",
+        "stance",
+        "similarity",
+        "votes",
+        "owner",
+        "deadline",
+    ]);
     for m in members.iter().filter(|m| m.rec_id == rec.rec_id) {
         l.rows.push(vec![
-            some(&m.segment_id),
+            some(&m.member_id),
             some(&m.group),
             some(&m.text),
+            some(&m.stance),
+            some(format!("{:.2}", m.similarity_to_wording)),
             m.votes.map(|v| v.to_string()),
             m.owner.clone(),
             m.deadline.clone(),
         ]);
     }
-    out.push_str("Wordings\n");
-    out.push_str(&l.to_table(width));
+    out.push_str(
+        "Wordings (member_id is the curation file's id; similarity to the wording kept)\n",
+    );
+    out.push_str(&crate::render::report::fit(&l, width, false));
     let quotes: Vec<&EvidenceRow> = evidence.iter().filter(|e| e.rec_id == rec.rec_id).collect();
     if !quotes.is_empty() {
         let mut l = Listing::new(&["group", "segment_id", "quote"]);

@@ -129,6 +129,9 @@ fn explain_traces_a_recommendation_and_a_cell_to_segments() {
         text.starts_with("R001: ") && text.contains("Wordings"),
         "{text}"
     );
+    // The stance and the ids the curation file uses.
+    assert!(text.contains("stance for;"), "{text}");
+    assert!(text.contains("lille-recommandations:"), "{text}");
     let out = env
         .study_cmd(&["synthesize", "--explain", "garde@Marseille"])
         .output()

@@ -10,9 +10,10 @@ use crate::render::listing::Listing;
 
 /// Columns that may wrap; the others keep their content's width so that
 /// the text columns get the room.
-const WRAPPING: [&str; 7] = [
+const WRAPPING: [&str; 8] = [
     "participant",
     "recommendation",
+    "text",
     "groups",
     "label",
     "raised by",
@@ -84,7 +85,7 @@ fn shorten_groups(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Narrowest readable width of a wrapping column.
 fn min_text_width(name: &str) -> usize {
     match name {
-        "recommendation" | "quote" => 24,
+        "recommendation" | "quote" | "text" => 24,
         _ => 12,
     }
 }
