@@ -50,6 +50,17 @@ pub enum Command {
     Code(CodeArgs),
     /// Keyword in context: show where a term, rule or code matches.
     Kwic(KwicArgs),
+    /// Agreement between coders (the automatic coder `auto` and human
+    /// coders): percent agreement, Cohen's kappa, Krippendorff's alpha,
+    /// precision, recall and F1 against a reference coder.
+    Agree(AgreeArgs),
+    /// Words and phrases a reference coder's segments of a code hold more
+    /// than the others, and the code's rules do not match yet (log-likelihood
+    /// keyness), ready to paste into the codebook.
+    Suggest(SuggestArgs),
+    /// Export a study's tables for other tools: the 0/1 code presence table.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Synthesise across groups: theme matrix, convergence, co-occurrence,
     /// divergence, quotes, merged recommendations.
     Synthesize(SynthesizeArgs),
@@ -159,7 +170,8 @@ pub struct CodeArgs {
     /// Output format for FILE.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: CodeFormat,
-    /// Show which rule matched what in one segment of the study.
+    /// Show which rule matched what in one segment of the study: a segment id, or a row key
+    /// (from an import's --id-column; every segment of that row).
     #[arg(long, value_name = "SEGMENT")]
     pub explain: Option<String>,
 }
@@ -216,6 +228,148 @@ pub enum ImportCommand {
     Transcript(TranscriptArgs),
     /// Import a grid: CSV/TSV, XLSX or ODS of observations, recommendations or sticky notes.
     Grid(GridArgs),
+    /// Import a human coder's codes from a table (CSV/TSV, XLSX, ODS): an
+    /// imported source itself (rows join by line), or a separate table
+    /// with a key column.
+    Codes(CodesArgs),
+}
+
+/// `qualsynth import codes`.
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// The table of codes.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// The coder's name (any name but "auto", the automatic coder).
+    #[arg(long, value_name = "NAME")]
+    pub coder: String,
+    /// The column holding each row's codes: ids or labels of the codebook, `;` between them.
+    #[arg(long, value_name = "COL")]
+    pub codes_column: String,
+    /// The column holding each row's key: segment keys (an import's --id-column) or segment ids
+    /// (a column named segment_id). Not needed when FILE is a source of the study.
+    #[arg(long, value_name = "COL")]
+    pub key_column: Option<String>,
+    /// A two-column table (label as written, code id) for labels that are not the codebook's.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Only segments of this source id (when keys repeat across sources).
+    #[arg(long, value_name = "ID")]
+    pub source: Option<String>,
+    /// Spreadsheet sheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+/// Units agreement is measured over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// Each segment (turn, paragraph, grid cell or item).
+    Segment,
+    /// Each row of a grid or tabular transcript (its key, else its line).
+    Row,
+    /// Each source file.
+    Source,
+    /// Each participant.
+    Participant,
+}
+
+/// `qualsynth agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// A coder to compare (repeatable; default: every human coder and auto).
+    #[arg(long = "coder", value_name = "NAME")]
+    pub coders: Vec<String>,
+    /// The reference coder for precision, recall and F1 (default: the human coder when one
+    /// human coder and auto are compared).
+    #[arg(long, value_name = "NAME")]
+    pub reference: Option<String>,
+    /// The unit agreement is measured over.
+    #[arg(long, value_enum, default_value = "segment")]
+    pub unit: UnitArg,
+    /// A code to compare (repeatable; default: the codes the human coders applied). A coding
+    /// counts for its code and the code's ancestors.
+    #[arg(long = "code", value_name = "ID")]
+    pub codes: Vec<String>,
+    /// Spread each automatic code to N neighbouring segments of the same source either way
+    /// (human coders code stretches of talk).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub window: usize,
+    /// Only this group.
+    #[arg(long, short)]
+    pub group: Option<String>,
+    /// List the false positives (with the rule and the text that fired) and false negatives of
+    /// this code.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// With --explain: at most this many of each (0 = all).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Output format (default: table on a terminal, CSV otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+/// `qualsynth suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The code.
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// The reference (human) coder (default: the study's only one).
+    #[arg(long, value_name = "NAME")]
+    pub reference: Option<String>,
+    /// At most this many suggestions.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Only words and phrases found at least this many times in the code's segments.
+    #[arg(long, default_value_t = 3)]
+    pub min_count: u32,
+    /// Longest phrase, in words.
+    #[arg(long, default_value_t = 3)]
+    pub max_words: usize,
+    /// Output format (default: table on a terminal, CSV otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+/// `qualsynth export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The 0/1 presence of each code per segment (or per case), with the keys that join back
+    /// (segment id, source, row key, participant), as CSV or Parquet (by extension).
+    Presence(PresenceArgs),
+}
+
+/// What a presence table has a row for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresenceUnit {
+    /// One row per segment.
+    Segment,
+    /// One row per case (participant).
+    Case,
+}
+
+/// `qualsynth export presence`.
+#[derive(Debug, Args)]
+pub struct PresenceArgs {
+    /// The file to write: .csv or .parquet.
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Rows per segment or per case (participant).
+    #[arg(long, value_enum, default_value = "segment")]
+    pub unit: PresenceUnit,
+    /// Whose codes (default: auto, the automatic coder).
+    #[arg(long, value_name = "NAME", default_value = "auto")]
+    pub coder: String,
 }
 
 /// Options shared by both imports.
@@ -280,6 +434,9 @@ pub struct TranscriptArgs {
     /// Text column of a CSV transcript.
     #[arg(long, value_name = "COL")]
     pub text_column: Option<String>,
+    /// Column of a CSV transcript holding each turn's id, kept as the segment's key (human codings and --explain use it).
+    #[arg(long, value_name = "COL")]
+    pub id_column: Option<String>,
     #[command(flatten)]
     pub common: CommonImport,
 }
@@ -330,6 +487,9 @@ pub struct GridArgs {
     /// The column naming each row's participant.
     #[arg(long, value_name = "COL")]
     pub participant_column: Option<String>,
+    /// The column holding each row's id, kept as its segments' key (human codings and --explain use it).
+    #[arg(long, value_name = "COL")]
+    pub id_column: Option<String>,
     /// What the rows hold.
     #[arg(long, value_enum, default_value = "observations")]
     pub kind: GridKindArg,

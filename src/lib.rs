@@ -1,6 +1,7 @@
 //! qualsynth: import transcripts and grids into a study workspace, code them
 //! with a codebook, synthesise across working groups, report.
 
+pub mod agreement;
 pub mod cli;
 pub mod cmd;
 pub mod codebook;

@@ -11,14 +11,11 @@ use crate::terminal as output;
 pub fn study(a: CodeArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
     let mut study = Study::open(&a.study)?;
     if let Some(id) = &a.explain {
-        let e = code::explain(&mut study, a.codebook.as_deref(), id, fb)?;
-        output::print(explain(
-            &e.id,
-            &e.lang,
-            &e.text,
-            &e.codings,
-            output::width(),
-        ))?;
+        let shown: Vec<String> = code::explain(&mut study, a.codebook.as_deref(), id, fb)?
+            .iter()
+            .map(|e| explain(&e.id, &e.lang, &e.text, &e.codings, output::width()))
+            .collect();
+        output::print(shown.join("\n"))?;
         return Ok(());
     }
     let coded = code::code_study(&mut study, a.codebook.as_deref(), fb)?;

@@ -14,6 +14,7 @@ pub fn transcripts(a: TranscriptArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
         format: (format != "auto").then_some(format),
         speaker_column: a.speaker_column,
         text_column: a.text_column,
+        id_column: a.id_column,
         ..common_spec(&a.common)
     };
     import_all(&a.common, &a.files, &spec, fb)
@@ -32,6 +33,7 @@ pub fn grids(a: GridArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
         grid_kind: Some(value_name(&a.kind)),
         text_columns: a.text_columns,
         participant_column: a.participant_column,
+        id_column: a.id_column,
         split_items: a.split_items,
         columns: ColumnSpec {
             votes: a.votes_column,

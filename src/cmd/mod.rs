@@ -2,6 +2,7 @@
 //! options, calls one pipeline function and prints what it returns. Small
 //! files; no command calls another or opens the workspace itself.
 
+mod agree;
 mod code;
 mod codebook;
 mod curate;
@@ -15,7 +16,7 @@ mod segments;
 mod status;
 mod synthesize;
 
-use crate::cli::{Cli, CodebookCommand, Command, ImportCommand};
+use crate::cli::{Cli, CodebookCommand, Command, ExportCommand, ImportCommand};
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -24,6 +25,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Init(a) => init::run(a, &fb),
         Command::Import(ImportCommand::Transcript(a)) => import::transcripts(a, &fb),
         Command::Import(ImportCommand::Grid(a)) => import::grids(a, &fb),
+        Command::Import(ImportCommand::Codes(a)) => agree::import_codes(a, &fb),
+        Command::Agree(a) => agree::agree(a),
+        Command::Suggest(a) => agree::suggest(a),
+        Command::Export(ExportCommand::Presence(a)) => agree::presence(a, &fb),
         Command::Segments(a) => segments::run(a),
         Command::Status(a) => status::run(a),
         Command::Codebook(CodebookCommand::Check(a)) => codebook::check(a, &fb),

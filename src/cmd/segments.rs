@@ -9,7 +9,11 @@ use crate::terminal as output;
 pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
     let study = Study::open(&a.study.study)?;
     let s = status::segments(&study, a.group.as_deref(), a.source.as_deref())?;
-    let listing = segments_listing(&s.rows, &s.names);
-    output::print_listing(&listing, output::list_format(a.format))?;
+    let mut listing = segments_listing(&s.rows, &s.names);
+    let format = output::list_format(a.format);
+    if format == crate::render::listing::Format::Table {
+        listing.drop_empty_column("key");
+    }
+    output::print_listing(&listing, format)?;
     Ok(())
 }

@@ -62,7 +62,9 @@ pub fn slug(s: &str) -> String {
 pub struct Ingester<'a> {
     ctx: SourceContext<'a>,
     scrubber: Option<Scrubber>,
-    people: BTreeMap<String, (Participant, BTreeMap<String, String>)>,
+    /// Participants by id, with their attributes (`None`: the value
+    /// varies across the participant's rows, so it is not theirs).
+    people: BTreeMap<String, (Participant, BTreeMap<String, Option<String>>)>,
     groups: BTreeSet<String>,
     /// (speaker as written, group) -> participant id, to skip re-slugging.
     ids: HashMap<(String, String), String>,
@@ -89,6 +91,7 @@ impl<'a> Ingester<'a> {
             group,
             speaker,
             text,
+            key: row_key,
             line,
             time_ms,
             question,
@@ -125,7 +128,17 @@ impl<'a> Ingester<'a> {
                 if !participant_attributes.is_empty()
                     && let Some((_, attrs)) = self.people.get_mut(&id)
                 {
-                    attrs.extend(participant_attributes);
+                    for (k, v) in participant_attributes {
+                        match attrs.get(&k) {
+                            None => {
+                                attrs.insert(k, Some(v));
+                            }
+                            Some(Some(old)) if *old != v => {
+                                attrs.insert(k, None);
+                            }
+                            Some(_) => {}
+                        }
+                    }
                 }
                 (Some(id), cache_key.1)
             }
@@ -145,6 +158,7 @@ impl<'a> Ingester<'a> {
             session: self.ctx.session.map(str::to_owned),
             participant_id,
             position: self.count,
+            key: row_key,
             line,
             time_ms,
             kind,
@@ -190,7 +204,11 @@ impl<'a> Ingester<'a> {
             .people
             .into_values()
             .map(|(mut p, attrs)| {
-                p.attributes = attrs_json(&attrs);
+                let constant: BTreeMap<String, String> = attrs
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v?)))
+                    .collect();
+                p.attributes = attrs_json(&constant);
                 p
             })
             .collect();

@@ -53,6 +53,8 @@ pub struct RawSegment {
     pub speaker: Option<String>,
     /// The text, trimmed, never empty.
     pub text: String,
+    /// The row or turn id from the source's id column (`--id-column`).
+    pub key: Option<String>,
     /// 1-based line of the file where the segment starts (for grids: the
     /// line of the row in a CSV, the row number in a spreadsheet).
     pub line: Option<u64>,
@@ -121,6 +123,8 @@ pub struct Segment {
     pub participant_id: Option<String>,
     /// 1-based order of the segment within its source.
     pub position: u32,
+    /// The row or turn id from the source's id column, when it has one.
+    pub key: Option<String>,
     /// 1-based line (or spreadsheet row) in the source file.
     pub line: Option<u64>,
     /// Start time in milliseconds.

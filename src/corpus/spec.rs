@@ -93,6 +93,10 @@ pub struct SourceSpec {
     /// Text column of a tabular transcript.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_column: Option<String>,
+    /// Column holding each row's id (a turn id, a meeting id): kept as the
+    /// segment's key, which human codings and `--explain` join on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_column: Option<String>,
     /// Split cells holding several items into one segment each.
     #[serde(default, skip_serializing_if = "is_false")]
     pub split_items: bool,
@@ -206,6 +210,7 @@ impl SourceSpec {
             encoding: self.encoding()?,
             speaker_column: self.speaker_column.clone(),
             text_column: self.text_column.clone(),
+            id_column: self.id_column.clone(),
         })
     }
 
@@ -227,6 +232,7 @@ impl SourceSpec {
             text_columns: self.text_columns.clone(),
             participant_column: self.participant_column.clone(),
             group_column: self.group_column.clone(),
+            id_column: self.id_column.clone(),
             split_items: self.split_items,
             delimiter: self.delimiter()?,
             encoding: self.encoding()?,

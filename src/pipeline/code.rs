@@ -113,32 +113,45 @@ pub struct Explained {
 }
 
 /// Codes one segment of the study with the codebook (`given`, else the
-/// study's), to show which rule matched what.
+/// study's), to show which rule matched what: the segment of that id, or
+/// the segments of that key (a row id from an import's `--id-column`:
+/// several when the row gave several items).
 pub fn explain(
     study: &mut Study,
     given: Option<&Path>,
     id: &str,
     fb: &dyn Feedback,
-) -> anyhow::Result<Explained> {
+) -> anyhow::Result<Vec<Explained>> {
     let path = codebook_path(study, given)?;
     let (_, coder) = codebook::coder(&path, fb)?;
     let t = &study.ws().tables;
     let ids = t.segment_strs("segment_id")?;
-    let Some(i) = ids.iter().position(|s| *s == id) else {
+    let mut at: Vec<usize> = ids.iter().position(|s| *s == id).into_iter().collect();
+    if at.is_empty() && !id.is_empty() && t.segments.schema().contains("key") {
+        let keys = t.segment_strs("key")?;
+        at = (0..keys.len()).filter(|&i| keys[i] == id).collect();
+    }
+    if at.is_empty() {
         return Err(PipelineError::Unknown {
             what: "segment",
             name: id.to_owned(),
-            known: "`qualsynth segments` lists the ids".to_owned(),
+            known: "give a segment id or a row key (`qualsynth segments` lists both)".to_owned(),
         }
         .into());
-    };
-    let (text, lang) = t.segment_docs()?[i];
-    Ok(Explained {
-        id: id.to_owned(),
-        lang: lang.to_owned(),
-        text: text.to_owned(),
-        codings: coder.code_segment(text, lang),
-    })
+    }
+    let docs = t.segment_docs()?;
+    Ok(at
+        .into_iter()
+        .map(|i| {
+            let (text, lang) = docs[i];
+            Explained {
+                id: ids[i].to_owned(),
+                lang: lang.to_owned(),
+                text: text.to_owned(),
+                codings: coder.code_segment(text, lang),
+            }
+        })
+        .collect())
 }
 
 /// How to code a file without a study.

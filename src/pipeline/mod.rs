@@ -9,6 +9,7 @@
 //! notes) goes through a [`Feedback`], so that it stays free of the
 //! terminal.
 
+pub mod agree;
 pub mod code;
 pub mod codebook;
 pub mod curate;

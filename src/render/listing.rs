@@ -34,6 +34,26 @@ impl Listing {
         }
     }
 
+    /// Removes the column `name` when every row leaves it empty (for
+    /// tables, where an empty column only costs width).
+    pub fn drop_empty_column(&mut self, name: &str) {
+        let Some(i) = self.columns.iter().position(|c| c == name) else {
+            return;
+        };
+        if self
+            .rows
+            .iter()
+            .all(|r| r.get(i).is_none_or(Option::is_none))
+        {
+            self.columns.remove(i);
+            for r in &mut self.rows {
+                if i < r.len() {
+                    r.remove(i);
+                }
+            }
+        }
+    }
+
     /// A comfy-table fitted to `width` characters (wrapping long cells).
     pub fn to_table(&self, width: u16) -> String {
         let mut t = Table::new();

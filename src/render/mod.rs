@@ -1,6 +1,7 @@
 //! Rendering values for people and programs: tables fitted to a width,
 //! CSV, JSON. Values in, bytes out; no terminal access here.
 
+pub mod agree;
 pub mod codings;
 pub mod html;
 pub mod listing;

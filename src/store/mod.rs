@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod codings;
+pub mod human;
 pub mod import;
 pub mod manifest;
 pub mod runstate;

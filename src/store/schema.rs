@@ -117,6 +117,11 @@ pub fn tables() -> Vec<TableDoc> {
                 col("participant_id", Str, "Who said or wrote it, when known."),
                 col("position", UInt32, "1-based order within its source."),
                 col(
+                    "key",
+                    Str,
+                    "The row or turn id from the source's id column (--id-column), when it has one.",
+                ),
+                col(
                     "line",
                     UInt64,
                     "1-based line (or spreadsheet row) in the source file.",
@@ -185,6 +190,10 @@ pub fn tables() -> Vec<TableDoc> {
                 col("depth", UInt32, "0 for a top-level code."),
             ],
         },
+        rows_doc::<super::human::HumanCodingRow>(
+            super::human::HUMAN_CODINGS,
+            "a code a human coder applied to a segment, or a segment the coder read and left uncoded (code empty); written by `import codes`",
+        ),
         rows_doc::<MatrixRow>(
             "data/synthesis/matrix.parquet",
             "a code in a group (the framework-method chart), codes in codebook order then groups by name",

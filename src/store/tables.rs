@@ -153,6 +153,7 @@ pub struct SegmentFrameBuilder {
     session: StringChunkedBuilder,
     participant_id: StringChunkedBuilder,
     position: Vec<u32>,
+    key: StringChunkedBuilder,
     line: Vec<Option<u64>>,
     time_ms: Vec<Option<u64>>,
     kind: StringChunkedBuilder,
@@ -177,6 +178,7 @@ impl Default for SegmentFrameBuilder {
             session: b("session"),
             participant_id: b("participant_id"),
             position: Vec::new(),
+            key: b("key"),
             line: Vec::new(),
             time_ms: Vec::new(),
             kind: b("kind"),
@@ -203,6 +205,7 @@ impl SegmentFrameBuilder {
         self.participant_id
             .append_option(r.participant_id.as_deref());
         self.position.push(r.position);
+        self.key.append_option(r.key.as_deref());
         self.line.push(r.line);
         self.time_ms.push(r.time_ms);
         self.kind.append_value(r.kind.as_str());
@@ -227,6 +230,7 @@ impl SegmentFrameBuilder {
             s(self.session),
             s(self.participant_id),
             Column::new("position".into(), self.position),
+            s(self.key),
             Column::new("line".into(), self.line),
             Column::new("time_ms".into(), self.time_ms),
             s(self.kind),
@@ -264,6 +268,7 @@ pub fn segments_frame(rows: &[Segment]) -> PolarsResult<DataFrame> {
             "position".into(),
             r().map(|r| r.position).collect::<Vec<u32>>(),
         ),
+        opts("key", r().map(|r| r.key.as_deref())),
         Column::new(
             "line".into(),
             r().map(|r| r.line).collect::<Vec<Option<u64>>>(),
@@ -390,6 +395,12 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
         c::<String>(df, "attributes")?,
     );
     let votes: Vec<Option<i64>> = c(df, "votes")?;
+    // Workspaces written before segments had keys have no `key` column.
+    let keys: Vec<Option<String>> = if df.schema().contains("key") {
+        c(df, "key")?
+    } else {
+        vec![None; df.height()]
+    };
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         out.push(Segment {
@@ -399,6 +410,7 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
             session: sessions[i].clone(),
             participant_id: parts[i].clone(),
             position: pos[i],
+            key: keys[i].clone(),
             line: lines[i],
             time_ms: times[i],
             kind: SegmentKind::parse(&kinds[i]).unwrap_or_default(),

@@ -61,6 +61,7 @@ fn csv_output_parses_with_stable_columns() {
             "segment_id",
             "group",
             "source_id",
+            "key",
             "participant",
             "position",
             "kind",
@@ -71,7 +72,7 @@ fn csv_output_parses_with_stable_columns() {
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 9);
     assert_eq!(&rows[0][0], "nord-meeting:1");
-    assert_eq!(&rows[5][6], "Réponse");
+    assert_eq!(&rows[5][7], "Réponse");
 }
 
 #[test]

@@ -122,6 +122,16 @@ fn the_workspace_page_documents_every_table() {
 fn the_files_a_run_writes_are_the_documented_tables() {
     use qualsynth::store::schema::{tables, type_name};
     let env = coded();
+    // A human coder, for the human codings table.
+    std::fs::write(
+        env.dir.path().join("ann.csv"),
+        "segment_id,codes\nlille-reunion-2026-03-12:2,cout\nlille-reunion-2026-03-12:3,\n",
+    )
+    .unwrap();
+    env.study_cmd(&["import", "codes", "ann.csv", "--coder", "ann"])
+        .args(["--key-column", "segment_id", "--codes-column", "codes"])
+        .assert()
+        .success();
     let mut documented: Vec<String> = Vec::new();
     for t in tables() {
         let path = env.study().join(t.path);

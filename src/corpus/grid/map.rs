@@ -2,7 +2,7 @@
 //! recommendation columns (by option or by a recognisable header), parsing
 //! votes, and keeping the other columns as attributes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::super::error::ParseError;
 use super::super::model::{RawSegment, SegmentKind};
@@ -68,6 +68,7 @@ pub fn map_table_into(
 
     // Columns named by options come first, and are never guessed over.
     let group = lookup_opt(headers, opts.group_column.as_ref())?;
+    let id = lookup_opt(headers, opts.id_column.as_ref())?;
     let mut participant = lookup_opt(headers, opts.participant_column.as_ref())?;
     let c = &opts.columns;
     let mut mapped = Mapped {
@@ -87,6 +88,7 @@ pub fn map_table_into(
         }
     }
     taken.extend(group);
+    taken.extend(id);
     taken.extend(participant);
     taken.extend(mapped.all().into_iter().flatten());
     taken.extend(text.iter().copied());
@@ -144,7 +146,9 @@ pub fn map_table_into(
         GridKind::Notes => SegmentKind::Note,
     };
     let attribute_columns: Vec<usize> = (0..headers.len()).filter(|i| !taken.contains(i)).collect();
+    let mut keys = RowKeys::new(id, table);
     for row in &table.rows {
+        let key = keys.key(row)?;
         let texts: Vec<(usize, &str)> = text
             .iter()
             .map(|&i| (i, row.cells[i].trim()))
@@ -162,6 +166,7 @@ pub fn map_table_into(
             &mapped,
             &attribute_columns,
         )?;
+        template.key = key;
         for (i, cell) in texts {
             let items = if opts.split_items {
                 split_cell(cell)
@@ -190,6 +195,45 @@ pub fn map_table_into(
         }
     }
     Ok(text.iter().map(|&i| headers[i].clone()).collect())
+}
+
+/// The id column's values, each checked present and unique in the grid.
+struct RowKeys<'t> {
+    column: Option<usize>,
+    table: &'t Table,
+    seen: HashMap<String, u64>,
+}
+
+impl<'t> RowKeys<'t> {
+    fn new(column: Option<usize>, table: &'t Table) -> Self {
+        RowKeys {
+            column,
+            table,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The row's id; an error for an empty or repeated one.
+    fn key(&mut self, row: &Row) -> Result<Option<String>, ParseError> {
+        let Some(i) = self.column else {
+            return Ok(None);
+        };
+        let v = row.cells[i].trim();
+        let at = |msg: String| ParseError::at(row.line, self.table.first_column + i as u64, msg);
+        let name = &self.table.headers[i];
+        if v.is_empty() {
+            return Err(at(format!(
+                "empty id in column \"{name}\"; every row needs an id when --id-column is given"
+            )));
+        }
+        if let Some(first) = self.seen.get(v) {
+            return Err(at(format!(
+                "id \"{v}\" in column \"{name}\" is already the id of the row on line {first}; ids must be unique"
+            )));
+        }
+        self.seen.insert(v.to_owned(), row.line);
+        Ok(Some(v.to_owned()))
+    }
 }
 
 /// Everything a row's segments share: group, speaker, recommendation
@@ -240,14 +284,15 @@ fn row_template(
         if v.is_empty() {
             continue;
         }
-        // A sticky note's other columns (created, tags…) describe the
-        // note, not its author.
-        let target = if participant.is_some() && kind != SegmentKind::Note {
-            &mut participant_attributes
-        } else {
-            &mut attributes
-        };
-        target.insert(table.headers[i].clone(), v.to_owned());
+        // Every other column describes the row's segments; with a
+        // participant column it may also describe the participant (the
+        // study keeps the values that do not vary across the participant's
+        // rows). A sticky note's other columns (created, tags…) describe
+        // the note, not its author.
+        if participant.is_some() && kind != SegmentKind::Note {
+            participant_attributes.insert(table.headers[i].clone(), v.to_owned());
+        }
+        attributes.insert(table.headers[i].clone(), v.to_owned());
     }
     if let Some(v) = cell(mapped.frame) {
         attributes.insert("frame".to_owned(), v);
@@ -400,7 +445,11 @@ mod tests {
         let pa = &segs[1].participant_attributes;
         assert_eq!(pa.get("Rôle").map(String::as_str), Some("membre"));
         assert_eq!(pa.get("Âge").map(String::as_str), Some("41"));
-        assert!(segs[2].attributes.is_empty());
+        // The row's other columns describe each of its segments too.
+        assert_eq!(
+            segs[2].attributes.get("Rôle").map(String::as_str),
+            Some("membre")
+        );
         // Observations guess no recommendation column.
         assert_eq!(segs[2].votes, None);
     }

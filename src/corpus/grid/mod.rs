@@ -128,6 +128,8 @@ pub struct GridOptions {
     pub participant_column: Option<String>,
     /// The column naming the group of a row.
     pub group_column: Option<String>,
+    /// The column holding each row's id (the key of its segments).
+    pub id_column: Option<String>,
     /// Split each cell into items (lines, bullets, `;`).
     pub split_items: bool,
     /// The CSV delimiter; `None` sniffs it.
@@ -204,6 +206,35 @@ pub fn parse_grid_into(
     opts: &GridOptions,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<GridInfo, ParseError> {
+    let (table, format, sheet, delimiter, encoding) = read_any(file_name, bytes, opts)?;
+    let text_columns = map::map_table_into(&table, opts, sink)?;
+    Ok(GridInfo {
+        format,
+        sheet,
+        delimiter,
+        encoding,
+        headers: table.headers,
+        text_columns,
+    })
+}
+
+/// Reads a grid file as a table of text cells (header row, then rows with
+/// their lines), without mapping columns: for files that are not imported
+/// as segments, such as a table of human codes. Only `format`, `sheet`,
+/// `delimiter` and `encoding` of `opts` are used.
+pub fn read_table(file_name: &str, bytes: &[u8], opts: &GridOptions) -> Result<Table, ParseError> {
+    Ok(read_any(file_name, bytes, opts)?.0)
+}
+
+type ReadTable = (
+    Table,
+    GridFormat,
+    Option<String>,
+    Option<u8>,
+    Option<&'static str>,
+);
+
+fn read_any(file_name: &str, bytes: &[u8], opts: &GridOptions) -> Result<ReadTable, ParseError> {
     let format = resolve_format(file_name, bytes, opts.format)?;
     let (table, sheet, delimiter, encoding) = match format {
         GridFormat::Csv | GridFormat::Auto => {
@@ -225,19 +256,12 @@ pub fn parse_grid_into(
             (g.table, Some(g.sheet), None, None)
         }
     };
-    let text_columns = map::map_table_into(&table, opts, sink)?;
-    Ok(GridInfo {
-        format: if format == GridFormat::Auto {
-            GridFormat::Csv
-        } else {
-            format
-        },
-        sheet,
-        delimiter,
-        encoding,
-        headers: table.headers,
-        text_columns,
-    })
+    let format = if format == GridFormat::Auto {
+        GridFormat::Csv
+    } else {
+        format
+    };
+    Ok((table, format, sheet, delimiter, encoding))
 }
 
 fn extension(file_name: &str) -> String {

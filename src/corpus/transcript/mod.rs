@@ -75,6 +75,9 @@ pub struct TranscriptOptions {
     pub speaker_column: Option<String>,
     /// The text column of a tabular transcript, by header name.
     pub text_column: Option<String>,
+    /// The column of a tabular transcript holding each turn's id (the
+    /// segment's key), by header name.
+    pub id_column: Option<String>,
 }
 
 /// The segments of one transcript, with what was detected.

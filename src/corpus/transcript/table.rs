@@ -80,6 +80,18 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         None => guess_column(&headers, SPEAKER_NAMES).filter(|&c| c != text_col),
     };
     let time_col = guess_column(&headers, TIME_NAMES).filter(|&c| c != text_col);
+    let id_col = match &opts.id_column {
+        Some(name) => Some(named_column(&headers, name, &listing)?),
+        None => None,
+    };
+    // The columns not mapped stay as attributes of each turn (a tags
+    // column, a timestamp in another format…).
+    let mapped = [Some(text_col), speaker_col, time_col, id_col];
+    let attribute_cols: Vec<usize> = (0..headers.len())
+        .filter(|i| !mapped.contains(&Some(*i)) && !headers[*i].is_empty())
+        .collect();
+    let mut seen_ids: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut previous_speaker: Option<String> = None;
 
     let mut out = Vec::new();
     let mut rows = 0usize;
@@ -92,12 +104,49 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         }
         rows += 1;
         let field = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim);
+        let line = record.position().map(csv::Position::line);
+        let key = match id_col {
+            Some(c) => {
+                let v = field(Some(c)).unwrap_or("");
+                let at = |msg: String| ParseError::at(line.unwrap_or(0), c as u64 + 1, msg);
+                if v.is_empty() {
+                    return Err(at(format!(
+                        "empty id in column \"{}\"; every row needs an id when --id-column is given",
+                        headers[c]
+                    )));
+                }
+                if let Some(first) = seen_ids.get(v) {
+                    return Err(at(format!(
+                        "id \"{v}\" in column \"{}\" is already the id of the row on line {first}; ids must be unique",
+                        headers[c]
+                    )));
+                }
+                seen_ids.insert(v.to_owned(), line.unwrap_or(0));
+                Some(v.to_owned())
+            }
+            None => None,
+        };
         let Some(text) = field(Some(text_col)).filter(|t| !t.is_empty()) else {
             continue;
         };
-        let speaker = field(speaker_col)
+        // `RA` and `RA:` are one speaker; an empty speaker cell continues
+        // the previous speaker's turn (a long turn cut into several rows).
+        let speaker = match field(speaker_col)
+            .map(speaker_name)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned);
+        {
+            Some(s) => Some(s.to_owned()),
+            None if speaker_col.is_some() => previous_speaker.clone(),
+            None => None,
+        };
+        previous_speaker.clone_from(&speaker);
+        let attributes = attribute_cols
+            .iter()
+            .filter_map(|&c| {
+                let v = record.get(c)?.trim();
+                (!v.is_empty()).then(|| (headers[c].clone(), v.to_owned()))
+            })
+            .collect();
         let kind = if speaker.is_some() {
             SegmentKind::Turn
         } else {
@@ -106,9 +155,11 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         out.push(RawSegment {
             speaker,
             text: text.to_owned(),
-            line: record.position().map(csv::Position::line),
+            key,
+            line,
             time_ms: field(time_col).and_then(parse_time),
             kind,
+            attributes,
             ..Default::default()
         });
     }
@@ -124,6 +175,12 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         )));
     }
     Ok(out)
+}
+
+/// A speaker cell as a name: trimmed, without the colon of a label
+/// (`RA:` is `RA`).
+fn speaker_name(cell: &str) -> &str {
+    cell.trim().trim_end_matches([':', '\u{ff1a}']).trim_end()
 }
 
 /// Picks `,` `;` or TAB: the one found on every one of the first lines
@@ -341,7 +398,8 @@ Deuxième ligne du même tour.\"
                 &[
                     (Some("Ana"), "Bonjour, tout le monde", 2, Some(62_000)),
                     (Some("Bob"), "Salut", 3, Some(75_500)),
-                    (None, "Sans nom", 4, None),
+                    // An empty speaker cell continues the previous turn.
+                    (Some("Bob"), "Sans nom", 4, None),
                 ],
             ),
             (
@@ -388,6 +446,43 @@ Deuxième ligne du même tour.\"
         for (input, want) in cases {
             assert_eq!(sniff_delimiter(input) as char, *want as char, "{input:?}");
         }
+    }
+
+    #[test]
+    fn ids_attributes_and_speaker_labels() {
+        let input = "turn,speaker,text,tags\n\
+                     t1,RA:,Bonjour,intro\n\
+                     t2,RA,Vous habitez où ?,\n\
+                     t3,Léa,À Lille,lieu; famille\n\
+                     t4,,depuis dix ans,lieu\n";
+        let o = TranscriptOptions {
+            id_column: Some("turn".into()),
+            ..Default::default()
+        };
+        let segs = parse(input, &o).unwrap();
+        let keys: Vec<_> = segs.iter().map(|s| s.key.as_deref().unwrap()).collect();
+        assert_eq!(keys, ["t1", "t2", "t3", "t4"]);
+        let speakers: Vec<_> = segs.iter().map(|s| s.speaker.as_deref().unwrap()).collect();
+        assert_eq!(speakers, ["RA", "RA", "Léa", "Léa"]);
+        assert_eq!(
+            segs[2].attributes.get("tags").map(String::as_str),
+            Some("lieu; famille")
+        );
+        assert!(segs[1].attributes.is_empty());
+        assert!(!segs[0].attributes.contains_key("turn"));
+
+        let dup = parse("turn,text\n1,a\n2,b\n1,c\n", &o)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            dup.contains("4:1") && dup.contains("already the id of the row on line 2"),
+            "{dup}"
+        );
+        let empty = parse("turn,text\n1,a\n,b\n", &o).unwrap_err().to_string();
+        assert!(
+            empty.contains("3:1") && empty.contains("empty id"),
+            "{empty}"
+        );
     }
 
     #[test]
