@@ -114,9 +114,14 @@ pub enum CodebookCommand {
 pub struct CodebookCheckArgs {
     /// The codebook file.
     pub file: PathBuf,
-    /// Also warn about rules that match nothing in this study.
+    /// Also count the segments of this study each rule matches, in one
+    /// table (rules that match nothing marked).
     #[arg(long, value_name = "DIR")]
     pub study: Option<PathBuf>,
+    /// Format of the rule hits (default: table on a terminal, CSV
+    /// otherwise); CSV and JSON hold every rule.
+    #[arg(long, value_enum, requires = "study")]
+    pub format: Option<ListFormat>,
 }
 
 /// `qualsynth codebook show`.

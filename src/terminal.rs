@@ -100,6 +100,10 @@ impl Feedback for Terminal {
         self.say(text);
     }
 
+    fn verbose(&self) -> bool {
+        self.verbose
+    }
+
     fn note(&self, text: &str) {
         self.say(&format!("note: {text}"));
     }

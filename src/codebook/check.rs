@@ -1,15 +1,17 @@
 //! Validation of a codebook: what makes it unusable (duplicate ids,
 //! unknown parents, cycles, invalid regular expressions) and what is
-//! suspicious (codes that can never apply, a rule in two codes, languages
-//! without a stemmer). Pure: a codebook in, diagnostics out.
+//! suspicious (codes that can never apply, a rule in two codes unless one
+//! of them declares it `shared`, a `shared` entry that is none of the
+//! code's rules, languages without a stemmer). Pure: a codebook in,
+//! diagnostics out.
 
 use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::formats::common::has_stemmer;
-use super::model::{Codebook, Diagnostic, Origin, Pattern, Semantics, Severity};
+use super::formats::common::{has_stemmer, suggest};
+use super::model::{Code, Codebook, Diagnostic, Origin, Pattern, Semantics, Severity};
 
 /// Largest compiled size of a rule's regular expression (1 MiB).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -122,6 +124,13 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
     let mut seen: HashMap<(String, Option<&str>, bool), (usize, Origin)> = HashMap::new();
     let mut langs_warned: HashSet<&str> = HashSet::new();
     let dictionary = cb.options.semantics == Semantics::Dictionary;
+    let fold = cb.options.fold_accents;
+    // Rules each code declares it shares on purpose (`shared = […]`).
+    let shared: Vec<HashSet<String>> = cb
+        .codes
+        .iter()
+        .map(|c| c.shared.iter().map(|s| normalise(&s.text, fold)).collect())
+        .collect();
     for (i, c) in cb.codes.iter().enumerate() {
         if c.rules.is_empty() && !has_child.contains(c.id.as_str()) && !incomplete.contains(&c.id) {
             out.push(Diagnostic::warning(
@@ -151,11 +160,7 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
             if dictionary {
                 continue;
             }
-            let key = (
-                normalise(&r.text, cb.options.fold_accents),
-                r.lang.as_deref(),
-                r.exclude,
-            );
+            let key = (normalise(&r.text, fold), r.lang.as_deref(), r.exclude);
             match seen.get(&key) {
                 Some(&(k, o)) if k == i => out.push(Diagnostic::warning(
                     r.origin,
@@ -166,6 +171,7 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
                         also_at(o)
                     ),
                 )),
+                Some(&(k, _)) if shared[i].contains(&key.0) || shared[k].contains(&key.0) => {}
                 Some(&(k, o)) => out.push(Diagnostic::warning(
                     r.origin,
                     format!(
@@ -181,6 +187,9 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
                 }
             }
         }
+        if !incomplete.contains(&c.id) {
+            out.extend(unknown_shared(c, fold));
+        }
     }
     if !dictionary && !has_stemmer(&cb.options.lang) {
         out.push(Diagnostic::warning(
@@ -192,6 +201,30 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
         ));
     }
     out
+}
+
+/// A warning for each `shared` entry that is none of the code's rules (a
+/// typo would otherwise silence nothing, or hide the real rule's warning).
+fn unknown_shared(c: &Code, fold: bool) -> Vec<Diagnostic> {
+    let rules: HashSet<String> = c.rules.iter().map(|r| normalise(&r.text, fold)).collect();
+    let texts: Vec<&str> = c.rules.iter().map(|r| r.text.as_str()).collect();
+    c.shared
+        .iter()
+        .filter(|s| !rules.contains(&normalise(&s.text, fold)))
+        .map(|s| {
+            let hint = match suggest(&s.text, &texts) {
+                Some(t) => format!("did you mean \"{t}\"? "),
+                None => String::new(),
+            };
+            Diagnostic::warning(
+                s.origin,
+                format!(
+                    "shared rule \"{}\" is not a rule of code \"{}\"; {hint}`shared` lists the code's own rules as written",
+                    s.text, c.id
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The codes a reader's errors fall in (between a code's start and the
@@ -350,6 +383,50 @@ mod tests {
         assert!(msgs.iter().any(|m| m.contains("codebook language \"pl\"")));
         assert!(msgs.iter().any(|m| m.contains("\"empty\" has no rules")));
         assert_eq!(d.len(), 5);
+    }
+
+    #[test]
+    fn a_rule_declared_shared_by_either_code_is_no_warning() {
+        let two = |a: &str, b: &str| {
+            format!(
+                "[[codes]]\nid = \"a\"\nterms = [\"loyer\", \"x\"]\n{a}\n\
+                 [[codes]]\nid = \"b\"\nterms = [\"Loyer\", \"x\"]\n{b}\n"
+            )
+        };
+        let also = |d: &[(Severity, u32, u32, String)]| -> Vec<String> {
+            d.iter()
+                .filter(|x| x.3.contains("is also a rule"))
+                .map(|x| x.3.clone())
+                .collect()
+        };
+        // Undeclared: both rules warn.
+        assert_eq!(also(&run(&two("", ""))).len(), 2);
+        for (a, b) in [
+            ("shared = [\"loyer\"]", ""),
+            ("", "shared = [\"loyer\"]"),
+            ("shared = [\"loyer\"]", "shared = \"LOYER\""),
+        ] {
+            let d = run(&two(a, b));
+            let w = also(&d);
+            // Only the declared rule is silenced; `x` still warns.
+            assert_eq!(w.len(), 1, "{a} / {b}: {d:?}");
+            assert!(w[0].contains("rule \"x\" of code \"b\""), "{w:?}");
+            assert_eq!(d.len(), 1, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_shared_entry_that_is_no_rule_of_its_code_warns_at_its_position() {
+        let d = run("[[codes]]\nid = \"a\"\nterms = [\"loyer\"]\n\
+             [[codes]]\nid = \"b\"\nterms = [\"loyer\"]\nshared = [\"loyer\", \"lyoer\", \"zzz\"]\n");
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!((d[0].0, d[0].1, d[0].2), (Severity::Warning, 7, 20));
+        assert_eq!(
+            d[0].3,
+            "shared rule \"lyoer\" is not a rule of code \"b\"; did you mean \"loyer\"? `shared` lists the code's own rules as written"
+        );
+        assert_eq!((d[1].1, d[1].2), (7, 29));
+        assert!(!d[1].3.contains("did you mean"), "{}", d[1].3);
     }
 
     #[test]

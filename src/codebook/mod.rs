@@ -8,5 +8,6 @@ pub mod pattern;
 pub mod show;
 
 pub use model::{
-    Code, Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Rule, Semantics, Severity, Term,
+    Code, Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Rule, Semantics, Severity,
+    SharedRule, Term,
 };

@@ -96,6 +96,15 @@ pub struct Rule {
     pub origin: Origin,
 }
 
+/// A rule a code declares it shares with another code on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedRule {
+    /// The rule as written in the code's rules (`loyer`, `/\d+ ?€/`).
+    pub text: String,
+    /// Where the declaration was written.
+    pub origin: Origin,
+}
+
 /// A node of the codebook tree.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Code {
@@ -116,6 +125,10 @@ pub struct Code {
     pub memo: Option<String>,
     /// Matching rules.
     pub rules: Vec<Rule>,
+    /// Rules of this code that another code has too, on purpose: `codebook
+    /// check` does not warn about them (native TOML `shared = […]`; empty
+    /// in every other format).
+    pub shared: Vec<SharedRule>,
     /// Where the code was defined.
     pub origin: Origin,
 }

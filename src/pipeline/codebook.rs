@@ -211,6 +211,67 @@ pub struct Hits {
     pub segments: usize,
 }
 
+/// Rows a terminal table of rule hits shows when not asked for all.
+pub const HITS_SHOWN: usize = 50;
+
+/// Rows kept for the rules with the most hits when the silent rules alone
+/// would fill the table (at most a fifth of it).
+const TOP_SHOWN: usize = 10;
+
+/// The rows of [`Hits`] a terminal table shows, and what it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownHits<'a> {
+    /// The rows shown, in codebook order.
+    pub rows: Vec<&'a RuleHits>,
+    /// Rules with hits left out.
+    pub hidden_with_hits: usize,
+    /// Rules without hits left out.
+    pub hidden_silent: usize,
+}
+
+impl Hits {
+    /// Rules that match no segment.
+    pub fn silent(&self) -> usize {
+        self.rules.iter().filter(|r| r.segments == 0).count()
+    }
+
+    /// At most `limit` rows: every rule when they fit; else the silent
+    /// rules (what to act on; the first in codebook order, leaving room for
+    /// 10 others, a fifth of a smaller `limit`) and the rules with the most
+    /// hits in the rest of the room; shown in codebook order.
+    pub fn shown(&self, limit: usize) -> ShownHits<'_> {
+        if self.rules.len() <= limit {
+            return ShownHits {
+                rows: self.rules.iter().collect(),
+                hidden_with_hits: 0,
+                hidden_silent: 0,
+            };
+        }
+        let silent: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].segments == 0)
+            .collect();
+        let mut hit: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].segments > 0)
+            .collect();
+        // Most hits first; ties in codebook order (the sort is stable).
+        hit.sort_by_key(|&i| std::cmp::Reverse(self.rules[i].segments));
+        let room_top = TOP_SHOWN.min(limit / 5).min(hit.len());
+        let n_silent = silent.len().min(limit - room_top);
+        let n_hit = hit.len().min(limit - n_silent);
+        let mut keep: Vec<usize> = silent[..n_silent]
+            .iter()
+            .chain(&hit[..n_hit])
+            .copied()
+            .collect();
+        keep.sort_unstable();
+        ShownHits {
+            rows: keep.into_iter().map(|i| &self.rules[i]).collect(),
+            hidden_with_hits: hit.len() - n_hit,
+            hidden_silent: silent.len() - n_silent,
+        }
+    }
+}
+
 /// `codebook check`: every diagnostic of the file; with a study (and no
 /// error), also how often each rule matches its segments.
 pub fn check(path: &Path, study: Option<&Path>) -> anyhow::Result<(Checked, Option<Hits>)> {
@@ -262,8 +323,9 @@ fn rule_hits(cb: &Codebook, dir: &Path) -> anyhow::Result<Hits> {
 }
 
 /// `codebook convert`: reads any format and writes `.toml`, `.csv` or
-/// `.qdc` atomically; a codebook with errors is not converted. Returns a
-/// note when the output format keeps less than the input.
+/// `.qdc` atomically; a codebook with errors is not converted. Notes what
+/// the output format keeps less than the input (options in CSV, `shared`
+/// declarations outside TOML).
 pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result<()> {
     let out_ext = output.extension().and_then(|e| e.to_str()).unwrap_or("");
     // Refuse an unwritable format before reading anything.
@@ -287,6 +349,68 @@ pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result
             output.display()
         ));
     }
+    if !out_ext.eq_ignore_ascii_case("toml") && cb.codes.iter().any(|c| !c.shared.is_empty()) {
+        fb.note(&format!(
+            "{} keeps no `shared` declarations: `codebook check` warns again about the rules two codes share",
+            output.display()
+        ));
+    }
     write_atomic(output, &bytes)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(segments: &[usize]) -> Hits {
+        Hits {
+            rules: segments
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| RuleHits {
+                    code: "c".into(),
+                    rule: format!("r{i}"),
+                    origin: Origin::default(),
+                    segments: n,
+                })
+                .collect(),
+            segments: 100,
+        }
+    }
+
+    fn rules(s: &ShownHits<'_>) -> Vec<String> {
+        s.rows.iter().map(|r| r.rule.clone()).collect()
+    }
+
+    #[test]
+    fn few_rules_are_all_shown() {
+        let h = hits(&[3, 0, 1]);
+        let s = h.shown(3);
+        assert_eq!(rules(&s), ["r0", "r1", "r2"]);
+        assert_eq!((s.hidden_with_hits, s.hidden_silent), (0, 0));
+        assert_eq!(h.silent(), 1);
+    }
+
+    #[test]
+    fn many_rules_keep_the_silent_ones_and_the_top_in_codebook_order() {
+        // 2 silent, 10 with hits, room for 5: both silent and the 3 best.
+        let h = hits(&[1, 0, 9, 2, 9, 3, 0, 8, 1, 1, 1, 1]);
+        let s = h.shown(5);
+        assert_eq!(rules(&s), ["r1", "r2", "r4", "r6", "r7"]);
+        assert_eq!((s.hidden_with_hits, s.hidden_silent), (7, 0));
+    }
+
+    #[test]
+    fn silent_rules_leave_room_for_the_top_ten() {
+        let mut v = vec![0; 60];
+        v.extend(1..=20);
+        let h = hits(&v);
+        let s = h.shown(HITS_SHOWN);
+        assert_eq!(s.rows.len(), HITS_SHOWN);
+        assert_eq!(s.rows.iter().filter(|r| r.segments == 0).count(), 40);
+        assert_eq!(s.rows.last().unwrap().segments, 20);
+        assert_eq!(s.rows[40].segments, 11);
+        assert_eq!((s.hidden_with_hits, s.hidden_silent), (10, 20));
+    }
 }

@@ -45,6 +45,10 @@ pub trait Feedback {
     fn advance(&self, done: u64, message: &str);
     /// The work begun by [`Feedback::start`] is over.
     fn finish(&self);
+    /// Whether people asked for everything in full (`--verbose`).
+    fn verbose(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Feedback`] that says nothing.

@@ -24,6 +24,9 @@ fn strip(mut cb: Codebook) -> Codebook {
         for r in &mut c.rules {
             r.origin = Origin::default();
         }
+        for s in &mut c.shared {
+            s.origin = Origin::default();
+        }
     }
     cb
 }
@@ -319,6 +322,158 @@ fn taguette_style_qdc_reads_despite_empty_sets() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert_eq!(err.matches("has no rules").count(), 3, "{err}");
+}
+
+/// Two codes share `loyer` on purpose (declared), `prix` by accident (not
+/// declared), and a declaration has a typo.
+const SHARING: &str = r#"[codebook]
+name = "Partage"
+
+[[codes]]
+id = "cout"
+terms = ["loyer", "prix", "charges"]
+
+[[codes]]
+id = "cout.loyer"
+parent = "cout"
+terms = ["Loyer", "bail"]
+shared = ["loyer"]
+
+[[codes]]
+id = "equipement"
+terms = ["prix", "imprimante*"]
+shared = ["imprimant*"]
+"#;
+
+#[test]
+fn a_rule_shared_on_purpose_is_no_warning_and_a_typo_in_shared_is_one() {
+    let env = TestEnv::new();
+    std::fs::write(env.dir.path().join("share.toml"), SHARING).unwrap();
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "share.toml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // Declared: no warning for `loyer`. Undeclared: `prix` warns. The typo
+    // warns at its line and column.
+    assert!(!err.contains("\"loyer\""), "{err}");
+    assert!(
+        err.contains(
+            "share.toml:16:10: rule \"prix\" of code \"equipement\" is also a rule of code \"cout\""
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("share.toml:17:11: shared rule \"imprimant*\" is not a rule of code \"equipement\"; did you mean \"imprimante*\"?"),
+        "{err}"
+    );
+    assert!(err.ends_with("share.toml: 0 errors, 2 warnings\n"), "{err}");
+    insta::assert_snapshot!(err);
+    // Without the declaration, `loyer` warns like `prix`.
+    std::fs::write(
+        env.dir.path().join("undeclared.toml"),
+        SHARING.replace("shared = [\"loyer\"]\n", ""),
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "undeclared.toml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "rule \"Loyer\" of code \"cout.loyer\" is also a rule of code \"cout\" (line 6)"
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("0 errors, 3 warnings\n"), "{err}");
+    // `code` reads the codebook through the same checks.
+    std::fs::write(env.dir.path().join("t.csv"), "id,text\n1,le loyer\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["code", "t.csv", "--codebook", "share.toml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    assert!(!err.contains("\"Loyer\""), "{err}");
+}
+
+#[test]
+fn shared_declarations_survive_a_toml_round_trip_and_other_formats_say_they_drop_them() {
+    let env = TestEnv::new();
+    let from = env.dir.path().join("share.toml");
+    std::fs::write(&from, SHARING).unwrap();
+    let original = strip(read_file(&from));
+    let shared: Vec<&str> = original.codes[1]
+        .shared
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(shared, ["loyer"]);
+    assert_eq!(strip(convert(&env, &from, "again.toml")), original);
+    for to in ["book.csv", "book.qdc"] {
+        let out = env
+            .cmd()
+            .args(["codebook", "convert", "share.toml", to])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert!(
+            err.contains(&format!("note: {to} keeps no `shared` declarations")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn check_with_a_study_prints_one_bounded_table_of_hits_per_rule() {
+    let env = TestEnv::with_fixture_study("coop-workspaces");
+    let run = env.cmd().args(["run", "study"]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let check = |extra: &[&str]| {
+        let out = env
+            .cmd()
+            .args(["codebook", "check"])
+            .arg(shipped("coop-workspaces.toml"))
+            .args(["--study", "study", "--format", "table"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let err = stderr(&out);
+        (String::from_utf8(out.stdout).unwrap(), err)
+    };
+    let (table, err) = check(&[]);
+    // 195 rules: the first 40 silent ones and the 10 with most hits, in
+    // codebook order, then what was left out.
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("│ ")).collect();
+    assert_eq!(rows.len(), 1 + 50, "{table}");
+    assert_eq!(rows.iter().filter(|r| r.contains("no hits")).count(), 40);
+    assert!(
+        table.ends_with(
+            "… and 145 more rules (105 with hits, 40 with none; all of them: --verbose, or --format csv)\n"
+        ),
+        "{table}"
+    );
+    assert!(
+        err.contains("80 of 195 rules match nothing in the study (192 segments)"),
+        "{err}"
+    );
+    // No block of diagnostics per silent rule: the codebook has no warning.
+    assert!(!err.contains("warning:"), "{err}");
+    insta::assert_snapshot!(table);
+    // --verbose: every rule.
+    let (all, _) = check(&["--verbose"]);
+    let rows: Vec<&str> = all.lines().filter(|l| l.starts_with("│ ")).collect();
+    assert_eq!(rows.len(), 1 + 195, "{all}");
+    assert_eq!(rows.iter().filter(|r| r.contains("no hits")).count(), 80);
+    assert!(!all.contains("more rules"), "{all}");
 }
 
 #[test]

@@ -243,6 +243,9 @@ mod tests {
             for r in &mut c.rules {
                 r.origin = Origin::default();
             }
+            for s in &mut c.shared {
+                s.origin = Origin::default();
+            }
         }
         cb
     }

@@ -1,6 +1,7 @@
 //! The native codebook format: hand-editable TOML with a `[codebook]`
 //! table of options and one `[[codes]]` table per code. Every rule keeps
-//! the line and column of its string; unknown keys are errors.
+//! the line and column of its string; unknown keys are errors. A code's
+//! `shared = […]` names rules it shares with another code on purpose.
 
 use std::ops::Range;
 
@@ -8,7 +9,9 @@ use toml_edit::{Item, TableLike, Value};
 
 use super::common::{self, sort_rules, suggest, valid_colour, valid_lang};
 use crate::codebook::diagnostics::LineIndex;
-use crate::codebook::model::{Code, Codebook, Diagnostic, Origin, Pattern, Rule, Semantics};
+use crate::codebook::model::{
+    Code, Codebook, Diagnostic, Origin, Pattern, Rule, Semantics, SharedRule,
+};
 
 const TOP_KEYS: [&str; 2] = ["codebook", "codes"];
 const OPTION_KEYS: [&str; 5] = [
@@ -18,7 +21,7 @@ const OPTION_KEYS: [&str; 5] = [
     "negation_window",
     "semantics",
 ];
-const CODE_KEYS: [&str; 13] = [
+const CODE_KEYS: [&str; 14] = [
     "id",
     "label",
     "parent",
@@ -32,6 +35,7 @@ const CODE_KEYS: [&str; 13] = [
     "terms_<lang>",
     "exclude_<lang>",
     "regex_<lang>",
+    "shared",
 ];
 
 /// Reads a TOML codebook. `None` when the file is not TOML at all;
@@ -236,6 +240,7 @@ impl Reader<'_> {
                 }
                 "definition" => code.definition = self.text(item, key),
                 "memo" => code.memo = self.text(item, key),
+                "shared" => self.shared(item, &mut code.shared),
                 "colour" | "color" => {
                     if let Some(prev) = colour_key {
                         let span = t.key(key).and_then(|k| k.span());
@@ -292,6 +297,30 @@ impl Reader<'_> {
         code.id = id;
         sort_rules(&mut code.rules);
         Some(code)
+    }
+
+    /// `shared = ["loyer", …]`: rules as written in the code's rules.
+    fn shared(&mut self, item: &Item, out: &mut Vec<SharedRule>) {
+        let values: Vec<&Value> = match item.as_value() {
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(v @ Value::String(_)) => vec![v],
+            _ => {
+                self.error(
+                    item.span(),
+                    "`shared` must be a list of this code's rules, as written: [\"loyer\", \"tarif*\"]",
+                );
+                return;
+            }
+        };
+        for v in values {
+            match v.as_str() {
+                Some(s) => out.push(SharedRule {
+                    text: s.to_owned(),
+                    origin: self.origin(v.span()),
+                }),
+                None => self.error(v.span(), "expected a string: one of this code's rules"),
+            }
+        }
     }
 
     fn rules(&mut self, item: &Item, kind: RuleKey, lang: Option<&str>, out: &mut Vec<Rule>) {
@@ -445,6 +474,10 @@ pub fn write(cb: &Codebook) -> String {
                 .collect();
             out.push_str(&array(&name, &values));
             i += n;
+        }
+        if !c.shared.is_empty() {
+            let values: Vec<String> = c.shared.iter().map(|s| string(&s.text)).collect();
+            out.push_str(&array("shared", &values));
         }
         if let Some(m) = &c.memo {
             out.push_str(&format!("memo = {}\n", string(m)));
@@ -660,8 +693,33 @@ terms = ["loyer NEAR/5 cher"]
             for r in &mut c.rules {
                 r.origin = Origin::default();
             }
+            for s in &mut c.shared {
+                s.origin = Origin::default();
+            }
         }
         cb
+    }
+
+    #[test]
+    fn shared_rules_are_read_with_their_positions_and_written_back() {
+        let src = "[[codes]]\nid = \"a\"\nterms = [\"loyer\"]\nshared = [\"loyer\", '/\\d+/']\n";
+        let (cb, d) = read(src);
+        assert!(d.is_empty(), "{d:?}");
+        let cb = cb.unwrap();
+        let shared: Vec<_> = cb.codes[0]
+            .shared
+            .iter()
+            .map(|s| (s.text.as_str(), s.origin.line, s.origin.column))
+            .collect();
+        assert_eq!(shared, [("loyer", 4, 11), ("/\\d+/", 4, 20)]);
+        let text = write(&cb);
+        assert!(text.contains("shared = [\"loyer\", '/\\d+/']\n"), "{text}");
+        assert_eq!(strip(read(&text).0.unwrap()), strip(cb));
+        let (_, d) = read("[[codes]]\nid = \"a\"\nshared = [1]\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("one of this code's rules"), "{d:?}");
+        let (_, d) = read("[[codes]]\nid = \"a\"\nshared = 1\n");
+        assert!(d[0].message.contains("`shared` must be a list"), "{d:?}");
     }
 
     #[test]

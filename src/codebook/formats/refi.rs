@@ -313,6 +313,7 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
             colour,
             memo: b.memo,
             rules,
+            shared: Vec::new(),
             origin: n.origin,
         });
     }
