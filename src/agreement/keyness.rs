@@ -30,7 +30,7 @@ use crate::coding::{Token, tokenize};
 pub struct KeynessOptions {
     /// Longest phrase, in tokens. Default 3.
     pub max_n: usize,
-    /// Fewest occurrences in the target segments. Default 3.
+    /// Fewest target segments holding the candidate. Default 3.
     pub min_count: u32,
     /// Smallest G² kept. Default 10.83 (p < 0.001, one degree of freedom).
     pub min_g2: f64,
@@ -296,6 +296,9 @@ struct Cand {
     rest: u32,
     segments: u32,
     last_segment: usize,
+    /// Other segments holding it.
+    rest_segments: u32,
+    last_rest: usize,
     /// Some occurrence neither starts nor ends with a function word.
     eligible: bool,
 }
@@ -399,9 +402,11 @@ fn rule_form(
 
 /// Suggests words and phrases for a code: those over-represented in the
 /// `target` texts (the segments a reference coder coded with it) against
-/// the `rest` (every other segment), by signed log-likelihood G² over token
-/// counts, keeping those seen at least [`KeynessOptions::min_count`] times
-/// in the target, with `g2 >= min_g2` and a higher rate in the target (so
+/// the `rest` (every other segment), by signed log-likelihood G² over
+/// segment counts (the segments holding the candidate, so that one long
+/// speech repeating a word does not outweigh many segments using it once),
+/// keeping those in at least [`KeynessOptions::min_count`] target segments,
+/// with `g2 >= min_g2` and a higher rate in the target (so
 /// an empty `rest` gives none).
 ///
 /// `covered(surface)` says whether the code's rules already match a text;
@@ -428,10 +433,8 @@ pub fn suggest(
 
     // The target segments, and every run in them.
     let mut segs: Vec<Seg> = Vec::with_capacity(target.len());
-    let mut n1: u64 = 0;
     for text in target {
         let toks = tokenize(text, opts);
-        n1 += toks.len() as u64;
         let links = links(text, &toks);
         let ids: Vec<u32> = toks.iter().map(|t| vocab.intern(&t.norm, &fw)).collect();
         let spans = toks.iter().map(|t| (t.byte_start, t.byte_end)).collect();
@@ -472,6 +475,8 @@ pub fn suggest(
                         rest: 0,
                         segments: 0,
                         last_segment: usize::MAX,
+                        rest_segments: 0,
+                        last_rest: usize::MAX,
                         eligible: false,
                     };
                     bump(&mut c);
@@ -480,13 +485,11 @@ pub fn suggest(
             }
         }
     }
-    grams.retain(|_, c| c.eligible && c.target >= k.min_count);
+    grams.retain(|_, c| c.eligible && c.segments >= k.min_count);
 
     // The same runs in the rest: tokens the target never has end them.
-    let mut n2: u64 = 0;
-    for text in rest {
+    for (r, text) in rest.iter().enumerate() {
         let toks = tokenize(text, opts);
-        n2 += toks.len() as u64;
         if grams.is_empty() {
             continue;
         }
@@ -508,6 +511,10 @@ pub fn suggest(
                 }
                 if let Some(c) = grams.get_mut(key.as_slice()) {
                     c.rest = c.rest.saturating_add(1);
+                    if c.last_rest != r {
+                        c.last_rest = r;
+                        c.rest_segments = c.rest_segments.saturating_add(1);
+                    }
                 }
             }
         }
@@ -517,7 +524,10 @@ pub fn suggest(
     let mut kept: Vec<(Box<[u32]>, Cand, f64)> = grams
         .into_iter()
         .filter_map(|(key, c)| {
-            let (a, b) = (u64::from(c.target), u64::from(c.rest));
+            // Segments, not occurrences: one long speech repeating a word
+            // must not outweigh many segments that use it once.
+            let (a, b) = (u64::from(c.segments), u64::from(c.rest_segments));
+            let (n1, n2) = (target.len() as u64, rest.len() as u64);
             let over = u128::from(a) * u128::from(n2) > u128::from(b) * u128::from(n1);
             let g2 = log_likelihood(a, n1, b, n2);
             (over && g2 >= k.min_g2).then_some((key, c, g2))

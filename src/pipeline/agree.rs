@@ -322,9 +322,20 @@ pub struct Miss {
     /// That segment's key.
     pub key: Option<String>,
     /// The rule that fired and what it matched (false positives).
-    pub rule: Option<(String, String)>,
+    pub rule: Option<Fired>,
     /// The segment's text.
     pub text: String,
+}
+
+/// A rule that fired on a segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fired {
+    /// The rule as written.
+    pub rule: String,
+    /// What it matched.
+    pub matched: String,
+    /// Where, in code points of the segment's text.
+    pub start: u32,
 }
 
 /// The errors of a code against the reference.
@@ -347,7 +358,17 @@ struct Loaded {
     segs: Segments,
     codebook: Codebook,
     human: Vec<HumanCodingRow>,
-    auto: Vec<(String, String, String, String)>,
+    auto: Vec<AutoCoding>,
+}
+
+/// One coding of the automatic coder.
+struct AutoCoding {
+    segment_id: String,
+    code: String,
+    rule: String,
+    matched: String,
+    /// Start of the match, in code points of the segment's text.
+    start: u32,
 }
 
 fn load(study: &mut Study, need_auto: bool) -> anyhow::Result<Loaded> {
@@ -357,7 +378,7 @@ fn load(study: &mut Study, need_auto: bool) -> anyhow::Result<Loaded> {
         fresh::require_current(study)?;
         let df = study
             .ws()
-            .coding_columns(CODINGS, &["segment_id", "code", "rule", "matched"])?
+            .coding_columns(CODINGS, &["segment_id", "code", "rule", "matched", "start"])?
             .ok_or_else(|| PipelineError::NotCoded {
                 dir: study.dir().display().to_string(),
             })?;
@@ -365,10 +386,20 @@ fn load(study: &mut Study, need_auto: bool) -> anyhow::Result<Loaded> {
         let codes: Vec<String> = read_column(&df, "code")?;
         let rules: Vec<String> = read_column(&df, "rule")?;
         let matched: Vec<String> = read_column(&df, "matched")?;
+        let starts: Vec<u32> = read_column(&df, "start")?;
         ids.into_iter()
             .zip(codes)
             .zip(rules.into_iter().zip(matched))
-            .map(|((s, c), (r, m))| (s, c, r, m))
+            .zip(starts)
+            .map(
+                |(((segment_id, code), (rule, matched)), start)| AutoCoding {
+                    segment_id,
+                    code,
+                    rule,
+                    matched,
+                    start,
+                },
+            )
             .collect()
     } else {
         Vec::new()
@@ -531,8 +562,10 @@ fn compute(study: &mut Study, o: &AgreeOptions) -> anyhow::Result<Computed> {
         if c == AUTO {
             cs.rated.clone_from(&in_scope);
             let mut applied = Vec::new();
-            for (seg, code, _, _) in &l.auto {
-                if let (Some(&s), Some(hits)) = (index.get(seg.as_str()), counts.get(code)) {
+            for a in &l.auto {
+                if let (Some(&s), Some(hits)) =
+                    (index.get(a.segment_id.as_str()), counts.get(&a.code))
+                {
                     applied.extend(hits.iter().map(|&h| (s, h)));
                 }
             }
@@ -664,7 +697,7 @@ pub fn explain(
     };
     let (ra, oa) = (applied(ri), applied(oi));
     let (rr, or) = (rated(ri), rated(oi));
-    let fired: HashMap<usize, (String, String)> = if other == AUTO {
+    let fired: HashMap<usize, Fired> = if other == AUTO {
         let counts = counts_for(
             &l.codebook,
             &agreed
@@ -681,12 +714,15 @@ pub fn explain(
             .map(|(i, s)| (s.as_str(), i))
             .collect();
         let mut m = HashMap::new();
-        for (seg, c, rule, matched) in &l.auto {
-            if counts.get(c).is_some_and(|h| h.contains(&ci))
-                && let Some(&s) = index.get(seg.as_str())
+        for a in &l.auto {
+            if counts.get(&a.code).is_some_and(|h| h.contains(&ci))
+                && let Some(&s) = index.get(a.segment_id.as_str())
             {
-                m.entry(s)
-                    .or_insert_with(|| (rule.clone(), matched.clone()));
+                m.entry(s).or_insert_with(|| Fired {
+                    rule: a.rule.clone(),
+                    matched: a.matched.clone(),
+                    start: a.start,
+                });
             }
         }
         m
@@ -911,8 +947,8 @@ pub fn presence_table(
         }
     };
     if is_auto {
-        for (seg, code, _, _) in &l.auto {
-            put(seg, Some(code));
+        for a in &l.auto {
+            put(&a.segment_id, Some(&a.code));
         }
     } else {
         for r in l.human.iter().filter(|r| r.coder == coder) {

@@ -10,7 +10,7 @@ use crate::agreement::stats::{Averages, CodeAgreement, Confusion};
 use crate::pipeline::agree::{Agreed, Explained, Miss, Suggested};
 
 fn num(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_owned(), |x| format!("{x:.3}"))
+    v.map_or_else(|| "—".to_owned(), |x| format!("{x:.2}"))
 }
 
 fn raw(v: Option<f64>) -> Option<String> {
@@ -56,7 +56,17 @@ fn table(a: &Agreed, width: u16) -> String {
     let two = a.coders.len() == 2;
     let many = a.stats.micro.versus.len() > 1;
     let with_ref = !a.stats.micro.versus.is_empty();
+    // Units per code only when they differ (missing data); else the title
+    // says how many.
+    let uniform = a
+        .stats
+        .per_code
+        .windows(2)
+        .all(|w| w[0].units == w[1].units);
     let mut cols = vec!["code", "units", "applied", "agree"];
+    if uniform {
+        cols.remove(1);
+    }
     if two {
         cols.push("kappa");
     }
@@ -102,12 +112,11 @@ fn table(a: &Agreed, width: u16) -> String {
                 p: Option<f64>,
                 k: Option<f64>,
                 al: Option<f64>| {
-        let mut row = vec![
-            Some(code),
-            units.map(|u| u.to_string()),
-            applied.map(|u| u.to_string()),
-            Some(num(p)),
-        ];
+        let mut row = vec![Some(code)];
+        if !uniform {
+            row.push(units.map(|u| u.to_string()));
+        }
+        row.extend([applied.map(|u| u.to_string()), Some(num(p))]);
         if two {
             row.push(Some(num(k)));
         }
@@ -151,7 +160,7 @@ fn table(a: &Agreed, width: u16) -> String {
         );
     }
     format!(
-        "{}\n{}agree: percent agreement; P, R, F1: precision, recall and F1 against the reference; micro: every code-unit decision pooled; macro: the mean over codes; —: undefined\n",
+        "{}\n{}agree: percent agreement; P, R, F1: precision, recall and F1 against the reference;\nmicro: every code-unit decision pooled; macro: the mean over codes; —: undefined\n",
         title(a),
         l.to_table(width)
     )
@@ -318,6 +327,29 @@ fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
+/// The text around a match: up to `side` characters either way, the match
+/// in «», `…` where the text is cut.
+fn around(text: &str, start: u32, len: usize, side: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let s = (start as usize).min(chars.len());
+    let e = (s + len).min(chars.len());
+    let from = s.saturating_sub(side);
+    let to = (e + side).min(chars.len());
+    let flat = |c: &[char]| -> String {
+        c.iter()
+            .map(|c| if c.is_whitespace() { ' ' } else { *c })
+            .collect()
+    };
+    format!(
+        "{}{}«{}»{}{}",
+        if from > 0 { "…" } else { "" },
+        flat(&chars[from..s]),
+        flat(&chars[s..e]),
+        flat(&chars[e..to]),
+        if to < chars.len() { "…" } else { "" }
+    )
+}
+
 /// The false positives and negatives of a code, for people or programs.
 pub fn explained(
     e: &Explained,
@@ -349,8 +381,8 @@ pub fn explained(
                 Some(m.unit.clone()),
                 Some(m.segment_id.clone()),
                 m.key.clone(),
-                m.rule.as_ref().map(|r| r.0.clone()),
-                m.rule.as_ref().map(|r| r.1.clone()),
+                m.rule.as_ref().map(|r| r.rule.clone()),
+                m.rule.as_ref().map(|r| r.matched.clone()),
                 Some(m.text.clone()),
             ]);
         }
@@ -366,8 +398,13 @@ pub fn explained(
                     t.rows.push(vec![
                         Some(kind.to_owned()),
                         Some(m.key.clone().unwrap_or_else(|| m.segment_id.clone())),
-                        m.rule.as_ref().map(|(r, w)| format!("{r}: {w}")),
-                        Some(excerpt(&m.text, 200)),
+                        m.rule
+                            .as_ref()
+                            .map(|f| format!("{}: {}", f.rule, f.matched)),
+                        Some(match &m.rule {
+                            Some(f) => around(&m.text, f.start, f.matched.chars().count(), 90),
+                            None => excerpt(&m.text, 200),
+                        }),
                     ]);
                 }
             }
@@ -410,8 +447,9 @@ pub fn explained(
                     .map(|m| {
                         json!({
                             "unit": m.unit, "segment_id": m.segment_id, "key": m.key,
-                            "rule": m.rule.as_ref().map(|r| &r.0),
-                            "matched": m.rule.as_ref().map(|r| &r.1),
+                            "rule": m.rule.as_ref().map(|r| &r.rule),
+                            "matched": m.rule.as_ref().map(|r| &r.matched),
+                            "start": m.rule.as_ref().map(|r| r.start),
                             "text": m.text,
                         })
                     })

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod agree;
 mod bad_input;
 mod code;
 mod code_study;
