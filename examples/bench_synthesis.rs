@@ -221,6 +221,7 @@ fn study(n: usize) -> PolarsResult<(DataFrame, DataFrame, DataFrame, DataFrame)>
             group: format!("Group {:03}", i / PER_GROUP),
             name: format!("P{i:04}"),
             pseudonymized: true,
+            role: Default::default(),
             attributes: "{}".into(),
             sources: Vec::new(),
         })

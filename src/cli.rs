@@ -268,6 +268,23 @@ pub struct CodesArgs {
     pub sheet: Option<String>,
 }
 
+/// `NAME=ROLE` of `--role`.
+fn parse_role(s: &str) -> Result<(String, String), String> {
+    let (name, role) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected NAME=ROLE, e.g. \"RA=interviewer\", not \"{s}\""))?;
+    let (name, role) = (name.trim(), role.trim());
+    if name.is_empty() {
+        return Err(format!("no name before = in \"{s}\""));
+    }
+    match crate::corpus::Role::parse(role) {
+        Some(r) => Ok((name.to_owned(), r.as_str().to_owned())),
+        None => Err(format!(
+            "unknown role \"{role}\"; expected participant, interviewer or facilitator"
+        )),
+    }
+}
+
 /// Units agreement is measured over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum UnitArg {
@@ -302,8 +319,17 @@ pub struct AgreeArgs {
     pub codes: Vec<String>,
     /// Spread each automatic code to N neighbouring segments of the same source either way
     /// (human coders code stretches of talk).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        conflicts_with = "exchange"
+    )]
     pub window: usize,
+    /// Spread each automatic code to its question-and-answer exchange: from an interviewer's or
+    /// facilitator's turn to the next one.
+    #[arg(long)]
+    pub exchange: bool,
     /// Only this group.
     #[arg(long, short)]
     pub group: Option<String>,
@@ -394,6 +420,14 @@ pub struct CommonImport {
     /// Replace participant names by stable pseudonyms, also in the text.
     #[arg(long)]
     pub pseudonymize: bool,
+    /// A speaker's role, NAME=ROLE (participant, interviewer, facilitator; repeatable).
+    /// Interviewers and facilitators are left out of shares and quotes; labels such as
+    /// "Animatrice" or "Interviewer" are recognised without it.
+    #[arg(long = "role", value_name = "NAME=ROLE", value_parser = parse_role)]
+    pub roles: Vec<(String, String)>,
+    /// The column holding each row's speaker role (CSV transcripts and grids).
+    #[arg(long, value_name = "COL")]
+    pub role_column: Option<String>,
     /// Re-import a file that changed since it was imported, or with other
     /// options.
     #[arg(long, conflicts_with = "add")]

@@ -156,6 +156,39 @@ pub fn spread(
     out.into_keys().collect()
 }
 
+/// Spreads each applied code to its question-and-answer exchange: the
+/// turns from one question (a turn of an interviewer or facilitator, `leads`)
+/// to the next, in the same source. Turns before the first question form
+/// an exchange of their own.
+pub fn spread_exchange(
+    applied: &[(usize, usize)],
+    segments: &[SegmentRef<'_>],
+    leads: &[bool],
+) -> Vec<(usize, usize)> {
+    // Each segment's exchange: a new one at every question and every source.
+    let mut exchange = Vec::with_capacity(segments.len());
+    let mut current = 0usize;
+    for (i, s) in segments.iter().enumerate() {
+        let new_source = i > 0 && segments[i - 1].source != s.source;
+        if i > 0 && (new_source || leads.get(i).copied().unwrap_or(false)) {
+            current += 1;
+        }
+        exchange.push(current);
+    }
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, e) in exchange.iter().enumerate() {
+        members.entry(*e).or_default().push(i);
+    }
+    let mut out: BTreeMap<(usize, usize), ()> = BTreeMap::new();
+    for &(s, code) in applied {
+        let Some(e) = exchange.get(s) else { continue };
+        for &n in &members[e] {
+            out.insert((n, code), ());
+        }
+    }
+    out.into_keys().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +238,16 @@ mod tests {
         assert_eq!(p.cells[0][0], [Some(true), Some(false), Some(false)]);
         // A code on an unrated segment does not count.
         assert_eq!(p.cells[1][0], [Some(true), Some(true), None]);
+    }
+
+    #[test]
+    fn exchanges_run_from_one_question_to_the_next() {
+        let s = segs();
+        // S1:1 asks, S1:2 answers, S1:3 asks again; S2 is another source.
+        let leads = [true, false, true, false];
+        assert_eq!(spread_exchange(&[(1, 0)], &s, &leads), [(0, 0), (1, 0)]);
+        assert_eq!(spread_exchange(&[(2, 3)], &s, &leads), [(2, 3)]);
+        assert_eq!(spread_exchange(&[(3, 1)], &s, &leads), [(3, 1)]);
     }
 
     #[test]

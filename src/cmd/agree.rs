@@ -52,6 +52,7 @@ pub fn agree(a: AgreeArgs) -> anyhow::Result<()> {
         unit: unit(a.unit),
         codes: a.codes,
         window: a.window,
+        exchange: a.exchange,
         group: a.group,
     };
     let format = output::list_format(a.format);

@@ -62,6 +62,8 @@ fn common_spec(c: &CommonImport) -> SourceSpec {
         lang: c.lang.clone(),
         encoding: c.encoding.clone(),
         pseudonymize: c.pseudonymize,
+        roles: c.roles.iter().cloned().collect(),
+        role_column: c.role_column.clone(),
         ..Default::default()
     }
 }

@@ -13,7 +13,11 @@ pub fn run(a: SynthesizeArgs) -> anyhow::Result<()> {
         Some(id) => synthesize::explain(&study, id, output::width())?,
         None => {
             let bound = if a.all { Bound::ALL } else { SHOWN };
-            summary(&synthesize::synthesize(&study)?, output::width(), bound)
+            let mut text = summary(&synthesize::synthesize(&study)?, output::width(), bound);
+            if let Some(n) = crate::render::status::left_out_note(&synthesize::left_out(&study)?) {
+                text.push_str(&format!("\nnote: {n}\n"));
+            }
+            text
         }
     };
     output::print(text)?;

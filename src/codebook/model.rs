@@ -1,6 +1,8 @@
 //! The codebook model shared by every format, the checker and the coder:
 //! a tree of codes, each with matching rules, and codebook-level options.
 
+use crate::corpus::Role;
+
 /// Where something was written: 1-based line and column in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Origin {
@@ -129,8 +131,22 @@ pub struct Code {
     /// check` does not warn about them (native TOML `shared = […]`; empty
     /// in every other format).
     pub shared: Vec<SharedRule>,
+    /// The speaker roles whose segments the code's rules apply to, sorted
+    /// and without repeats; empty = every role (native TOML `roles = […]`;
+    /// empty in every other format). A segment without a speaker counts as
+    /// [`Role::Participant`]'s. Children do not inherit it: each code
+    /// lists its own roles (a parent still aggregates its children's
+    /// codings, whatever their roles).
+    pub roles: Vec<Role>,
     /// Where the code was defined.
     pub origin: Origin,
+}
+
+impl Code {
+    /// Whether the code's rules apply to a segment spoken by `role`.
+    pub fn applies_to(&self, role: Role) -> bool {
+        self.roles.is_empty() || self.roles.contains(&role)
+    }
 }
 
 /// A whole codebook.

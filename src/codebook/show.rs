@@ -1,5 +1,6 @@
 //! `codebook show`: the code tree as text, one code a line with its id,
-//! label, rule count and languages, drawn with `├─`/`└─`.
+//! label, rule count, languages and the roles it is limited to, drawn with
+//! `├─`/`└─`.
 
 use super::model::{Code, Codebook, Semantics};
 
@@ -46,8 +47,14 @@ pub fn render(cb: &Codebook) -> String {
     for (prefix, c) in &rows {
         let tree = format!("{prefix}{}", c.id);
         let langs = languages(cb, c);
+        let roles = if c.roles.is_empty() {
+            String::new()
+        } else {
+            let words: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
+            format!("  (only {})", words.join(", "))
+        };
         let line = format!(
-            "{tree:<w_tree$}  {:<w_label$}  {:<w_count$}  {langs}",
+            "{tree:<w_tree$}  {:<w_label$}  {:<w_count$}  {langs}{roles}",
             c.label,
             rules_cell(c)
         );
@@ -166,6 +173,18 @@ mod tests {
         ]
         .join("\n");
         assert_eq!(got, want, "\n{got}");
+    }
+
+    #[test]
+    fn codes_limited_to_roles_say_so() {
+        let src = "[[codes]]\nid = \"a\"\nterms = [\"x\"]\nroles = [\"facilitator\", \"participant\"]\n\
+                   [[codes]]\nid = \"b\"\nterms = [\"y\"]\n";
+        let got = render(&native::read(src).0.unwrap());
+        assert!(
+            got.contains("├─ a  a  1 rule  fr  (only participant, facilitator)\n"),
+            "{got}"
+        );
+        assert!(got.contains("└─ b  b  1 rule  fr\n"), "{got}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::error::ParseError;
-use super::model::{Participant, RawSegment, Segment};
+use super::model::{Participant, RawSegment, Role, Segment};
 use super::pseudonym::{PseudonymKey, Scrubber};
 
 /// What the study knows about a source before its segments are stored.
@@ -21,6 +21,14 @@ pub struct SourceContext<'a> {
     pub lang: &'a str,
     /// Replace participant names by pseudonyms, also inside the text.
     pub pseudonymize: bool,
+    /// Roles given by name (`--role NAME=ROLE`), keyed by [`role_key`].
+    pub roles: &'a BTreeMap<String, Role>,
+}
+
+/// The key a speaker's name is looked up by in [`SourceContext::roles`]:
+/// its slug (case, accents and punctuation do not matter).
+pub fn role_key(name: &str) -> String {
+    slug(name)
 }
 
 /// Rows produced from one source.
@@ -68,6 +76,8 @@ pub struct Ingester<'a> {
     groups: BTreeSet<String>,
     /// (speaker as written, group) -> participant id, to skip re-slugging.
     ids: HashMap<(String, String), String>,
+    /// Participants whose role the file or the options gave.
+    explicit: std::collections::HashSet<String>,
     count: u32,
 }
 
@@ -81,6 +91,7 @@ impl<'a> Ingester<'a> {
             people: BTreeMap::new(),
             groups: BTreeSet::new(),
             ids: HashMap::new(),
+            explicit: std::collections::HashSet::new(),
             count: 0,
         }
     }
@@ -103,6 +114,7 @@ impl<'a> Ingester<'a> {
             indicator,
             attributes,
             participant_attributes,
+            role,
         } = r;
         let group = match (group, self.ctx.group) {
             (Some(g), _) => g.trim().to_owned(),
@@ -125,6 +137,15 @@ impl<'a> Ingester<'a> {
                         id
                     }
                 };
+                // A role column or a `--role` wins over a role recognised
+                // from the label ("Animatrice"); the first one given stays.
+                let given = role.or_else(|| self.ctx.roles.get(&role_key(&cache_key.0)).copied());
+                if let Some(r) = given
+                    && self.explicit.insert(id.clone())
+                    && let Some((p, _)) = self.people.get_mut(&id)
+                {
+                    p.role = r;
+                }
                 if !participant_attributes.is_empty()
                     && let Some((_, attrs)) = self.people.get_mut(&id)
                 {
@@ -189,6 +210,8 @@ impl<'a> Ingester<'a> {
                 id: id.clone(),
                 group: group.to_owned(),
                 pseudonymized,
+                // A label that names a role ("Animatrice", "Interviewer").
+                role: Role::parse(name).unwrap_or_default(),
                 name: shown,
                 attributes: String::new(),
                 sources: vec![source.to_owned()],
@@ -258,6 +281,8 @@ mod tests {
     use super::*;
     use crate::corpus::model::SegmentKind;
 
+    static NO_ROLES: BTreeMap<String, Role> = BTreeMap::new();
+
     fn raw(speaker: &str, text: &str) -> RawSegment {
         RawSegment {
             speaker: Some(speaker.into()),
@@ -274,6 +299,7 @@ mod tests {
             session: None,
             lang: "fr",
             pseudonymize: pseudo,
+            roles: &NO_ROLES,
         }
     }
 

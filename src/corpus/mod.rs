@@ -7,7 +7,9 @@ pub mod model;
 pub mod zipsafe;
 
 pub use error::{InputError, ParseError};
-pub use model::{GroupSummary, Participant, RawSegment, Segment, SegmentKind, Source, SourceKind};
+pub use model::{
+    GroupSummary, Participant, RawSegment, Role, Segment, SegmentKind, Source, SourceKind,
+};
 pub mod grid;
 pub mod ingest;
 pub mod pseudonym;

@@ -43,6 +43,81 @@ impl SegmentKind {
     }
 }
 
+/// What a participant is in a study: someone whose words are the data,
+/// or someone who asks and leads (left out of shares and quotes by
+/// default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Role {
+    /// A participant of the group: their words are the data.
+    #[default]
+    Participant,
+    /// Asks the questions of an interview.
+    Interviewer,
+    /// Leads a group session: facilitator, moderator, chair.
+    Facilitator,
+}
+
+impl Role {
+    /// Every role, in the order outputs list them.
+    pub const ALL: [Role; 3] = [Role::Participant, Role::Interviewer, Role::Facilitator];
+
+    /// The word stored in the workspace and written in study.toml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Participant => "participant",
+            Role::Interviewer => "interviewer",
+            Role::Facilitator => "facilitator",
+        }
+    }
+
+    /// A role from its word or a common name of it in French, English or
+    /// Dutch (`animatrice`, `moderator`, `enquêteur`, `interviewer`…),
+    /// compared without case or accents.
+    pub fn parse(word: &str) -> Option<Role> {
+        let w = fold_word(word);
+        let w = w
+            .trim_start_matches("le ")
+            .trim_start_matches("la ")
+            .trim_start_matches("the ");
+        Some(match w {
+            "participant" | "participante" | "participants" | "interviewee" | "interviewe"
+            | "interviewee e" | "repondant" | "repondante" | "respondent" | "deelnemer"
+            | "member" | "membre" => Role::Participant,
+            "interviewer" | "intervieweur" | "intervieweuse" | "enqueteur" | "enquetrice"
+            | "interviewster" | "interviewer e" => Role::Interviewer,
+            "facilitator" | "facilitateur" | "facilitatrice" | "animateur" | "animatrice"
+            | "moderator" | "moderateur" | "moderatrice" | "host" | "chair" | "president"
+            | "presidente" | "gespreksleider" | "begeleider" => Role::Facilitator,
+            _ => return None,
+        })
+    }
+
+    /// Whether the role's words are left out of shares and quotes unless
+    /// the study includes them.
+    pub fn leads(self) -> bool {
+        self != Role::Participant
+    }
+}
+
+/// Lower case, accents removed, runs of spaces, `-` and `.` as one space.
+fn fold_word(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in s.trim().trim_end_matches(':').nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() || c == '-' || c == '.' || c == '(' || c == ')' {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.trim_end().to_owned()
+}
+
 /// One unit of text as a parser found it, before the study gives it ids.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawSegment {
@@ -78,6 +153,8 @@ pub struct RawSegment {
     pub attributes: BTreeMap<String, String>,
     /// Other columns of the row that describe the speaker (role, status…).
     pub participant_attributes: BTreeMap<String, String>,
+    /// The speaker's role, when the file says it (a role column).
+    pub role: Option<Role>,
 }
 
 /// What kind of file a source is.
@@ -162,6 +239,8 @@ pub struct Participant {
     pub name: String,
     /// Whether `name` is a pseudonym.
     pub pseudonymized: bool,
+    /// What the participant is: participant, interviewer or facilitator.
+    pub role: Role,
     /// Attributes from grids (role, status…), as a JSON object.
     pub attributes: String,
     /// Source ids the participant appears in, sorted.

@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::decode::encoding_for_label;
 use super::error::ParseError;
 use super::grid::{self, ColumnMap, GridFormat, GridKind, GridOptions};
-use super::model::{RawSegment, SourceKind};
+use super::ingest::role_key;
+use super::model::{RawSegment, Role, SourceKind};
 use super::transcript::{self, TranscriptFormat, TranscriptOptions};
+use std::collections::BTreeMap;
 
 /// Grid columns mapped by name (recommendations and sticky notes).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +99,13 @@ pub struct SourceSpec {
     /// segment's key, which human codings and `--explain` join on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_column: Option<String>,
+    /// Column holding each row's speaker role (participant, interviewer,
+    /// facilitator, or a common name of one: animatrice, moderator…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_column: Option<String>,
+    /// Roles by speaker name: `{ RA = "interviewer" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, String>,
     /// Split cells holding several items into one segment each.
     #[serde(default, skip_serializing_if = "is_false")]
     pub split_items: bool,
@@ -143,6 +152,9 @@ pub enum SpecError {
     /// An unknown text encoding.
     #[error("unknown encoding {0:?}; expected e.g. utf-8, utf-16, windows-1252, latin1")]
     Encoding(String),
+    /// A role that is none of participant, interviewer, facilitator.
+    #[error("unknown role {0:?}; expected participant, interviewer or facilitator")]
+    Role(String),
     /// A delimiter that is not one ASCII character.
     #[error("unusable delimiter {0:?}; expected one ASCII character or \"tab\"")]
     Delimiter(String),
@@ -159,6 +171,7 @@ impl SpecError {
             SpecError::GridKind(_) => "grid_kind",
             SpecError::Encoding(_) => "encoding",
             SpecError::Delimiter(_) => "delimiter",
+            SpecError::Role(_) => "roles",
         }
     }
 }
@@ -192,10 +205,23 @@ impl SourceSpec {
         if kind == SourceKind::Transcript && self.group_column.is_some() {
             return Err(SpecError::GroupColumnOnTranscript);
         }
+        self.role_map()?;
         match kind {
             SourceKind::Transcript => self.transcript_options().map(|_| ()),
             SourceKind::Grid => self.grid_options().map(|_| ()),
         }
+    }
+
+    /// The roles given by name, keyed as the ingester looks them up.
+    pub fn role_map(&self) -> Result<BTreeMap<String, Role>, SpecError> {
+        self.roles
+            .iter()
+            .map(|(name, role)| {
+                Role::parse(role)
+                    .map(|r| (role_key(name), r))
+                    .ok_or_else(|| SpecError::Role(role.clone()))
+            })
+            .collect()
     }
 
     /// Options for the transcript parser.
@@ -211,6 +237,7 @@ impl SourceSpec {
             speaker_column: self.speaker_column.clone(),
             text_column: self.text_column.clone(),
             id_column: self.id_column.clone(),
+            role_column: self.role_column.clone(),
         })
     }
 
@@ -233,6 +260,7 @@ impl SourceSpec {
             participant_column: self.participant_column.clone(),
             group_column: self.group_column.clone(),
             id_column: self.id_column.clone(),
+            role_column: self.role_column.clone(),
             split_items: self.split_items,
             delimiter: self.delimiter()?,
             encoding: self.encoding()?,

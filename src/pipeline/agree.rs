@@ -2,7 +2,7 @@
 //! coders (the automatic coder `auto` among them), the false positives and
 //! negatives of a code, and words a code's rules miss.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -11,7 +11,9 @@ use super::{Study, code::codebook_path, codebook, fresh};
 use crate::agreement::human::{CodeNames, Join, read_codes};
 use crate::agreement::keyness::{KeynessOptions, Suggestion, suggest as keyness};
 use crate::agreement::stats::{Agreement, agreement};
-use crate::agreement::units::{CoderSegments, SegmentRef, Unit, presence, spread, units_of};
+use crate::agreement::units::{
+    CoderSegments, SegmentRef, Unit, presence, spread, spread_exchange, units_of,
+};
 use crate::codebook::Codebook;
 use crate::coding::Coder;
 use crate::corpus::grid::{GridOptions, read_table};
@@ -289,6 +291,9 @@ pub struct AgreeOptions {
     /// Spread the automatic coder's codes to this many neighbouring
     /// segments of the same source either way.
     pub window: usize,
+    /// Spread the automatic coder's codes to their question-and-answer
+    /// exchange (from an interviewer's or facilitator's turn to the next).
+    pub exchange: bool,
     /// Only segments of this group.
     pub group: Option<String>,
 }
@@ -300,6 +305,8 @@ pub struct Agreed {
     pub unit: Unit,
     /// The window the automatic codes were spread over.
     pub window: usize,
+    /// Whether the automatic codes were spread to their exchange.
+    pub exchange: bool,
     /// The coders, in table order.
     pub coders: Vec<String>,
     /// The reference coder.
@@ -356,6 +363,7 @@ pub struct Explained {
 /// Everything agreement reads, loaded once.
 struct Loaded {
     segs: Segments,
+    participants: Vec<crate::corpus::Participant>,
     codebook: Codebook,
     human: Vec<HumanCodingRow>,
     auto: Vec<AutoCoding>,
@@ -405,11 +413,20 @@ fn load(study: &mut Study, need_auto: bool) -> anyhow::Result<Loaded> {
         Vec::new()
     };
     Ok(Loaded {
+        participants: study.ws().tables.participants.clone(),
         segs: Segments::load(study)?,
         codebook,
         human,
         auto,
     })
+}
+
+/// The participants who ask and lead (interviewers, facilitators).
+fn study_leads(ps: &[crate::corpus::Participant]) -> HashSet<&str> {
+    ps.iter()
+        .filter(|p| p.role.leads())
+        .map(|p| p.id.as_str())
+        .collect()
 }
 
 /// The compared codes' indices each codebook code counts for: itself and
@@ -571,7 +588,16 @@ fn compute(study: &mut Study, o: &AgreeOptions) -> anyhow::Result<Computed> {
             }
             applied.sort_unstable();
             applied.dedup();
-            cs.applied = spread(&applied, &refs, o.window);
+            cs.applied = if o.exchange {
+                let leads: HashSet<&str> = study_leads(&l.participants);
+                let flags: Vec<bool> = refs
+                    .iter()
+                    .map(|r| r.participant.is_some_and(|p| leads.contains(p)))
+                    .collect();
+                spread_exchange(&applied, &refs, &flags)
+            } else {
+                spread(&applied, &refs, o.window)
+            };
         } else {
             for r in l.human.iter().filter(|r| &r.coder == c) {
                 let Some(&s) = index.get(r.segment_id.as_str()) else {
@@ -611,6 +637,7 @@ fn compute(study: &mut Study, o: &AgreeOptions) -> anyhow::Result<Computed> {
     let agreed = Agreed {
         unit: o.unit,
         window: o.window,
+        exchange: o.exchange,
         coders: coders.clone(),
         reference,
         codes: compared

@@ -1,7 +1,9 @@
 //! The coding stage: every segment of a study coded with its codebook
-//! (codings, codes and provenance saved together), one segment explained,
-//! or a file coded to a writer without a study.
+//! (codings, codes and provenance saved together, the codings of codes
+//! limited to speaker roles kept for those roles only), one segment
+//! explained, or a file coded to a writer without a study.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -10,12 +12,13 @@ use anyhow::{Context, anyhow};
 use rayon::prelude::*;
 
 use super::{Feedback, PipelineError, Study, codebook, fresh};
-use crate::codebook::Semantics;
+use crate::codebook::{Codebook, Semantics};
 use crate::coding::documents::{
     Batch, Columns, Document, DocumentError, DocumentReader, InputFormat,
 };
 use crate::coding::tally::{CodeTally, tally};
 use crate::coding::{Coder, Coding};
+use crate::corpus::{Participant, Role};
 use crate::render::codings::{TableFormat, coding_rows, codings_header, counts_header, counts_row};
 use crate::store::codings::{self, Provenance};
 
@@ -56,21 +59,96 @@ impl Coded {
     }
 }
 
+/// The codes of a codebook limited to speaker roles (`roles = […]`) and
+/// the role of each speaker of a study: what decides which codings of a
+/// segment stand.
+struct RoleLimits<'a> {
+    /// Code id -> the roles its rules apply to, one bit per role; only the
+    /// codes limited to some roles.
+    codes: HashMap<&'a str, u8>,
+    /// Participant id -> role.
+    speakers: HashMap<&'a str, Role>,
+}
+
+/// The bit of a role in a [`RoleLimits`] mask.
+fn role_bit(role: Role) -> u8 {
+    1 << role as u8
+}
+
+impl<'a> RoleLimits<'a> {
+    fn new(cb: &'a Codebook, participants: &'a [Participant]) -> Self {
+        let codes: HashMap<&str, u8> = cb
+            .codes
+            .iter()
+            .filter(|c| !c.roles.is_empty())
+            .map(|c| {
+                let mask = c.roles.iter().fold(0, |m, &r| m | role_bit(r));
+                (c.id.as_str(), mask)
+            })
+            .collect();
+        let speakers = if codes.is_empty() {
+            HashMap::new()
+        } else {
+            participants
+                .iter()
+                .map(|p| (p.id.as_str(), p.role))
+                .collect()
+        };
+        RoleLimits { codes, speakers }
+    }
+
+    /// Whether no code is limited to roles: every coding stands.
+    fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// The role of a segment's speaker (`participant_id`, "" when none):
+    /// a segment without a known speaker counts as a participant's.
+    fn role(&self, speaker: &str) -> Role {
+        self.speakers.get(speaker).copied().unwrap_or_default()
+    }
+
+    /// Drops the codings of codes whose roles do not include the speaker's.
+    fn retain(&self, speaker: &str, codings: &mut Vec<Coding>) {
+        let bit = role_bit(self.role(speaker));
+        codings.retain(|c| self.codes.get(c.code.as_str()).is_none_or(|m| m & bit != 0));
+    }
+}
+
+/// The speaker (`participant_id`) of every segment, "" when none; every
+/// segment speakerless when the table has no such column.
+fn speakers(t: &crate::store::tables::Tables) -> anyhow::Result<Vec<&str>> {
+    if t.segments.schema().contains("participant_id") {
+        Ok(t.segment_strs("participant_id")?)
+    } else {
+        Ok(vec![""; t.segment_count()])
+    }
+}
+
 /// Codes every segment of the study with the codebook (`given`, else the
 /// study's) and saves codings, codes and provenance with the manifest,
-/// atomically.
+/// atomically. A code limited to speaker roles keeps its codings in the
+/// segments of those roles only (a segment without a speaker counts as a
+/// participant's).
 pub fn code_study(
     study: &mut Study,
     given: Option<&Path>,
     fb: &dyn Feedback,
 ) -> anyhow::Result<Coded> {
     let path = codebook_path(study, given)?;
-    let (_, coder) = codebook::coder(&path, fb)?;
+    let (loaded, coder) = codebook::coder(&path, fb)?;
     let ws = study.ws();
     let docs = ws.tables.segment_docs()?;
     let ids = ws.tables.segment_strs("segment_id")?;
     fb.start(&format!("coding {} segments", docs.len()), None);
-    let all = coder.code_all(&docs);
+    let mut all = coder.code_all(&docs);
+    let limits = RoleLimits::new(&loaded.codebook, &ws.tables.participants);
+    if !limits.is_empty() {
+        let speakers = speakers(&ws.tables)?;
+        all.par_iter_mut()
+            .zip(speakers.par_iter())
+            .for_each(|(codings, speaker)| limits.retain(speaker, codings));
+    }
     fb.finish();
     for w in coder.coding_warnings() {
         fb.warn(&w);
@@ -115,7 +193,8 @@ pub struct Explained {
 /// Codes one segment of the study with the codebook (`given`, else the
 /// study's), to show which rule matched what: the segment of that id, or
 /// the segments of that key (a row id from an import's `--id-column`:
-/// several when the row gave several items).
+/// several when the row gave several items). Codings of codes limited to
+/// other speaker roles are left out, as [`code_study`] leaves them out.
 pub fn explain(
     study: &mut Study,
     given: Option<&Path>,
@@ -123,8 +202,10 @@ pub fn explain(
     fb: &dyn Feedback,
 ) -> anyhow::Result<Vec<Explained>> {
     let path = codebook_path(study, given)?;
-    let (_, coder) = codebook::coder(&path, fb)?;
+    let (loaded, coder) = codebook::coder(&path, fb)?;
     let t = &study.ws().tables;
+    let limits = RoleLimits::new(&loaded.codebook, &t.participants);
+    let speakers = speakers(t)?;
     let ids = t.segment_strs("segment_id")?;
     let mut at: Vec<usize> = ids.iter().position(|s| *s == id).into_iter().collect();
     if at.is_empty() && !id.is_empty() && t.segments.schema().contains("key") {
@@ -144,11 +225,13 @@ pub fn explain(
         .into_iter()
         .map(|i| {
             let (text, lang) = docs[i];
+            let mut codings = coder.code_segment(text, lang);
+            limits.retain(speakers[i], &mut codings);
             Explained {
                 id: ids[i].to_owned(),
                 lang: lang.to_owned(),
                 text: text.to_owned(),
-                codings: coder.code_segment(text, lang),
+                codings,
             }
         })
         .collect())
@@ -186,7 +269,8 @@ const TASK_DOCS: usize = 256;
 /// descendants' spans; dictionary categories count as scikit-learn's
 /// `CountVectorizer` does). Streams the file in batches, codes each batch
 /// in parallel while reading the next, writes in order; nothing is written
-/// before the first batch is coded.
+/// before the first batch is coded. A file has no speakers: `roles`
+/// limits of the codebook do not apply.
 pub fn code_file(o: &FileOptions, out: &mut dyn Write, fb: &dyn Feedback) -> anyhow::Result<()> {
     let (_, coder) = codebook::coder(&o.codebook, fb)?;
     let lang = o
@@ -287,4 +371,86 @@ fn render(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::Code;
+
+    fn coding(code: &str) -> Coding {
+        Coding {
+            code: code.to_owned(),
+            start: 0,
+            end: 1,
+            matched: "x".to_owned(),
+            rule: "x".to_owned(),
+            negated: false,
+        }
+    }
+
+    fn codes(all: &[Coding]) -> Vec<&str> {
+        all.iter().map(|c| c.code.as_str()).collect()
+    }
+
+    #[test]
+    fn codings_of_codes_limited_to_roles_stand_for_those_roles_only() {
+        let code = |id: &str, roles: &[Role]| Code {
+            id: id.to_owned(),
+            roles: roles.to_vec(),
+            ..Code::default()
+        };
+        let cb = Codebook {
+            codes: vec![
+                code("any", &[]),
+                code("said", &[Role::Participant]),
+                code("asked", &[Role::Interviewer, Role::Facilitator]),
+            ],
+            ..Codebook::default()
+        };
+        let person = |id: &str, role: Role| Participant {
+            id: id.to_owned(),
+            role,
+            ..Participant::default()
+        };
+        let people = [
+            person("g/ana", Role::Participant),
+            person("g/ivo", Role::Interviewer),
+            person("g/fay", Role::Facilitator),
+        ];
+        let limits = RoleLimits::new(&cb, &people);
+        assert!(!limits.is_empty());
+        let coded = |speaker: &str| {
+            let mut all = vec![coding("any"), coding("said"), coding("asked")];
+            limits.retain(speaker, &mut all);
+            all
+        };
+        assert_eq!(codes(&coded("g/ana")), ["any", "said"]);
+        assert_eq!(codes(&coded("g/ivo")), ["any", "asked"]);
+        assert_eq!(codes(&coded("g/fay")), ["any", "asked"]);
+        // No speaker, or one the table does not know: a participant.
+        assert_eq!(codes(&coded("")), ["any", "said"]);
+        assert_eq!(codes(&coded("g/gone")), ["any", "said"]);
+    }
+
+    #[test]
+    fn a_codebook_without_roles_limits_nothing() {
+        let cb = Codebook {
+            codes: vec![Code {
+                id: "any".to_owned(),
+                ..Code::default()
+            }],
+            ..Codebook::default()
+        };
+        let people = [Participant {
+            id: "g/ivo".to_owned(),
+            role: Role::Interviewer,
+            ..Participant::default()
+        }];
+        let limits = RoleLimits::new(&cb, &people);
+        assert!(limits.is_empty());
+        let mut all = vec![coding("any")];
+        limits.retain("g/ivo", &mut all);
+        assert_eq!(codes(&all), ["any"]);
+    }
 }

@@ -341,19 +341,8 @@ pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result
     let cb = l.codebook;
     let bytes =
         formats::write(out_ext, &cb).map_err(|e| anyhow::anyhow!("{}: {e}", output.display()))?;
-    if out_ext.eq_ignore_ascii_case("csv")
-        && (!cb.name.is_empty() || cb.options != crate::codebook::CodebookOptions::default())
-    {
-        fb.note(&format!(
-            "{} keeps no codebook options (name, lang, fold_accents, negation_window, semantics)",
-            output.display()
-        ));
-    }
-    if !out_ext.eq_ignore_ascii_case("toml") && cb.codes.iter().any(|c| !c.shared.is_empty()) {
-        fb.note(&format!(
-            "{} keeps no `shared` declarations: `codebook check` warns again about the rules two codes share",
-            output.display()
-        ));
+    for loss in formats::losses(out_ext, &cb) {
+        fb.note(&format!("{} {loss}", output.display()));
     }
     write_atomic(output, &bytes)?;
     Ok(())

@@ -28,7 +28,10 @@ pub enum CodingState {
     },
 }
 
-/// A digest of the segment ids and texts: codings are stale when it changes.
+/// A digest of the segment ids and texts, and of the participants who are
+/// not plain participants (a code can be limited to a role): codings are
+/// stale when it changes. A study without interviewers or facilitators
+/// keeps the digest it had before roles existed.
 pub fn segments_hash(t: &Tables) -> anyhow::Result<String> {
     let mut h = ContentHasher::default();
     for (id, text) in t
@@ -37,6 +40,13 @@ pub fn segments_hash(t: &Tables) -> anyhow::Result<String> {
         .zip(t.segment_strs("text")?)
     {
         for part in [id, text] {
+            h.update(part.as_bytes());
+            h.update(&[0]);
+        }
+    }
+    for p in t.participants.iter().filter(|p| p.role.leads()) {
+        h.update(b"\x01role\0");
+        for part in [p.id.as_str(), p.role.as_str()] {
             h.update(part.as_bytes());
             h.update(&[0]);
         }

@@ -136,7 +136,11 @@ pub fn render(
                 &loaded.synthesis.evidence,
                 &quoted(study, loaded)?,
             );
-            html::to_html(title, tables, &details).into_bytes()
+            let notes: Vec<String> =
+                crate::render::status::left_out_note(&synthesize::left_out(study)?)
+                    .into_iter()
+                    .collect();
+            html::to_html_with(title, tables, &details, &notes).into_bytes()
         }
     })
 }

@@ -188,6 +188,8 @@ impl Batch<'_> {
         let (files, any_written) = written?;
         self.summary.files = files;
         self.summary.files_written = any_written;
+        self.summary.note =
+            crate::render::status::left_out_note(&super::synthesize::left_out(study)?);
         self.state.reports = Some(key);
         self.state.write(self.dir)?;
         Ok(built)

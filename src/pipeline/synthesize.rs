@@ -16,6 +16,9 @@ use crate::synthesis::{self, Cache, Input, Synthesis};
 /// The frames the synthesis reads, loaded once, with the study's
 /// glossary and curation.
 struct Frames {
+    /// The segments the synthesis counts: without those of interviewers
+    /// and facilitators, unless the study includes their role.
+    segments: DataFrame,
     codings: DataFrame,
     codes: DataFrame,
     participants: DataFrame,
@@ -43,7 +46,8 @@ fn frames(study: &Study) -> anyhow::Result<Frames> {
     Ok(Frames {
         codings: ws.coding_table(CODINGS)?.ok_or_else(missing)?,
         codes: ws.coding_table(CODES)?.ok_or_else(missing)?,
-        participants: participants_frame(&ws.tables.participants)?,
+        segments: counted_segments(study)?,
+        participants: participants_frame(&counted_participants(study))?,
         cache: Cache::default(),
         glossary,
         curation,
@@ -66,9 +70,90 @@ fn read_curation(study: &Study, rel: &str) -> anyhow::Result<Curation> {
     Ok(curation)
 }
 
+/// The participants whose words count (see [`SynthesisConfig::counts`]).
+fn counted_participants(study: &Study) -> Vec<crate::corpus::Participant> {
+    let cfg = &study.ws().manifest.manifest.synthesis;
+    study
+        .ws()
+        .tables
+        .participants
+        .iter()
+        .filter(|p| cfg.counts(p.role))
+        .cloned()
+        .collect()
+}
+
+/// Who is left out of the synthesis: the participants whose role does not
+/// count, by group, and their segments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// `(group, name, role)` of each, sorted.
+    pub people: Vec<(String, String, &'static str)>,
+    /// Their segments.
+    pub segments: usize,
+}
+
+/// The interviewers and facilitators whose words the synthesis leaves out.
+pub fn left_out(study: &Study) -> anyhow::Result<LeftOut> {
+    let ws = study.ws();
+    let cfg = &ws.manifest.manifest.synthesis;
+    let out: HashSet<&str> = ws
+        .tables
+        .participants
+        .iter()
+        .filter(|p| !cfg.counts(p.role))
+        .map(|p| p.id.as_str())
+        .collect();
+    if out.is_empty() {
+        return Ok(LeftOut::default());
+    }
+    let segments = ws
+        .tables
+        .segments
+        .column("participant_id")?
+        .str()?
+        .iter()
+        .filter(|p| p.is_some_and(|p| out.contains(p)))
+        .count();
+    let mut people: Vec<(String, String, &'static str)> = ws
+        .tables
+        .participants
+        .iter()
+        .filter(|p| out.contains(p.id.as_str()))
+        .map(|p| (p.group.clone(), p.name.clone(), p.role.as_str()))
+        .collect();
+    people.sort();
+    Ok(LeftOut { people, segments })
+}
+
+/// The segments whose words count: without those of the participants
+/// [`counted_participants`] leaves out.
+fn counted_segments(study: &Study) -> anyhow::Result<DataFrame> {
+    let ws = study.ws();
+    let cfg = &ws.manifest.manifest.synthesis;
+    let out: HashSet<&str> = ws
+        .tables
+        .participants
+        .iter()
+        .filter(|p| !cfg.counts(p.role))
+        .map(|p| p.id.as_str())
+        .collect();
+    let segs = &ws.tables.segments;
+    if out.is_empty() {
+        return Ok(segs.clone());
+    }
+    let keep: polars::prelude::BooleanChunked = segs
+        .column("participant_id")?
+        .str()?
+        .iter()
+        .map(|p| !p.is_some_and(|p| out.contains(p)))
+        .collect();
+    Ok(segs.filter(&keep)?)
+}
+
 fn input<'a>(study: &'a Study, f: &'a Frames) -> Input<'a> {
     Input {
-        segments: &study.ws().tables.segments,
+        segments: &f.segments,
         codings: &f.codings,
         codes: &f.codes,
         participants: &f.participants,

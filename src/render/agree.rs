@@ -28,7 +28,9 @@ fn title(a: &Agreed) -> String {
     if let Some(r) = &a.reference {
         s.push_str(&format!("; reference {r}"));
     }
-    if a.window > 0 {
+    if a.exchange {
+        s.push_str("; automatic codes spread to their question-and-answer exchange");
+    } else if a.window > 0 {
         s.push_str(&format!(
             "; automatic codes spread to {} neighbouring segment{} either way",
             a.window,
@@ -210,7 +212,11 @@ fn csv_listing(a: &Agreed) -> Listing {
     let head = |code: &str, label: &str, units: Option<u64>, applied: Option<u64>| {
         vec![
             Some(a.unit.as_str().to_owned()),
-            Some(a.window.to_string()),
+            Some(if a.exchange {
+                "exchange".to_owned()
+            } else {
+                a.window.to_string()
+            }),
             Some(code.to_owned()),
             Some(label.to_owned()),
             units.map(|u| u.to_string()),
@@ -293,7 +299,7 @@ fn avg_json(a: &Averages, micro: bool) -> Value {
 fn json_value(a: &Agreed) -> Value {
     json!({
         "unit": a.unit.as_str(),
-        "window": a.window,
+        "window": if a.exchange { json!("exchange") } else { json!(a.window) },
         "coders": a.coders,
         "reference": a.reference,
         "units": a.units,

@@ -26,6 +26,8 @@ pub struct RunSummary {
     pub files: Vec<String>,
     /// Whether the files were rewritten.
     pub files_written: bool,
+    /// Whose words the synthesis left out, when anyone's.
+    pub note: Option<String>,
 }
 
 /// Aligned lines: one per stage, then the files.
@@ -59,6 +61,9 @@ pub fn render(s: &RunSummary) -> String {
             s.files.join(", ")
         ));
     }
+    if let Some(n) = &s.note {
+        out.push_str(&format!("note: {n}\n"));
+    }
     out
 }
 
@@ -78,6 +83,7 @@ mod tests {
             }],
             files: vec!["reports/report.html".into()],
             files_written: true,
+            note: None,
         };
         assert_eq!(
             render(&s),

@@ -168,3 +168,47 @@ pub fn segments_listing(
     }
     l
 }
+
+/// The line saying whose words the synthesis left out, if anyone's.
+pub fn left_out_note(l: &crate::pipeline::synthesize::LeftOut) -> Option<String> {
+    if l.people.is_empty() {
+        return None;
+    }
+    let count = |role: &str| l.people.iter().filter(|p| p.2 == role).count();
+    let mut kinds = Vec::new();
+    for (role, one, many) in [
+        ("facilitator", "facilitator", "facilitators"),
+        ("interviewer", "interviewer", "interviewers"),
+    ] {
+        let n = count(role);
+        if n > 0 {
+            kinds.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
+    }
+    let mut names: Vec<String> = l
+        .people
+        .iter()
+        .take(5)
+        .map(|(g, n, _)| format!("{n} in {g}"))
+        .collect();
+    if l.people.len() > 5 {
+        names.push(format!("{} more", l.people.len() - 5));
+    }
+    let roles: Vec<&str> = {
+        let mut r: Vec<&str> = l.people.iter().map(|p| p.2).collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    };
+    Some(format!(
+        "Left out of shares, convergence and quotes: the words of {} ({}), {}; to count them, set [synthesis] include_roles = [{}] in study.toml.",
+        kinds.join(" and "),
+        names.join(", "),
+        plural(l.segments, "segment"),
+        roles
+            .iter()
+            .map(|r| format!("\"{r}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}

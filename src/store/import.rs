@@ -324,7 +324,10 @@ fn parse_source(
         .clone()
         .unwrap_or_else(|| ws.manifest.manifest.study.lang.clone());
     let id = spec.id.clone().unwrap_or_default();
+    // Checked by `validate` before any file is read.
+    let roles = spec.role_map().unwrap_or_default();
     let ctx = SourceContext {
+        roles: &roles,
         source_id: &id,
         group: spec.group.as_deref(),
         session: spec.session.as_deref(),

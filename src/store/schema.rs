@@ -91,6 +91,11 @@ pub fn tables() -> Vec<TableDoc> {
                 ),
                 col("pseudonymized", Boolean, "Whether name is a pseudonym."),
                 col(
+                    "role",
+                    Str,
+                    "participant, interviewer or facilitator: interviewers and facilitators are left out of shares and quotes unless [synthesis] include_roles says otherwise.",
+                ),
+                col(
                     "attributes",
                     Str,
                     "Attributes from grids (role, status…), as a JSON object with sorted keys.",

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use polars::prelude::*;
 
 use crate::corpus::ingest::{attrs_json, parse_attrs};
-use crate::corpus::{Participant, Segment, SegmentKind, Source};
+use crate::corpus::{Participant, Role, Segment, SegmentKind, Source};
 use crate::rows::{Cell, read_column};
 
 /// The study's three tables in memory: sources and participants as rows
@@ -83,6 +83,9 @@ impl Tables {
                     let mut sources: BTreeSet<String> = p.sources.drain(..).collect();
                     sources.extend(new.sources);
                     p.sources = sources.into_iter().collect();
+                    if p.role == Role::Participant {
+                        p.role = new.role;
+                    }
                 }
                 None => self.participants.push(new),
             }
@@ -304,6 +307,7 @@ pub fn participants_frame(rows: &[Participant]) -> PolarsResult<DataFrame> {
             "pseudonymized".into(),
             r().map(|r| r.pseudonymized).collect::<Vec<bool>>(),
         ),
+        strs("role", r().map(|r| r.role.as_str())),
         strs("attributes", r().map(|r| r.attributes.as_str())),
         <Vec<String> as Cell>::column("sources", r().map(|r| &r.sources))?,
     ])
@@ -438,12 +442,22 @@ pub fn participants_from(df: &DataFrame) -> PolarsResult<Vec<Participant>> {
     );
     let sources: Vec<Vec<String>> = c(df, "sources")?;
     let pseudo: Vec<bool> = c(df, "pseudonymized")?;
+    // Workspaces written before participants had roles have no `role`.
+    let roles: Vec<Role> = if df.schema().contains("role") {
+        c::<String>(df, "role")?
+            .iter()
+            .map(|r| Role::parse(r).unwrap_or_default())
+            .collect()
+    } else {
+        vec![Role::Participant; df.height()]
+    };
     Ok((0..df.height())
         .map(|i| Participant {
             id: ids[i].clone(),
             group: groups[i].clone(),
             name: names[i].clone(),
             pseudonymized: pseudo[i],
+            role: roles[i],
             attributes: attrs[i].clone(),
             sources: sources[i].clone(),
         })
@@ -535,6 +549,7 @@ mod tests {
             group: "G".into(),
             name: "P01".into(),
             pseudonymized: true,
+            role: Default::default(),
             attributes: "{}".into(),
             sources: vec!["a".into(), "b".into()],
         }];

@@ -55,6 +55,11 @@ pub struct SynthesisConfig {
     /// The consultant's curation file (written by `qualsynth curate`),
     /// relative to the study directory. Default none.
     pub curation: Option<String>,
+    /// Roles whose words count in shares, convergence and quotes besides
+    /// participants': `["facilitator"]`, `["interviewer"]`. Default none:
+    /// interviewers and facilitators ask and lead; their words are not the
+    /// group's.
+    pub include_roles: Vec<String>,
 }
 
 impl Default for SynthesisConfig {
@@ -73,7 +78,19 @@ impl Default for SynthesisConfig {
             non_proposals: Vec::new(),
             glossary: None,
             curation: None,
+            include_roles: Vec::new(),
         }
+    }
+}
+
+impl SynthesisConfig {
+    /// Whether the words of someone of `role` count in the synthesis.
+    pub fn counts(&self, role: crate::corpus::Role) -> bool {
+        !role.leads()
+            || self
+                .include_roles
+                .iter()
+                .any(|r| crate::corpus::Role::parse(r) == Some(role))
     }
 }
 
@@ -97,6 +114,9 @@ pub enum ConfigError {
         /// The value given.
         value: f64,
     },
+    /// A role that is not one.
+    #[error("[synthesis] include_roles: unknown role {0:?}; expected interviewer or facilitator")]
+    Role(String),
     /// A non-proposal pattern that does not compile.
     #[error("[synthesis] non_proposals: {message}")]
     Pattern {
@@ -115,6 +135,7 @@ impl ConfigError {
             ConfigError::QuoteLengths => "quote_min_chars",
             ConfigError::CodeWeight { .. } => "merge_code_weight",
             ConfigError::Pattern { .. } => "non_proposals",
+            ConfigError::Role(_) => "include_roles",
         }
     }
 }
@@ -138,6 +159,11 @@ impl SynthesisConfig {
             });
         }
         share("negative_share", self.negative_share)?;
+        for r in &self.include_roles {
+            if crate::corpus::Role::parse(r).is_none() {
+                return Err(ConfigError::Role(r.clone()));
+            }
+        }
         if self.quote_min_chars > self.quote_max_chars {
             return Err(ConfigError::QuoteLengths);
         }

@@ -71,6 +71,7 @@ impl Builder {
             group: group.into(),
             name: name.into(),
             pseudonymized: false,
+            role: Default::default(),
             attributes: "{}".into(),
             sources: Vec::new(),
         });

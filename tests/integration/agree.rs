@@ -102,6 +102,10 @@ fn agreement_with_the_human_coder() {
     assert_eq!(wide[10]["window"], "1");
     let tp = |r: &std::collections::BTreeMap<String, String>| r["tp"].parse::<u64>().unwrap();
     assert!(tp(&wide[10]) > tp(micro));
+    // Or to the exchange between two turns of the chair (a facilitator).
+    let ex = csv_rows(&ok(&env, &["agree", "--format", "csv", "--exchange"]));
+    assert_eq!(ex[10]["window"], "exchange");
+    assert!(tp(&ex[10]) > tp(micro));
 }
 
 #[test]

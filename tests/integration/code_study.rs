@@ -203,3 +203,85 @@ fn kwic_for_a_code_includes_its_children() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("column 7"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_code_limited_to_participants_leaves_the_interviewers_turns_uncoded() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    // "Interviewer" is recognised by its label; Bram is one by `--role`.
+    let t = dir.join("entretien.csv");
+    std::fs::write(
+        &t,
+        "speaker;text\n\
+         Interviewer;Et le loyer, il vous coûte combien ?\n\
+         Hélène;Le loyer est trop cher pour moi.\n\
+         Bram;Votre loyer, et celui des autres ?\n",
+    )
+    .unwrap();
+    env.study_cmd(&[
+        "import",
+        "transcript",
+        t.to_str().unwrap(),
+        "--group",
+        "G",
+        "--role",
+        "Bram=interviewer",
+    ])
+    .assert()
+    .success();
+    let cb = dir.join("roles.toml");
+    std::fs::write(
+        &cb,
+        "[[codes]]\nid = \"dit\"\nterms = [\"loyer\"]\nroles = [\"participant\"]\nshared = [\"loyer\"]\n\n\
+         [[codes]]\nid = \"tout\"\nterms = [\"loyer\"]\n",
+    )
+    .unwrap();
+    let out = env
+        .study_cmd(&["code", "--codebook", cb.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let segs = env.segments(&[]);
+    let speaker_of = |seg: &str| {
+        segs.iter().find(|s| s["segment_id"] == seg).unwrap()["participant"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let coded = |code: &str| -> Vec<String> {
+        let mut who: Vec<String> = codings(&env)
+            .into_iter()
+            .filter(|c| c.1 == code)
+            .map(|c| speaker_of(&c.0))
+            .collect();
+        who.sort();
+        who
+    };
+    // The limited code: the participant's turn only; the other code: all.
+    assert_eq!(coded("dit"), ["Hélène"]);
+    assert_eq!(coded("tout"), ["Bram", "Hélène", "Interviewer"]);
+    // `--explain` shows what was saved.
+    let id = |who: &str| {
+        segs.iter().find(|s| s["participant"] == who).unwrap()["segment_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let explain = |who: &str| {
+        let out = env
+            .study_cmd(&["code", "--explain", &id(who)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for who in ["Interviewer", "Bram"] {
+        let text = explain(who);
+        assert!(
+            text.contains("│ tout") && !text.contains("│ dit"),
+            "{who}: {text}"
+        );
+    }
+    let text = explain("Hélène");
+    assert!(text.contains("│ tout") && text.contains("│ dit"), "{text}");
+}

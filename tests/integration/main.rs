@@ -16,6 +16,7 @@ mod init;
 mod pipes;
 mod pseudonymize;
 mod report;
+mod roles;
 mod run;
 mod segments;
 mod synthesize;

@@ -164,6 +164,31 @@ pub fn write(ext: &str, cb: &Codebook) -> Result<Vec<u8>, FormatError> {
     }
 }
 
+/// What writing `cb` as `ext` leaves out, one sentence each, to follow
+/// the output file's name in a note (`x.csv keeps no …`): the codebook
+/// options in CSV, `shared` declarations and `roles` limits outside TOML.
+/// Empty when the format keeps everything the codebook holds.
+pub fn losses(ext: &str, cb: &Codebook) -> Vec<&'static str> {
+    let ext = ext.to_ascii_lowercase();
+    let mut out = Vec::new();
+    if ext == "csv"
+        && (!cb.name.is_empty() || cb.options != crate::codebook::CodebookOptions::default())
+    {
+        out.push(
+            "keeps no codebook options (name, lang, fold_accents, negation_window, semantics)",
+        );
+    }
+    if ext != "toml" && cb.codes.iter().any(|c| !c.shared.is_empty()) {
+        out.push(
+            "keeps no `shared` declarations: `codebook check` warns again about the rules two codes share",
+        );
+    }
+    if ext != "toml" && cb.codes.iter().any(|c| !c.roles.is_empty()) {
+        out.push("keeps no `roles` limits: every code's rules apply to every speaker");
+    }
+    out
+}
+
 fn list(exts: &[&str]) -> String {
     exts.iter()
         .map(|e| format!(".{e}"))
@@ -278,6 +303,35 @@ terms = ["loyer NEAR/5 cher", "espace* de travail"]
 id = "lien"
 label = "Lien & <communauté>"
 "##;
+
+    #[test]
+    fn roles_round_trip_in_toml_only_and_other_formats_say_so() {
+        let src = format!("{FULL}roles = [\"participant\"]\n");
+        let (cb, w) = read("a.toml", "toml", src.as_bytes()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(cb.codes[2].roles, [crate::corpus::Role::Participant]);
+        let back = read("a.toml", "toml", &write("toml", &cb).unwrap())
+            .unwrap()
+            .0;
+        assert_eq!(strip(back), strip(cb.clone()));
+        assert!(losses("TOML", &cb).is_empty());
+        for ext in ["csv", "qdc"] {
+            let bytes = write(ext, &cb).unwrap();
+            let (back, _) = read("a.toml", ext, &bytes).unwrap();
+            assert!(back.codes.iter().all(|c| c.roles.is_empty()), "{ext}");
+            let notes = losses(ext, &cb);
+            assert!(
+                notes
+                    .last()
+                    .is_some_and(|n| n.contains("no `roles` limits")),
+                "{ext}: {notes:?}"
+            );
+        }
+        // Without roles, no note about them.
+        let (plain, _) = read("a.toml", "toml", FULL.as_bytes()).unwrap();
+        assert!(losses("qdc", &plain).is_empty());
+        assert_eq!(losses("csv", &plain).len(), 1);
+    }
 
     #[test]
     fn round_trips_through_every_writable_format() {

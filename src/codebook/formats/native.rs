@@ -1,7 +1,8 @@
 //! The native codebook format: hand-editable TOML with a `[codebook]`
 //! table of options and one `[[codes]]` table per code. Every rule keeps
 //! the line and column of its string; unknown keys are errors. A code's
-//! `shared = […]` names rules it shares with another code on purpose.
+//! `shared = […]` names rules it shares with another code on purpose; its
+//! `roles = […]` limits its rules to segments spoken by those roles.
 
 use std::ops::Range;
 
@@ -12,6 +13,7 @@ use crate::codebook::diagnostics::LineIndex;
 use crate::codebook::model::{
     Code, Codebook, Diagnostic, Origin, Pattern, Rule, Semantics, SharedRule,
 };
+use crate::corpus::Role;
 
 const TOP_KEYS: [&str; 2] = ["codebook", "codes"];
 const OPTION_KEYS: [&str; 5] = [
@@ -21,7 +23,7 @@ const OPTION_KEYS: [&str; 5] = [
     "negation_window",
     "semantics",
 ];
-const CODE_KEYS: [&str; 14] = [
+const CODE_KEYS: [&str; 15] = [
     "id",
     "label",
     "parent",
@@ -36,7 +38,10 @@ const CODE_KEYS: [&str; 14] = [
     "exclude_<lang>",
     "regex_<lang>",
     "shared",
+    "roles",
 ];
+/// The words `roles = […]` takes: [`Role::as_str`] of [`Role::ALL`].
+const ROLE_WORDS: [&str; 3] = ["participant", "interviewer", "facilitator"];
 
 /// Reads a TOML codebook. `None` when the file is not TOML at all;
 /// otherwise the codebook without what could not be read, and the
@@ -241,6 +246,7 @@ impl Reader<'_> {
                 "definition" => code.definition = self.text(item, key),
                 "memo" => code.memo = self.text(item, key),
                 "shared" => self.shared(item, &mut code.shared),
+                "roles" => self.roles(item, &mut code.roles),
                 "colour" | "color" => {
                     if let Some(prev) = colour_key {
                         let span = t.key(key).and_then(|k| k.span());
@@ -321,6 +327,54 @@ impl Reader<'_> {
                 None => self.error(v.span(), "expected a string: one of this code's rules"),
             }
         }
+    }
+
+    /// `roles = ["participant", …]`: the speaker roles the code's rules
+    /// apply to, any case, sorted and without repeats.
+    fn roles(&mut self, item: &Item, out: &mut Vec<Role>) {
+        let expected = ROLE_WORDS.join(", ");
+        let values: Vec<&Value> = match item.as_value() {
+            Some(Value::Array(a)) if a.is_empty() => {
+                self.error(
+                    item.span(),
+                    format!(
+                        "`roles` is empty; remove it for every role, or list some of: {expected}"
+                    ),
+                );
+                return;
+            }
+            Some(Value::Array(a)) => a.iter().collect(),
+            Some(v @ Value::String(_)) => vec![v],
+            _ => {
+                self.error(
+                    item.span(),
+                    format!("`roles` must be a list of speaker roles, like [\"participant\"]; expected some of: {expected}"),
+                );
+                return;
+            }
+        };
+        for v in values {
+            let Some(s) = v.as_str() else {
+                self.error(v.span(), format!("expected a string: one of {expected}"));
+                continue;
+            };
+            let word = s.trim().to_lowercase();
+            match Role::ALL.into_iter().find(|r| r.as_str() == word) {
+                Some(r) => out.push(r),
+                None => {
+                    let hint = match suggest(&word, &ROLE_WORDS) {
+                        Some(k) => format!("did you mean \"{k}\"? "),
+                        None => String::new(),
+                    };
+                    self.error(
+                        v.span(),
+                        format!("unknown role \"{s}\"; {hint}expected one of: {expected}"),
+                    );
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     fn rules(&mut self, item: &Item, kind: RuleKey, lang: Option<&str>, out: &mut Vec<Rule>) {
@@ -478,6 +532,10 @@ pub fn write(cb: &Codebook) -> String {
         if !c.shared.is_empty() {
             let values: Vec<String> = c.shared.iter().map(|s| string(&s.text)).collect();
             out.push_str(&array("shared", &values));
+        }
+        if !c.roles.is_empty() {
+            let values: Vec<String> = c.roles.iter().map(|r| string(r.as_str())).collect();
+            out.push_str(&array("roles", &values));
         }
         if let Some(m) = &c.memo {
             out.push_str(&format!("memo = {}\n", string(m)));
@@ -720,6 +778,88 @@ terms = ["loyer NEAR/5 cher"]
         assert!(d[0].message.contains("one of this code's rules"), "{d:?}");
         let (_, d) = read("[[codes]]\nid = \"a\"\nshared = 1\n");
         assert!(d[0].message.contains("`shared` must be a list"), "{d:?}");
+    }
+
+    #[test]
+    fn roles_are_read_sorted_without_repeats_and_written_back() {
+        let src = "[[codes]]\nid = \"a\"\nterms = [\"loyer\"]\nroles = [\"Interviewer\", \"participant\", \"interviewer\"]\n\
+                   [[codes]]\nid = \"b\"\nroles = \"facilitator\"\n[[codes]]\nid = \"c\"\n";
+        let (cb, d) = read(src);
+        assert!(d.is_empty(), "{d:?}");
+        let cb = cb.unwrap();
+        let roles: Vec<&[Role]> = cb.codes.iter().map(|c| c.roles.as_slice()).collect();
+        assert_eq!(
+            roles,
+            [
+                &[Role::Participant, Role::Interviewer][..],
+                &[Role::Facilitator][..],
+                &[][..]
+            ]
+        );
+        assert!(cb.codes[0].applies_to(Role::Interviewer));
+        assert!(!cb.codes[0].applies_to(Role::Facilitator));
+        assert!(cb.codes[2].applies_to(Role::Facilitator));
+        let text = write(&cb);
+        assert!(
+            text.contains("roles = [\"participant\", \"interviewer\"]\n"),
+            "{text}"
+        );
+        assert!(text.contains("roles = [\"facilitator\"]\n"), "{text}");
+        assert_eq!(text.matches("roles =").count(), 2, "{text}");
+        assert_eq!(strip(read(&text).0.unwrap()), strip(cb));
+    }
+
+    #[test]
+    fn the_role_words_are_the_workspace_words() {
+        assert_eq!(ROLE_WORDS, Role::ALL.map(Role::as_str));
+    }
+
+    #[test]
+    fn an_unknown_role_is_an_error_at_its_position_listing_the_roles() {
+        let (cb, d) =
+            read("[[codes]]\nid = \"a\"\nroles = [\"participant\", \"interviewr\", \"boss\"]\n");
+        let e = errors(&d);
+        assert_eq!(e.len(), 2, "{d:?}");
+        assert_eq!(
+            e[0].origin,
+            Origin {
+                line: 3,
+                column: 25
+            }
+        );
+        assert_eq!(
+            e[0].message,
+            "unknown role \"interviewr\"; did you mean \"interviewer\"? expected one of: participant, interviewer, facilitator"
+        );
+        assert_eq!(
+            e[1].origin,
+            Origin {
+                line: 3,
+                column: 39
+            }
+        );
+        assert_eq!(
+            e[1].message,
+            "unknown role \"boss\"; expected one of: participant, interviewer, facilitator"
+        );
+        // The known role is kept.
+        assert_eq!(cb.unwrap().codes[0].roles, [Role::Participant]);
+        let (_, d) = read("[[codes]]\nid = \"a\"\nroles = []\n");
+        assert_eq!(d[0].origin, Origin { line: 3, column: 9 });
+        assert!(d[0].message.contains("`roles` is empty"), "{d:?}");
+        let (_, d) = read("[[codes]]\nid = \"a\"\nroles = true\n");
+        assert!(d[0].message.contains("`roles` must be a list"), "{d:?}");
+        let (_, d) = read("[[codes]]\nid = \"a\"\nroles = [1]\n");
+        assert_eq!(
+            d[0].origin,
+            Origin {
+                line: 3,
+                column: 10
+            }
+        );
+        assert!(d[0].message.contains("one of participant"), "{d:?}");
+        let (_, d) = read("[[codes]]\nid = \"a\"\nrole = [\"participant\"]\n");
+        assert!(d[0].message.contains("did you mean `roles`?"), "{d:?}");
     }
 
     #[test]

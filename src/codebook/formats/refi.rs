@@ -314,6 +314,7 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
             memo: b.memo,
             rules,
             shared: Vec::new(),
+            roles: Vec::new(),
             origin: n.origin,
         });
     }

@@ -69,6 +69,7 @@ pub fn map_table_into(
     // Columns named by options come first, and are never guessed over.
     let group = lookup_opt(headers, opts.group_column.as_ref())?;
     let id = lookup_opt(headers, opts.id_column.as_ref())?;
+    let role = lookup_opt(headers, opts.role_column.as_ref())?;
     let mut participant = lookup_opt(headers, opts.participant_column.as_ref())?;
     let c = &opts.columns;
     let mut mapped = Mapped {
@@ -89,6 +90,7 @@ pub fn map_table_into(
     }
     taken.extend(group);
     taken.extend(id);
+    taken.extend(role);
     taken.extend(participant);
     taken.extend(mapped.all().into_iter().flatten());
     taken.extend(text.iter().copied());
@@ -167,6 +169,10 @@ pub fn map_table_into(
             &attribute_columns,
         )?;
         template.key = key;
+        if let Some(c) = role {
+            template.role = crate::corpus::transcript::role_cell(row.cells[c].trim(), &headers[c])
+                .map_err(|m| ParseError::at(row.line, table.first_column + c as u64, m))?;
+        }
         for (i, cell) in texts {
             let items = if opts.split_items {
                 split_cell(cell)

@@ -130,6 +130,8 @@ pub struct GridOptions {
     pub group_column: Option<String>,
     /// The column holding each row's id (the key of its segments).
     pub id_column: Option<String>,
+    /// The column holding each row's speaker role.
+    pub role_column: Option<String>,
     /// Split each cell into items (lines, bullets, `;`).
     pub split_items: bool,
     /// The CSV delimiter; `None` sniffs it.

@@ -5,6 +5,8 @@ mod docx;
 mod labels;
 mod subtitles;
 mod table;
+
+pub(crate) use table::role_cell;
 mod turns;
 mod txt;
 
@@ -78,6 +80,8 @@ pub struct TranscriptOptions {
     /// The column of a tabular transcript holding each turn's id (the
     /// segment's key), by header name.
     pub id_column: Option<String>,
+    /// The column of a tabular transcript holding each turn's speaker role.
+    pub role_column: Option<String>,
 }
 
 /// The segments of one transcript, with what was detected.

@@ -7,7 +7,7 @@ use unicode_normalization::char::is_combining_mark;
 use super::TranscriptOptions;
 use super::parse_clock;
 use crate::corpus::error::ParseError;
-use crate::corpus::model::{RawSegment, SegmentKind};
+use crate::corpus::model::{RawSegment, Role, SegmentKind};
 
 /// Header names of the speaker column, best first (compared without case
 /// and accents).
@@ -84,9 +84,13 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         Some(name) => Some(named_column(&headers, name, &listing)?),
         None => None,
     };
+    let role_col = match &opts.role_column {
+        Some(name) => Some(named_column(&headers, name, &listing)?),
+        None => None,
+    };
     // The columns not mapped stay as attributes of each turn (a tags
     // column, a timestamp in another format…).
-    let mapped = [Some(text_col), speaker_col, time_col, id_col];
+    let mapped = [Some(text_col), speaker_col, time_col, id_col, role_col];
     let attribute_cols: Vec<usize> = (0..headers.len())
         .filter(|i| !mapped.contains(&Some(*i)) && !headers[*i].is_empty())
         .collect();
@@ -129,6 +133,11 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         let Some(text) = field(Some(text_col)).filter(|t| !t.is_empty()) else {
             continue;
         };
+        let role = match role_col {
+            Some(c) => role_cell(field(Some(c)).unwrap_or(""), &headers[c])
+                .map_err(|m| ParseError::at(line.unwrap_or(0), c as u64 + 1, m))?,
+            None => None,
+        };
         // `RA` and `RA:` are one speaker; an empty speaker cell continues
         // the previous speaker's turn (a long turn cut into several rows).
         let speaker = match field(speaker_col)
@@ -160,6 +169,7 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
             time_ms: field(time_col).and_then(parse_time),
             kind,
             attributes,
+            role,
             ..Default::default()
         });
     }
@@ -175,6 +185,19 @@ pub(super) fn parse(text: &str, opts: &TranscriptOptions) -> Result<Vec<RawSegme
         )));
     }
     Ok(out)
+}
+
+/// A role cell: empty is none; else a role word, or the message of the
+/// error.
+pub(crate) fn role_cell(v: &str, column: &str) -> Result<Option<Role>, String> {
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    Role::parse(v).map(Some).ok_or_else(|| {
+        format!(
+            "unknown role \"{v}\" in column \"{column}\"; expected participant, interviewer or facilitator (or a name of one: animatrice, moderator, enquêteur…)"
+        )
+    })
 }
 
 /// A speaker cell as a name: trimmed, without the colon of a label

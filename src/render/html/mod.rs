@@ -23,6 +23,17 @@ const CSS: &str = include_str!("report.css");
 /// The self-contained HTML report of `study` for the given tables and the
 /// recommendations' members and evidence.
 pub fn to_html(study: &str, tables: &[Table], details: &[RecDetail]) -> String {
+    to_html_with(study, tables, details, &[])
+}
+
+/// [`to_html`] with notes on how the synthesis was made (who was left
+/// out), shown under the header.
+pub fn to_html_with(
+    study: &str,
+    tables: &[Table],
+    details: &[RecDetail],
+    notes: &[String],
+) -> String {
     let t = Tables::new(tables);
     let heat = charts::Heat::new(&t);
     let mut out = String::with_capacity(64 * 1024);
@@ -34,6 +45,9 @@ pub fn to_html(study: &str, tables: &[Table], details: &[RecDetail]) -> String {
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     sections::header(&mut out, study, &t, &heat);
+    for n in notes {
+        out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(n)));
+    }
     let mut any = false;
     if !t.recs.is_empty() {
         any = true;
