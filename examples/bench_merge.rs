@@ -240,6 +240,7 @@ fn study(n: usize) -> Study {
             group: q_group[i].clone(),
             rank: q_rank[i],
             segment_id: q_seg[i].clone(),
+            key: None,
             source_id: "s".into(),
             participant: Some("p".into()),
             line: Some(1),

@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn empty_tables_keep_their_headers() {
         let t = Table::Quotes(Vec::new());
-        assert_eq!(t.sheet().columns.len(), 9);
+        assert_eq!(t.sheet().columns.len(), 10);
         assert!(to_xlsx("T", &[t]).is_ok());
     }
 

@@ -64,6 +64,8 @@ crate::rows! {
         pub rank: u32,
         /// The quoted segment.
         pub segment_id: String,
+        /// Its key: the row or turn id of its import's id column, when it has one.
+        pub key: Option<String>,
         /// Its source.
         pub source_id: String,
         /// The speaker's display name (the pseudonym where pseudonymised).
@@ -295,6 +297,7 @@ fn output(
     let segs = input.segments;
     let id = segs.column("segment_id")?.str()?;
     let source = segs.column("source_id")?.str()?;
+    let key = segs.column("key").ok().map(|c| c.str()).transpose()?;
     let who = segs.column("participant_id")?.str()?;
     let line = segs.column("line")?.u64()?;
     let time = segs.column("time_ms")?.u64()?;
@@ -306,6 +309,7 @@ fn output(
                 group: groups.names[cell % groups.len()].clone(),
                 rank: r as u32 + 1,
                 segment_id: id.get(seg).unwrap_or_default().to_owned(),
+                key: key.and_then(|k| k.get(seg)).map(str::to_owned),
                 source_id: source.get(seg).unwrap_or_default().to_owned(),
                 participant: who.get(seg).and_then(|w| names.get(w)).cloned(),
                 line: line.get(seg),
@@ -466,6 +470,6 @@ mod tests {
         let mut b = Builder::codes(&[("a", None)]);
         b.seg("s", "G", None, Turn, GOOD);
         let q = frame(&quotes(&b.build().input()).unwrap());
-        assert_eq!((q.height(), q.width()), (0, 10));
+        assert_eq!((q.height(), q.width()), (0, 11));
     }
 }

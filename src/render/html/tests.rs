@@ -141,6 +141,7 @@ fn all() -> Vec<Table> {
             participant: Some(EVIL.into()),
             source: "lille-reunion".into(),
             segment_id: "s:3".into(),
+            key: None,
             line: Some(3),
             time_ms: None,
             quote: EVIL.into(),

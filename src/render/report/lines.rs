@@ -209,6 +209,8 @@ pub struct QuoteLine {
     pub source: String,
     /// Segment id.
     pub segment_id: String,
+    /// The segment's key (the row or turn id of its import), when it has one.
+    pub key: Option<String>,
     /// Line in the source.
     pub line: Option<u64>,
     /// Start time in milliseconds.
@@ -361,6 +363,7 @@ pub fn quotes(quotes: &[QuoteRow], f: &Filter) -> Vec<QuoteLine> {
             participant: q.participant.clone(),
             source: q.source_id.clone(),
             segment_id: q.segment_id.clone(),
+            key: q.key.clone(),
             line: q.line,
             time_ms: q.time_ms,
             quote: q.text.clone(),

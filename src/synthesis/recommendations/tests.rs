@@ -1122,6 +1122,7 @@ fn evidence_quotes_per_group_from_the_quotes_frame() {
         "group" => ["Lille", "Lille", "Lille", "Lille", "Lille", "Marseille", "Marseille", "Marseille", "Marseille", "Bruxelles"],
         "rank" => [2u32, 1, 3, 4, 1, 1, 2, 1, 1, 1],
         "segment_id" => ["lt:2", "lt:1", "lt:5", "lt:6", "lt:3", "mt:1", "mt:1", "mt:9", "mt:2", "bt:1"],
+        "key" => [None::<&str>; 10],
         "source_id" => ["s"; 10],
         "participant" => ["p"; 10],
         "line" => [1u64; 10],
