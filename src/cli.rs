@@ -175,6 +175,11 @@ pub struct CodeArgs {
     /// Output format for FILE.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: CodeFormat,
+    /// How far a code found in a turn reaches, recorded in study.toml: turn (default),
+    /// window:N (N turns either way in the same source) or exchange (from the interviewer's or
+    /// facilitator's question to the next). `qualsynth agree --window/--exchange` measures it first.
+    #[arg(long, value_name = "UNIT", value_parser = parse_spread)]
+    pub spread: Option<crate::agreement::units::Spread>,
     /// Show which rule matched what in one segment of the study: a segment id, or a row key
     /// (from an import's --id-column; every segment of that row).
     #[arg(long, value_name = "SEGMENT")]
@@ -266,6 +271,12 @@ pub struct CodesArgs {
     /// Spreadsheet sheet (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+}
+
+/// `turn`, `window:N` or `exchange` of `--spread`.
+fn parse_spread(s: &str) -> Result<crate::agreement::units::Spread, String> {
+    crate::agreement::units::Spread::parse(s)
+        .ok_or_else(|| format!("expected turn, window:N (e.g. window:1) or exchange, not \"{s}\""))
 }
 
 /// `NAME=ROLE` of `--role`.

@@ -32,6 +32,63 @@ impl Unit {
     }
 }
 
+/// How far a code found in one turn reaches: the turn itself (the
+/// default), its neighbouring turns of the same source, or its
+/// question-and-answer exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spread {
+    /// The turn (segment) only.
+    #[default]
+    Turn,
+    /// The turn and this many turns before and after it in its source.
+    Window(usize),
+    /// The turns from the question before it to the next question.
+    Exchange,
+}
+
+impl Spread {
+    /// Parses `turn`, `window:N` (N ≥ 1) or `exchange`.
+    pub fn parse(s: &str) -> Option<Spread> {
+        let s = s.trim();
+        match s {
+            "turn" | "" => Some(Spread::Turn),
+            "exchange" => Some(Spread::Exchange),
+            _ => {
+                let n: usize = s.strip_prefix("window:")?.trim().parse().ok()?;
+                Some(if n == 0 {
+                    Spread::Turn
+                } else {
+                    Spread::Window(n)
+                })
+            }
+        }
+    }
+
+    /// The word written in study.toml and the codings' rule column.
+    pub fn as_string(self) -> String {
+        match self {
+            Spread::Turn => "turn".to_owned(),
+            Spread::Window(n) => format!("window:{n}"),
+            Spread::Exchange => "exchange".to_owned(),
+        }
+    }
+
+    /// `(segment, code)` pairs spread: `leads` marks the turns of
+    /// interviewers and facilitators (for exchanges).
+    pub fn apply(
+        self,
+        applied: &[(usize, usize)],
+        segments: &[SegmentRef<'_>],
+        leads: &[bool],
+    ) -> Vec<(usize, usize)> {
+        match self {
+            Spread::Turn => applied.to_vec(),
+            Spread::Window(n) => spread(applied, segments, n),
+            Spread::Exchange => spread_exchange(applied, segments, leads),
+        }
+    }
+}
+
 /// What a unit needs to know of a segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SegmentRef<'a> {
@@ -248,6 +305,17 @@ mod tests {
         assert_eq!(spread_exchange(&[(1, 0)], &s, &leads), [(0, 0), (1, 0)]);
         assert_eq!(spread_exchange(&[(2, 3)], &s, &leads), [(2, 3)]);
         assert_eq!(spread_exchange(&[(3, 1)], &s, &leads), [(3, 1)]);
+    }
+
+    #[test]
+    fn spreads_parse() {
+        assert_eq!(Spread::parse("turn"), Some(Spread::Turn));
+        assert_eq!(Spread::parse("window:2"), Some(Spread::Window(2)));
+        assert_eq!(Spread::parse("window:0"), Some(Spread::Turn));
+        assert_eq!(Spread::parse("exchange"), Some(Spread::Exchange));
+        assert_eq!(Spread::parse("window"), None);
+        assert_eq!(Spread::parse("paragraph"), None);
+        assert_eq!(Spread::Window(3).as_string(), "window:3");
     }
 
     #[test]

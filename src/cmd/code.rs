@@ -18,7 +18,7 @@ pub fn study(a: CodeArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
         output::print(shown.join("\n"))?;
         return Ok(());
     }
-    let coded = code::code_study(&mut study, a.codebook.as_deref(), fb)?;
+    let coded = code::code_study_spread(&mut study, a.codebook.as_deref(), a.spread, fb)?;
     fb.info(&format!(
         "coded {} segments: {} codings of {} codes",
         coded.segments,

@@ -12,6 +12,7 @@ use anyhow::{Context, anyhow};
 use rayon::prelude::*;
 
 use super::{Feedback, PipelineError, Study, codebook, fresh};
+use crate::agreement::units::{SegmentRef, Spread};
 use crate::codebook::{Codebook, Semantics};
 use crate::coding::documents::{
     Batch, Columns, Document, DocumentError, DocumentReader, InputFormat,
@@ -117,6 +118,64 @@ impl<'a> RoleLimits<'a> {
 
 /// The speaker (`participant_id`) of every segment, "" when none; every
 /// segment speakerless when the table has no such column.
+/// Adds, to each segment, the codes of the turns whose reach (`spread`)
+/// covers it and that it does not have yet.
+fn spread_codings(
+    all: &mut [Vec<Coding>],
+    t: &crate::store::tables::Tables,
+    spread: Spread,
+) -> anyhow::Result<()> {
+    let ids = t.segment_strs("segment_id")?;
+    let sources = t.segment_strs("source_id")?;
+    let who = speakers(t)?;
+    let refs: Vec<SegmentRef<'_>> = (0..ids.len())
+        .map(|i| SegmentRef {
+            id: ids[i],
+            source: sources[i],
+            key: None,
+            line: None,
+            participant: Some(who[i]).filter(|w| !w.is_empty()),
+        })
+        .collect();
+    let leads_of: std::collections::HashSet<&str> = t
+        .participants
+        .iter()
+        .filter(|p| p.role.leads())
+        .map(|p| p.id.as_str())
+        .collect();
+    let leads: Vec<bool> = who.iter().map(|w| leads_of.contains(w)).collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut applied = Vec::new();
+    for (s, codings) in all.iter().enumerate() {
+        for c in codings {
+            let n = *index.entry(c.code.clone()).or_insert_with(|| {
+                names.push(c.code.clone());
+                names.len() - 1
+            });
+            applied.push((s, n));
+        }
+    }
+    applied.sort_unstable();
+    applied.dedup();
+    let rule = format!("spread ({})", spread.as_string());
+    for (s, n) in spread.apply(&applied, &refs, &leads) {
+        let code = &names[n];
+        if all[s].iter().any(|c| &c.code == code) {
+            continue;
+        }
+        all[s].push(Coding {
+            code: code.clone(),
+            start: 0,
+            end: 0,
+            matched: String::new(),
+            rule: rule.clone(),
+            negated: false,
+        });
+    }
+    Ok(())
+}
+
 fn speakers(t: &crate::store::tables::Tables) -> anyhow::Result<Vec<&str>> {
     if t.segments.schema().contains("participant_id") {
         Ok(t.segment_strs("participant_id")?)
@@ -135,7 +194,33 @@ pub fn code_study(
     given: Option<&Path>,
     fb: &dyn Feedback,
 ) -> anyhow::Result<Coded> {
+    code_study_spread(study, given, None, fb)
+}
+
+/// [`code_study`], with how far codes reach from their turn (`spread`,
+/// recorded in study.toml; `None` keeps the study's setting). A spread
+/// coding has an empty span and the rule `spread (window:1)` or
+/// `spread (exchange)` (a negated mention codes its segment, so it spreads
+/// too, as `agree --window` measures it).
+pub fn code_study_spread(
+    study: &mut Study,
+    given: Option<&Path>,
+    spread: Option<Spread>,
+    fb: &dyn Feedback,
+) -> anyhow::Result<Coded> {
     let path = codebook_path(study, given)?;
+    if let Some(s) = spread {
+        study.ws_mut().manifest.set_spread(&s.as_string());
+    }
+    let spread = study
+        .ws()
+        .manifest
+        .manifest
+        .codebook
+        .as_ref()
+        .and_then(|c| c.spread.as_deref())
+        .and_then(Spread::parse)
+        .unwrap_or_default();
     let (loaded, coder) = codebook::coder(&path, fb)?;
     let ws = study.ws();
     let docs = ws.tables.segment_docs()?;
@@ -148,6 +233,9 @@ pub fn code_study(
         all.par_iter_mut()
             .zip(speakers.par_iter())
             .for_each(|(codings, speaker)| limits.retain(speaker, codings));
+    }
+    if spread != Spread::Turn {
+        spread_codings(&mut all, &ws.tables, spread)?;
     }
     fb.finish();
     for w in coder.coding_warnings() {
@@ -167,6 +255,7 @@ pub fn code_study(
         segments_hash: fresh::segments_hash(&ws.tables)?,
         segments: docs.len(),
         codings: codings_df.height(),
+        spread: spread.as_string(),
     };
     let tallies = tally(coder.codes(), &all);
     ws.save_codings(codings_df, codes_df, &provenance)?;

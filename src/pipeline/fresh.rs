@@ -85,6 +85,13 @@ pub fn coding_state(study: &Study) -> anyhow::Result<CodingState> {
                 cb.path, prov.codebook
             ));
         }
+        let spread = cb.spread.as_deref().unwrap_or("turn");
+        if spread != prov.spread {
+            return stale(format!(
+                "the codes now spread to {spread}, the codings were made with {}",
+                prov.spread
+            ));
+        }
         if file_hash(&ws.dir.join(&cb.path))? != prov.codebook_hash {
             return stale(format!(
                 "the codings were made with an older version of {}",

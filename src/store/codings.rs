@@ -28,6 +28,14 @@ pub struct Provenance {
     pub segments: usize,
     /// Codings made.
     pub codings: usize,
+    /// How far codes were spread from their turn (`turn`, `window:N`,
+    /// `exchange`); absent in codings made before spreading existed.
+    #[serde(default = "turn")]
+    pub spread: String,
+}
+
+fn turn() -> String {
+    "turn".to_owned()
 }
 
 /// The codings of every segment as a frame: segment_id, code, start, end

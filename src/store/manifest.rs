@@ -27,6 +27,11 @@ fn default_lang() -> String {
 pub struct CodebookRef {
     /// The codebook file, relative to the study directory.
     pub path: String,
+    /// How far a code found in a turn reaches: `turn` (default),
+    /// `window:N` (N turns either way in the same source) or `exchange`
+    /// (from the question before to the next question).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<String>,
 }
 
 /// A report file format that `run` can write.
@@ -196,6 +201,18 @@ impl ManifestFile {
                 message: e.to_string(),
             });
         }
+        if let Some(s) = manifest.codebook.as_ref().and_then(|c| c.spread.as_deref())
+            && crate::agreement::units::Spread::parse(s).is_none()
+        {
+            let (line, column) = at(&[Step::Key("codebook"), Step::Key("spread")]);
+            return Err(ManifestError {
+                line,
+                column,
+                message: format!(
+                    "[codebook] spread = {s:?}: expected \"turn\", \"window:N\" (N turns either way) or \"exchange\""
+                ),
+            });
+        }
         if let Err(e) = manifest.report.validate() {
             let key = match e {
                 ReportConfigError::Name(_) => "name",
@@ -246,9 +263,30 @@ impl ManifestFile {
                 self.doc["codebook"] = toml_edit::Item::Table(t);
             }
         }
+        let spread = self
+            .manifest
+            .codebook
+            .as_ref()
+            .and_then(|c| c.spread.clone());
         self.manifest.codebook = Some(CodebookRef {
             path: path.to_owned(),
+            spread,
         });
+    }
+
+    /// Sets how far codes reach (`[codebook] spread`); `turn` removes the
+    /// key. Needs a `[codebook]` table (set the codebook first).
+    pub fn set_spread(&mut self, spread: &str) {
+        if let Some(t) = self.doc.get_mut("codebook").and_then(|c| c.as_table_mut()) {
+            if spread == "turn" {
+                t.remove("spread");
+            } else {
+                t["spread"] = toml_edit::value(spread);
+            }
+        }
+        if let Some(c) = self.manifest.codebook.as_mut() {
+            c.spread = (spread != "turn").then(|| spread.to_owned());
+        }
     }
 
     /// Sets the study's curation file (`[synthesis] curation`, relative to

@@ -109,6 +109,48 @@ fn agreement_with_the_human_coder() {
 }
 
 #[test]
+fn spreading_the_codes_of_the_study_is_what_agree_measured() {
+    let env = debate();
+    let measured = csv_rows(&ok(&env, &["agree", "--format", "csv", "--window", "1"]));
+    ok(&env, &["code", "--quiet", "--spread", "window:1"]);
+    let manifest = std::fs::read_to_string(env.study().join("study.toml")).unwrap();
+    assert!(manifest.contains("spread = \"window:1\""), "{manifest}");
+    let stored = csv_rows(&ok(&env, &["agree", "--format", "csv"]));
+    for k in ["tp", "fp", "fn", "tn"] {
+        assert_eq!(measured[10][k], stored[10][k], "{k}");
+    }
+    // The spread codings say where they come from and have no span.
+    let bytes = std::fs::read(env.study().join("data/codings.parquet")).unwrap();
+    let df = qualsynth::store::tables::from_parquet(&bytes).unwrap();
+    let rules = df.column("rule").unwrap().str().unwrap().clone();
+    assert!(rules.iter().any(|r| r == Some("spread (window:1)")));
+    // Another setting in study.toml makes the codings stale.
+    std::fs::write(
+        env.study().join("study.toml"),
+        manifest.replace("spread = \"window:1\"", "spread = \"exchange\""),
+    )
+    .unwrap();
+    let out = env.study_cmd(&["agree"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the codes now spread to exchange"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        env.study().join("study.toml"),
+        manifest.replace("spread = \"window:1\"", "spread = \"window\""),
+    )
+    .unwrap();
+    let out = env.study_cmd(&["agree"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("study.toml:") && err.contains("expected \"turn\", \"window:N\""),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_agreement_table_for_people() {
     let env = debate();
     let out = ok(&env, &["agree", "--format", "table"]);
