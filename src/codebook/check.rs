@@ -2,8 +2,9 @@
 //! unknown parents, cycles, invalid regular expressions) and what is
 //! suspicious (codes that can never apply, a rule in two codes unless one
 //! of them declares it `shared`, a `shared` entry that is none of the
-//! code's rules, languages without a stemmer). Pure: a codebook in,
-//! diagnostics out.
+//! code's rules, rules of a code that is not codable, two codes with one
+//! GUID, languages without a stemmer). Pure: a codebook in, diagnostics
+//! out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::formats::common::{has_stemmer, suggest};
-use super::model::{Code, Codebook, Diagnostic, Origin, Pattern, Semantics, Severity};
+use super::model::{Code, Codebook, Diagnostic, Origin, Pattern, Semantics, Severity, guid_key};
 
 /// Largest compiled size of a rule's regular expression (1 MiB).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -97,6 +98,27 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
             }
         }
     }
+    // GUIDs, compared without regard to case or braces.
+    let mut guids: HashMap<String, usize> = HashMap::new();
+    for (i, c) in cb.codes.iter().enumerate() {
+        let Some(g) = c.guid.as_deref() else {
+            continue;
+        };
+        match guids.get(&guid_key(g)) {
+            Some(&k) => out.push(Diagnostic::warning(
+                c.origin,
+                format!(
+                    "code \"{}\" has the GUID {g} of code \"{}\"{}; a .qdc export gives it a new one",
+                    c.id,
+                    cb.codes[k].id,
+                    at_line(cb.codes[k].origin)
+                ),
+            )),
+            None => {
+                guids.insert(guid_key(g), i);
+            }
+        }
+    }
     // Parents.
     let has_child: HashSet<&str> = cb
         .codes
@@ -138,6 +160,19 @@ pub fn check_with(cb: &Codebook, incomplete: &HashSet<String>) -> Vec<Diagnostic
                 format!(
                     "code \"{}\" has no rules and no child codes: it can never apply",
                     c.id
+                ),
+            ));
+        }
+        if !c.codable && !c.rules.is_empty() {
+            let n = c.rules.len();
+            out.push(Diagnostic::warning(
+                c.origin,
+                format!(
+                    "code \"{}\" is not codable (a category, isCodable=\"false\"): its {n} rule{} {} ignored; move {} to a child code, or make the code codable",
+                    c.id,
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" },
+                    if n == 1 { "it" } else { "them" },
                 ),
             ));
         }
@@ -452,5 +487,34 @@ mod tests {
                 .contains("too big")
         );
         assert!(compile_regex(r"\d+ ?€").is_ok());
+    }
+
+    #[test]
+    fn rules_of_a_code_that_is_not_codable_are_a_warning() {
+        let got = run(
+            "[[codes]]\nid = \"a\"\ncodable = false\nterms = [\"x\", \"y\"]\n\
+                       [[codes]]\nid = \"a.b\"\nparent = \"a\"\nterms = [\"z\"]\n\
+                       [[codes]]\nid = \"c\"\ncodable = false\n[[codes]]\nid = \"c.d\"\nparent = \"c\"\nterms = [\"w\"]\n",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0, got[0].1, got[0].2), (Severity::Warning, 2, 6));
+        assert_eq!(
+            got[0].3,
+            "code \"a\" is not codable (a category, isCodable=\"false\"): its 2 rules are ignored; move them to a child code, or make the code codable"
+        );
+    }
+
+    #[test]
+    fn two_codes_with_one_guid_in_any_case_are_a_warning() {
+        let got = run(
+            "[[codes]]\nid = \"a\"\nterms = [\"x\"]\nguid = \"5215cc69-b628-4e02-afb9-9beeaee55808\"\n\
+                       [[codes]]\nid = \"b\"\nterms = [\"y\"]\nguid = \"{5215CC69-B628-4E02-AFB9-9BEEAEE55808}\"\n",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0, got[0].1), (Severity::Warning, 6));
+        assert!(
+            got[0].3.starts_with("code \"b\" has the GUID {5215CC69-B628-4E02-AFB9-9BEEAEE55808} of code \"a\" at line 2"),
+            "{got:?}"
+        );
     }
 }

@@ -9,5 +9,5 @@ pub mod show;
 
 pub use model::{
     Code, Codebook, CodebookOptions, Diagnostic, Origin, Pattern, Rule, Semantics, Severity,
-    SharedRule, Term,
+    SharedRule, Term, same_guid,
 };

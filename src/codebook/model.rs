@@ -108,7 +108,7 @@ pub struct SharedRule {
 }
 
 /// A node of the codebook tree.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
     /// Unique id (`cost`, `cost.rent`).
     pub id: String,
@@ -121,8 +121,21 @@ pub struct Code {
     pub parent_origin: Origin,
     /// What the code means.
     pub definition: Option<String>,
-    /// Display colour (`#RRGGBB`).
+    /// Display colour, `#RRGGBB` (readers expand `#RGB`).
     pub colour: Option<String>,
+    /// Whether codings may point at the code. `false` is a REFI-QDA
+    /// category (`isCodable="false"`, native TOML `codable = false`): it
+    /// groups child codes and is never applied itself, so its rules are
+    /// ignored by [`Codebook::for_coding`] (`codebook check` warns). A
+    /// parent still aggregates its children's codings. Default true.
+    pub codable: bool,
+    /// The GUID the code had in the REFI-QDA file it came from (or
+    /// native TOML `guid`), as written there (case and braces kept), so
+    /// that an export goes back to the tool of origin with the same GUIDs.
+    /// `None`: exports derive one from the id
+    /// ([`crate::codebook::formats::refi::code_guid`]). Compare GUIDs
+    /// with [`same_guid`], never with `==`.
+    pub guid: Option<String>,
     /// Free memo.
     pub memo: Option<String>,
     /// Matching rules.
@@ -142,6 +155,44 @@ pub struct Code {
     pub origin: Origin,
 }
 
+impl Default for Code {
+    fn default() -> Self {
+        Code {
+            id: String::new(),
+            label: String::new(),
+            parent: None,
+            parent_origin: Origin::default(),
+            definition: None,
+            colour: None,
+            codable: true,
+            guid: None,
+            memo: None,
+            rules: Vec::new(),
+            shared: Vec::new(),
+            roles: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+}
+
+/// Whether two GUIDs name the same thing: REFI-QDA GUIDs compare without
+/// regard to case or to the braces around them (`{5215CC69-…}` is
+/// `5215cc69-…`).
+pub fn same_guid(a: &str, b: &str) -> bool {
+    guid_key(a) == guid_key(b)
+}
+
+/// A GUID in the form GUIDs are compared in: trimmed, braces dropped,
+/// lower case.
+pub fn guid_key(g: &str) -> String {
+    let g = g.trim();
+    let g = g
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(g);
+    g.to_ascii_lowercase()
+}
+
 impl Code {
     /// Whether the code's rules apply to a segment spoken by `role`.
     pub fn applies_to(&self, role: Role) -> bool {
@@ -158,6 +209,22 @@ pub struct Codebook {
     pub options: CodebookOptions,
     /// Codes in file order.
     pub codes: Vec<Code>,
+}
+
+impl Codebook {
+    /// The codebook as the coder uses it: the rules of codes that are not
+    /// [`Code::codable`] dropped (borrowed when there are none).
+    pub fn for_coding(&self) -> std::borrow::Cow<'_, Codebook> {
+        if self.codes.iter().all(|c| c.codable || c.rules.is_empty()) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut cb = self.clone();
+        for c in cb.codes.iter_mut().filter(|c| !c.codable) {
+            c.rules.clear();
+            c.shared.clear();
+        }
+        std::borrow::Cow::Owned(cb)
+    }
 }
 
 /// How serious a diagnostic is.
@@ -197,5 +264,52 @@ impl Diagnostic {
             origin,
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guids_compare_without_case_or_braces() {
+        assert!(same_guid(
+            "{5215CC69-B628-4E02-AFB9-9BEEAEE55808}",
+            " 5215cc69-b628-4e02-afb9-9beeaee55808"
+        ));
+        assert!(!same_guid(
+            "5215cc69-b628-4e02-afb9-9beeaee55808",
+            "5215cc69-b628-4e02-afb9-9beeaee55809"
+        ));
+    }
+
+    #[test]
+    fn codes_are_codable_by_default_and_categories_lose_their_rules_for_coding() {
+        assert!(Code::default().codable);
+        let rule = Rule {
+            pattern: Pattern::Term(Term::Word("x".into())),
+            lang: None,
+            exclude: false,
+            text: "x".into(),
+            origin: Origin::default(),
+        };
+        let mut cb = Codebook::default();
+        cb.codes.push(Code {
+            id: "a".into(),
+            rules: vec![rule.clone()],
+            ..Code::default()
+        });
+        assert!(matches!(cb.for_coding(), std::borrow::Cow::Borrowed(_)));
+        cb.codes.push(Code {
+            id: "b".into(),
+            codable: false,
+            rules: vec![rule],
+            ..Code::default()
+        });
+        let coding = cb.for_coding();
+        assert_eq!(coding.codes[0].rules.len(), 1);
+        assert!(coding.codes[1].rules.is_empty());
+        assert!(!coding.codes[1].codable);
+        assert_eq!(cb.codes[1].rules.len(), 1, "the codebook itself keeps them");
     }
 }

@@ -1,6 +1,6 @@
 //! `codebook show`: the code tree as text, one code a line with its id,
-//! label, rule count, languages and the roles it is limited to, drawn with
-//! `├─`/`└─`.
+//! label, rule count, languages, the roles it is limited to and whether it
+//! is a category (not codable), drawn with `├─`/`└─`.
 
 use super::model::{Code, Codebook, Semantics};
 
@@ -53,8 +53,9 @@ pub fn render(cb: &Codebook) -> String {
             let words: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
             format!("  (only {})", words.join(", "))
         };
+        let category = if c.codable { "" } else { "  (not codable)" };
         let line = format!(
-            "{tree:<w_tree$}  {:<w_label$}  {:<w_count$}  {langs}{roles}",
+            "{tree:<w_tree$}  {:<w_label$}  {:<w_count$}  {langs}{roles}{category}",
             c.label,
             rules_cell(c)
         );
@@ -185,6 +186,17 @@ mod tests {
             "{got}"
         );
         assert!(got.contains("└─ b  b  1 rule  fr\n"), "{got}");
+    }
+
+    #[test]
+    fn categories_say_they_are_not_codable() {
+        let src = "[[codes]]\nid = \"a\"\ncodable = false\n[[codes]]\nid = \"a.b\"\nparent = \"a\"\nterms = [\"y\"]\n";
+        let got = render(&native::read(src).0.unwrap());
+        assert!(
+            got.contains("└─ a       a    0 rules    (not codable)\n"),
+            "{got}"
+        );
+        assert!(got.contains("   └─ a.b  a.b  1 rule   fr\n"), "{got}");
     }
 
     #[test]

@@ -50,27 +50,15 @@ impl Checked {
     }
 }
 
-/// Reads a codebook file by extension and runs the checks on it. Only an
-/// unreadable file or an unknown extension fails; problems of the codebook
-/// are diagnostics.
+/// Reads a codebook file by extension (a `.qdpx` project: its `.qde`'s
+/// `<CodeBook>`) and runs the checks on it. Only an unreadable file or an
+/// unknown extension fails; problems of the codebook are diagnostics.
 pub fn check_file(path: &Path) -> anyhow::Result<Checked> {
     let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     formats::check_extension(ext).map_err(|m| anyhow::anyhow!("{name}: {m}"))?;
     let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, "read", e))?;
-    let (text, lenient) = match formats::decode_text(&bytes) {
-        Ok(text) => {
-            let l = formats::read_lenient(&name, ext, &text);
-            (text, l)
-        }
-        Err(d) => (
-            String::new(),
-            formats::Lenient {
-                codebook: None,
-                diagnostics: vec![d],
-            },
-        ),
-    };
+    let (text, lenient) = formats::read_bytes_lenient(&name, ext, &bytes);
     let checks = match &lenient.codebook {
         Some(cb) => checker::check_with(cb, &checker::incomplete_codes(cb, &lenient.diagnostics)),
         None => Vec::new(),
@@ -91,7 +79,9 @@ pub struct Loaded {
     pub name: String,
     /// The decoded text, for excerpts.
     pub text: String,
-    /// The codebook.
+    /// The codebook as the coder uses it ([`Codebook::for_coding`]: codes
+    /// that are not codable have no rules; `check` warns about those it
+    /// drops).
     pub codebook: Codebook,
     /// The reader's warnings (what was skipped or guessed).
     pub reader: Vec<Diagnostic>,
@@ -121,8 +111,19 @@ fn codebook_error(name: &str, errors: &[&Diagnostic]) -> PipelineError {
 }
 
 /// Reads and checks a codebook for use; any error fails (see
-/// [`codebook_error`]).
+/// [`codebook_error`]). The rules of codes that are not codable are
+/// dropped ([`Codebook::for_coding`]), so no command codes with them.
 pub fn load(path: &Path) -> anyhow::Result<Loaded> {
+    let mut l = load_as_written(path)?;
+    if let std::borrow::Cow::Owned(cb) = l.codebook.for_coding() {
+        l.codebook = cb;
+    }
+    Ok(l)
+}
+
+/// [`load`] without dropping anything: the codebook as the file holds it,
+/// for `convert`.
+fn load_as_written(path: &Path) -> anyhow::Result<Loaded> {
     let c = check_file(path)?;
     let mut errors: Vec<&Diagnostic> = c
         .reader
@@ -288,7 +289,7 @@ pub fn check(path: &Path, study: Option<&Path>) -> anyhow::Result<(Checked, Opti
 fn rule_hits(cb: &Codebook, dir: &Path) -> anyhow::Result<Hits> {
     let study =
         Study::open(dir).with_context(|| format!("cannot open the study in {}", dir.display()))?;
-    let coder = Coder::compile(cb).map_err(|d| {
+    let coder = Coder::compile(&cb.for_coding()).map_err(|d| {
         let errors: Vec<&Diagnostic> = d.iter().filter(|d| d.severity == Severity::Error).collect();
         codebook_error(&cb.name, &errors)
     })?;
@@ -303,7 +304,8 @@ fn rule_hits(cb: &Codebook, dir: &Path) -> anyhow::Result<Hits> {
         }
     }
     let mut rules = Vec::new();
-    for c in &cb.codes {
+    // The rules of a code that is not codable are ignored (`check` says so).
+    for c in cb.codes.iter().filter(|c| c.codable) {
         for r in c.rules.iter().filter(|r| !r.exclude) {
             rules.push(RuleHits {
                 code: c.id.clone(),
@@ -325,7 +327,8 @@ fn rule_hits(cb: &Codebook, dir: &Path) -> anyhow::Result<Hits> {
 /// `codebook convert`: reads any format and writes `.toml`, `.csv` or
 /// `.qdc` atomically; a codebook with errors is not converted. Notes what
 /// the output format keeps less than the input (options in CSV, `shared`
-/// declarations outside TOML).
+/// declarations outside TOML). Everything the file holds is converted,
+/// the rules of codes that are not codable included.
 pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result<()> {
     let out_ext = output.extension().and_then(|e| e.to_str()).unwrap_or("");
     // Refuse an unwritable format before reading anything.
@@ -334,7 +337,7 @@ pub fn convert(input: &Path, output: &Path, fb: &dyn Feedback) -> anyhow::Result
     {
         anyhow::bail!("{}: {e}", output.display());
     }
-    let l = load(input)?;
+    let l = load_as_written(input)?;
     if !l.reader.is_empty() {
         fb.diagnostics(&l.name, &l.text, &l.reader);
     }

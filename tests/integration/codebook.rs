@@ -178,6 +178,8 @@ fn exported_qdc_validates_against_the_schema() {
         (shipped("granddebat.toml"), "gd.qdc"),
         (fixture("refi/taguette_style_example.qdc"), "taguette.qdc"),
         (fixture("dicts/liwca_toy.dic"), "liwc.qdc"),
+        (fixture("refi/nvivo12win_oltas0517.qdpx"), "nvivo.qdc"),
+        (fixture("refi/sample_two_regions.qdpx"), "two_regions.qdc"),
     ] {
         convert(&env, &from, to);
         let out = std::process::Command::new("xmllint")
@@ -557,4 +559,237 @@ fn check_on_a_one_line_codebook_with_hundreds_of_warnings_stays_readable() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(stderr(&out), "");
+}
+
+/// The `guid` of every `<Code>` element of a REFI-QDA file, in file order.
+fn code_guids(xml: &str) -> Vec<String> {
+    xml.split("<Code ")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+            let at = tag.find("guid=\"")? + 6;
+            tag[at..].split('"').next().map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The text of the one `.qde` of a `.qdpx`.
+fn qde_of(qdpx: &Path) -> String {
+    let bytes = std::fs::read(qdpx).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let name: String = z
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .find(|n| n.to_ascii_lowercase().ends_with(".qde") && !n.contains('/'))
+        .unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(&name).unwrap(), &mut text).unwrap();
+    text.trim_start_matches('\u{feff}').to_owned()
+}
+
+#[test]
+fn codebook_commands_read_the_codebook_of_a_qde_and_a_qdpx_project() {
+    let env = TestEnv::new();
+    let qdpx = fixture("refi/nvivo12win_oltas0517.qdpx");
+    let out = env
+        .cmd()
+        .args(["codebook", "check"])
+        .arg(&qdpx)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("unknown codebook extension"), "{err}");
+    let cb = read_file(&qdpx);
+    assert_eq!(cb.codes.len(), 152);
+    assert_eq!(cb.name, "nvivo12win_oltas0517");
+    let categories: Vec<&str> = cb
+        .codes
+        .iter()
+        .filter(|c| !c.codable)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(categories, ["Attituderoots"]);
+    // The same project as a bare .qde (with its BOM).
+    std::fs::write(env.dir.path().join("project.qde"), qde_of(&qdpx)).unwrap();
+    assert_eq!(
+        strip(read_file(&env.dir.path().join("project.qde"))).codes,
+        strip(cb).codes
+    );
+    let out = env
+        .cmd()
+        .args(["codebook", "show", "project.qde"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree = String::from_utf8(out.stdout).unwrap();
+    assert!(tree.starts_with("project\n152 codes, 0 rules"), "{tree}");
+    assert!(
+        tree.contains("Attituderoots") && tree.contains("(not codable)"),
+        "{tree}"
+    );
+}
+
+#[test]
+fn imported_guids_and_categories_survive_convert_to_qdc_and_through_toml() {
+    let env = TestEnv::new();
+    let qdpx = fixture("refi/nvivo12win_oltas0517.qdpx");
+    let original = code_guids(&qde_of(&qdpx));
+    assert_eq!(original.len(), 152);
+    convert(&env, &qdpx, "nvivo.qdc");
+    let qdc = std::fs::read_to_string(env.dir.path().join("nvivo.qdc")).unwrap();
+    // Regression: every GUID was regenerated (0 of 152 survived).
+    assert_eq!(code_guids(&qdc), original);
+    assert_eq!(qdc.matches("isCodable=\"false\"").count(), 1);
+    // Through TOML and back, still the same GUIDs.
+    convert(&env, &env.dir.path().join("nvivo.qdc"), "nvivo.toml");
+    let toml = std::fs::read_to_string(env.dir.path().join("nvivo.toml")).unwrap();
+    assert_eq!(toml.matches("\nguid = ").count(), 152);
+    assert_eq!(toml.matches("\ncodable = false\n").count(), 1);
+    convert(&env, &env.dir.path().join("nvivo.toml"), "again.qdc");
+    let again = std::fs::read_to_string(env.dir.path().join("again.qdc")).unwrap();
+    assert_eq!(code_guids(&again), original);
+    // Upper-case GUIDs keep their case.
+    let s2 = fixture("refi/sample_two_regions.qdpx");
+    convert(&env, &s2, "s2.qdc");
+    let s2_qdc = std::fs::read_to_string(env.dir.path().join("s2.qdc")).unwrap();
+    assert_eq!(code_guids(&s2_qdc), code_guids(&qde_of(&s2)));
+    assert!(s2_qdc.contains("guid=\"1151DEBE-6435-5745-8AF4-DA1938BD90ED\""));
+}
+
+#[test]
+fn a_plain_codebook_writes_back_without_qualsynth_lines_in_its_descriptions() {
+    let env = TestEnv::new();
+    for from in [
+        fixture("refi/nvivo12win_oltas0517.qdpx"),
+        fixture("refi/spec_annexA1_codebook.qdc"),
+        fixture("refi/sample_two_regions.qdpx"),
+    ] {
+        let original = read_file(&from);
+        let back = convert(&env, &from, "plain.qdc");
+        let qdc = std::fs::read_to_string(env.dir.path().join("plain.qdc")).unwrap();
+        // Regression: every description gained a `qualsynth id:` line.
+        assert!(!qdc.contains("qualsynth id:"), "{}: {qdc}", from.display());
+        assert_eq!(strip(back), strip(original), "{}", from.display());
+    }
+    // A codebook with rules still round-trips exactly (see
+    // toml_round_trips_through_toml_csv_and_qdc): its ids travel.
+    convert(&env, &shipped("coop-workspaces.toml"), "coop.qdc");
+    let qdc = std::fs::read_to_string(env.dir.path().join("coop.qdc")).unwrap();
+    assert!(qdc.contains("qualsynth id: cout\n"), "{qdc}");
+}
+
+#[test]
+fn a_project_without_a_codebook_is_an_error_not_zero_codes() {
+    let env = TestEnv::new();
+    let qde = "<?xml version=\"1.0\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"p\">\n  <Sources/>\n</Project>\n";
+    std::fs::write(env.dir.path().join("bare.qde"), qde).unwrap();
+    let mut zipped = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut zipped);
+        w.start_file("project.qde", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, qde.as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    std::fs::write(env.dir.path().join("bare.qdpx"), zipped.into_inner()).unwrap();
+    for (file, needle) in [
+        (
+            "bare.qdpx",
+            "bare.qdpx:2:1: project.qde has no <CodeBook>: 0 codes",
+        ),
+        (
+            "bare.qde",
+            "bare.qde:2:1: this project has no <CodeBook>: 0 codes",
+        ),
+    ] {
+        let out = env
+            .cmd()
+            .args(["codebook", "check", file])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(needle), "{file}: {err}");
+        let before = env.snapshot();
+        let out = env
+            .cmd()
+            .args(["codebook", "convert", file, "out.toml"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(env.snapshot(), before);
+    }
+}
+
+#[test]
+fn the_csv_convert_writes_is_a_codebook_taguette_imports() {
+    let env = TestEnv::new();
+    let original = read_file(&shipped("coop-workspaces.toml"));
+    convert(&env, &shipped("coop-workspaces.toml"), "taguette.csv");
+    // What Taguette's import does: lower-case the header, take the one
+    // `tag`/`name`/`path` column as the tag and `description` if present.
+    let bytes = std::fs::read(env.dir.path().join("taguette.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[..]);
+    let mut rows = rdr.records().map(Result::unwrap);
+    let header: Vec<String> = rows.next().unwrap().iter().map(str::to_lowercase).collect();
+    let col = |n: &str| header.iter().position(|h| h == n);
+    let tag_cols: Vec<usize> = ["tag", "name", "path"]
+        .iter()
+        .filter_map(|n| col(n))
+        .collect();
+    assert_eq!(tag_cols.len(), 1, "{header:?}");
+    let (tag, description) = (tag_cols[0], col("description").unwrap());
+    let tags: Vec<(String, String)> = rows
+        .map(|r| (r[tag].trim().to_owned(), r[description].trim().to_owned()))
+        .collect();
+    let want: Vec<(String, String)> = original
+        .codes
+        .iter()
+        .map(|c| (c.id.clone(), c.definition.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(tags, want);
+}
+
+#[test]
+fn a_category_with_rules_is_warned_about_and_codes_nothing() {
+    let env = TestEnv::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("cat.toml"),
+        "[[codes]]\nid = \"cout\"\ncodable = false\ncolour = \"#abc\"\nterms = [\"prix\"]\n\n\
+         [[codes]]\nid = \"cout.loyer\"\nparent = \"cout\"\nterms = [\"loyer\"]\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["codebook", "check", "cat.toml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("cat.toml:2:6: code \"cout\" is not codable (a category, isCodable=\"false\"): its 1 rule is ignored"),
+        "{err}"
+    );
+    std::fs::write(dir.join("t.csv"), "id,text\n1,le prix du loyer\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["code", "t.csv", "--codebook", "cat.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let codings = String::from_utf8(out.stdout).unwrap();
+    assert!(codings.contains(",cout.loyer,"), "{codings}");
+    assert!(!codings.contains(",cout,"), "{codings}");
+    // `convert` keeps the rules, the category and a #RRGGBB colour.
+    let back = convert(&env, &dir.join("cat.toml"), "cat.qdc");
+    let qdc = std::fs::read_to_string(dir.join("cat.qdc")).unwrap();
+    assert!(
+        qdc.contains("isCodable=\"false\" color=\"#aabbcc\""),
+        "{qdc}"
+    );
+    assert_eq!(strip(back), strip(read_file(&dir.join("cat.toml"))));
 }

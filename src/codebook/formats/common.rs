@@ -230,6 +230,44 @@ pub fn valid_colour(c: &str) -> bool {
     })
 }
 
+/// A valid colour as `#RRGGBB`: `#RGB` has each digit doubled (`#F0a` is
+/// `#FF00aa`: QualCoder reads only seven-character colours); the digits
+/// keep their case. `None` when [`valid_colour`] is false.
+pub fn normal_colour(c: &str) -> Option<String> {
+    let c = c.trim();
+    if !valid_colour(c) {
+        return None;
+    }
+    if c.len() == 7 {
+        return Some(c.to_owned());
+    }
+    let mut out = String::from("#");
+    for d in c[1..].chars() {
+        out.push(d);
+        out.push(d);
+    }
+    Some(out)
+}
+
+/// Whether a GUID has the shape REFI-QDA's schema asks for (`GUIDType`):
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits of either case,
+/// optionally between braces.
+pub fn valid_guid(g: &str) -> bool {
+    let inner = match g.strip_prefix('{') {
+        Some(rest) => match rest.strip_suffix('}') {
+            Some(i) => i,
+            None => return false,
+        },
+        None => g,
+    };
+    let groups: Vec<&str> = inner.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// Whether a language code is well formed: 2 or 3 lower-case ASCII letters.
 pub fn valid_lang(l: &str) -> bool {
     (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase())
@@ -342,6 +380,13 @@ mod tests {
         assert_eq!(unique_id(&mut taken, String::new()), "code");
         assert!(valid_colour("#d62728") && valid_colour("#FFF"));
         assert!(!valid_colour("red") && !valid_colour("#12345g") && !valid_colour("#1234"));
+        assert_eq!(normal_colour("#F0a").as_deref(), Some("#FF00aa"));
+        assert_eq!(normal_colour("#d62728").as_deref(), Some("#d62728"));
+        assert_eq!(normal_colour("blue"), None);
+        assert!(valid_guid("5215cc69-b628-4e02-afb9-9beeaee55808"));
+        assert!(valid_guid("{5215CC69-B628-4E02-AFB9-9BEEAEE55808}"));
+        assert!(!valid_guid("x") && !valid_guid("{5215cc69-b628-4e02-afb9-9beeaee55808"));
+        assert!(!valid_guid("5215cc69b6284e02afb99beeaee55808"));
         assert!(valid_lang("fr") && valid_lang("ast") && !valid_lang("EN") && !valid_lang("f"));
         assert!(has_stemmer("nl") && !has_stemmer("pl"));
         assert_eq!(file_stem("dir/liwc.toy.dic"), "liwc.toy");

@@ -1,7 +1,7 @@
 //! Lexicoder dictionaries (`.lc3`): `+category` lines, optionally with a
 //! colour (`+economy#FF0000`), each followed by one pattern a line.
 
-use super::common::valid_colour;
+use super::common::{normal_colour, valid_colour};
 use super::liwc::DictBuilder;
 use crate::codebook::diagnostics::LineIndex;
 use crate::codebook::model::{Codebook, Diagnostic, Origin};
@@ -33,7 +33,7 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
             }
             let i = b.category(cat, None, origin);
             if let Some(c) = colour {
-                b.colour(i, c.to_owned());
+                b.colour(i, normal_colour(c).unwrap_or_else(|| c.to_owned()));
             }
             current = Some(i);
             continue;

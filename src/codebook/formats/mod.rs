@@ -1,7 +1,9 @@
 //! Codebook formats, chosen by file extension, in one place: the native
-//! TOML, the CSV spreadsheet and REFI-QDA `.qdc` (read and written), and
-//! dictionaries of other tools (read): LIWC `.dic`/`.dicx`, quanteda
-//! `.yml`/`.yaml`, WordStat `.cat`, Lexicoder `.lc3`.
+//! TOML, the CSV spreadsheet and REFI-QDA `.qdc` (read and written), the
+//! `<CodeBook>` of a REFI-QDA project (`.qde`, or the `.qde` inside a
+//! `.qdpx`; read), and dictionaries of other tools (read): LIWC
+//! `.dic`/`.dicx`, quanteda `.yml`/`.yaml`, WordStat `.cat`, Lexicoder
+//! `.lc3`.
 
 pub mod common;
 pub mod lexicoder;
@@ -14,10 +16,11 @@ pub mod wordstat;
 
 use crate::codebook::model::{Codebook, Diagnostic, Origin, Severity};
 use crate::corpus::decode::decode;
+use crate::corpus::zipsafe;
 
 /// Extensions that can be read.
-pub const READABLE: [&str; 9] = [
-    "toml", "csv", "qdc", "dic", "dicx", "yml", "yaml", "cat", "lc3",
+pub const READABLE: [&str; 11] = [
+    "toml", "csv", "qdc", "qde", "qdpx", "dic", "dicx", "yml", "yaml", "cat", "lc3",
 ];
 /// Extensions that can be written.
 pub const WRITABLE: [&str; 3] = ["toml", "csv", "qdc"];
@@ -98,6 +101,7 @@ pub fn check_extension(ext: &str) -> Result<(), FormatError> {
 /// Reads decoded text in the format of `ext` (lower or upper case, without
 /// the dot), going on after errors so that `codebook check` can report
 /// them all. `path_for_messages` names dictionaries that carry no name.
+/// A `.qdpx` is no text: read it with [`read_bytes_lenient`].
 pub fn read_lenient(path_for_messages: &str, ext: &str, text: &str) -> Lenient {
     let name = common::file_stem(path_for_messages);
     let (codebook, diagnostics) = match ext.to_ascii_lowercase().as_str() {
@@ -112,7 +116,14 @@ pub fn read_lenient(path_for_messages: &str, ext: &str, text: &str) -> Lenient {
                 d,
             )
         }
-        "qdc" => refi::read(text, &name),
+        "qdc" | "qde" => refi::read(text, &name),
+        "qdpx" => (
+            None,
+            vec![Diagnostic::error(
+                Origin::default(),
+                "a .qdpx project is a zip archive, not text",
+            )],
+        ),
         "dic" => liwc::read_dic(text, &name),
         "dicx" => liwc::read_dicx(text, &name),
         "yml" | "yaml" => quanteda::read(text, &name),
@@ -132,6 +143,85 @@ pub fn read_lenient(path_for_messages: &str, ext: &str, text: &str) -> Lenient {
     }
 }
 
+/// Reads a file's bytes in the format of `ext` like [`read_lenient`]:
+/// decodes them first, and for a `.qdpx` project (a zip) reads the one
+/// `.qde` at the archive's root, within [`zipsafe`]'s limits. Returns the
+/// text the diagnostics' positions point into (the `.qde`'s for a
+/// `.qdpx`; empty when nothing could be decoded) and what was read.
+pub fn read_bytes_lenient(path_for_messages: &str, ext: &str, bytes: &[u8]) -> (String, Lenient) {
+    let fail = |d: Diagnostic| {
+        (
+            String::new(),
+            Lenient {
+                codebook: None,
+                diagnostics: vec![d],
+            },
+        )
+    };
+    if !ext.eq_ignore_ascii_case("qdpx") {
+        return match decode_text(bytes) {
+            Ok(text) => {
+                let l = read_lenient(path_for_messages, ext, &text);
+                (text, l)
+            }
+            Err(d) => fail(d),
+        };
+    }
+    let (entry, qde) = match project_entry(bytes) {
+        Ok(x) => x,
+        Err(msg) => return fail(Diagnostic::error(Origin::default(), msg)),
+    };
+    let text = match decode_text(&qde) {
+        Ok(t) => t,
+        Err(d) => {
+            let msg = format!("{entry}: {}", d.message);
+            return fail(Diagnostic::error(d.origin, msg));
+        }
+    };
+    let name = common::file_stem(path_for_messages);
+    let (codebook, diagnostics) = refi::read_in(&text, &name, &entry);
+    (
+        text,
+        Lenient {
+            codebook,
+            diagnostics,
+        },
+    )
+}
+
+/// The name and bytes of the one `.qde` file at the root of a `.qdpx`
+/// archive (any case: exports name it `project.qde` or after the project).
+fn project_entry(bytes: &[u8]) -> Result<(String, Vec<u8>), String> {
+    let what = "REFI-QDA project (.qdpx)";
+    zipsafe::check_archive(bytes, what).map_err(|e| e.message)?;
+    let names = zipsafe::entry_names(bytes, what).map_err(|e| e.message)?;
+    let qde: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.contains('/') && !n.contains('\\'))
+        .filter(|n| n.to_ascii_lowercase().ends_with(".qde"))
+        .collect();
+    let entry = match qde.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(
+                "no .qde file at the root of the archive; a .qdpx holds one project.qde".into(),
+            );
+        }
+        many => {
+            let list: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+            return Err(format!(
+                "{} .qde files at the root of the archive ({}); a .qdpx holds one",
+                many.len(),
+                list.join(", ")
+            ));
+        }
+    };
+    match zipsafe::read_entry(bytes, &entry, what).map_err(|e| e.message)? {
+        Some(b) => Ok((entry, b)),
+        None => Err(format!("cannot read {entry} in the archive")),
+    }
+}
+
 /// Reads a codebook file by extension. `Ok` holds the codebook and its
 /// warnings; `Err` every diagnostic when there is any error (positions in
 /// the decoded text). Structural checks (parents, cycles, regexes) are
@@ -142,8 +232,7 @@ pub fn read(
     bytes: &[u8],
 ) -> Result<(Codebook, Vec<Diagnostic>), Vec<Diagnostic>> {
     check_extension(ext).map_err(|e| vec![Diagnostic::error(Origin::default(), e.to_string())])?;
-    let text = decode_text(bytes).map_err(|d| vec![d])?;
-    let l = read_lenient(path_for_messages, ext, &text);
+    let (_, l) = read_bytes_lenient(path_for_messages, ext, bytes);
     match l.codebook {
         Some(cb) if !l.has_errors() => Ok((cb, l.diagnostics)),
         _ => Err(l.diagnostics),
@@ -218,7 +307,8 @@ mod tests {
     fn unknown_extensions_list_the_known_ones() {
         let e = read("x.docx", "docx", b"x").unwrap_err();
         assert!(
-            e[0].message.contains(".toml, .csv, .qdc, .dic"),
+            e[0].message
+                .contains(".toml, .csv, .qdc, .qde, .qdpx, .dic"),
             "{}",
             e[0].message
         );
@@ -349,5 +439,63 @@ label = "Lien & <communauté>"
             }
             assert_eq!(strip(back), strip(cb.clone()), "{ext}");
         }
+    }
+
+    fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default();
+            for (name, data) in entries {
+                w.start_file(*name, opts).unwrap();
+                w.write_all(data).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+
+    const QDE: &[u8] = b"\xEF\xBB\xBF<Project xmlns=\"urn:QDA-XML:project:1.0\"><CodeBook><Codes><Code guid=\"356D5F35-7854-50A8-A7D0-4CB2FD761495\" name=\"Cost\" isCodable=\"true\"/></Codes></CodeBook></Project>";
+
+    #[test]
+    fn projects_are_read_from_qde_text_and_from_the_qde_in_a_qdpx() {
+        let (cb, w) = read("dir/study.qde", "qde", QDE).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(cb.name, "study");
+        assert_eq!(cb.codes[0].id, "Cost");
+        // Any name and case at the root; sources beside it.
+        let z = zip_with(&[("sources/a.txt", b"x"), ("Export.QDE", QDE)]);
+        let (cb, _) = read("dir/study.qdpx", "QDPX", &z).unwrap();
+        assert_eq!(cb.name, "study");
+        assert_eq!(
+            cb.codes[0].guid.as_deref(),
+            Some("356D5F35-7854-50A8-A7D0-4CB2FD761495")
+        );
+        let (text, l) = read_bytes_lenient("study.qdpx", "qdpx", &z);
+        assert!(text.starts_with("<Project"), "{text}");
+        assert!(!l.has_errors());
+    }
+
+    #[test]
+    fn a_qdpx_needs_exactly_one_qde_at_its_root() {
+        let msg = |z: &[u8]| read("p.qdpx", "qdpx", z).unwrap_err()[0].message.clone();
+        let none = zip_with(&[("sources/project.qde", QDE)]);
+        assert!(
+            msg(&none).starts_with("no .qde file at the root"),
+            "{}",
+            msg(&none)
+        );
+        let two = zip_with(&[("a.qde", QDE), ("b.qde", QDE)]);
+        assert_eq!(
+            msg(&two),
+            "2 .qde files at the root of the archive (a.qde, b.qde); a .qdpx holds one"
+        );
+        assert!(msg(b"<Project/>").contains("expected a zip archive"));
+        let empty = zip_with(&[(
+            "project.qde",
+            b"<Project xmlns=\"urn:QDA-XML:project:1.0\"><Sources/></Project>",
+        )]);
+        assert_eq!(msg(&empty), "project.qde has no <CodeBook>: 0 codes");
     }
 }

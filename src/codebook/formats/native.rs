@@ -2,13 +2,15 @@
 //! table of options and one `[[codes]]` table per code. Every rule keeps
 //! the line and column of its string; unknown keys are errors. A code's
 //! `shared = […]` names rules it shares with another code on purpose; its
-//! `roles = […]` limits its rules to segments spoken by those roles.
+//! `roles = […]` limits its rules to segments spoken by those roles. A
+//! code read from a REFI-QDA file keeps its `guid` and, for a category,
+//! `codable = false`.
 
 use std::ops::Range;
 
 use toml_edit::{Item, TableLike, Value};
 
-use super::common::{self, sort_rules, suggest, valid_colour, valid_lang};
+use super::common::{self, normal_colour, sort_rules, suggest, valid_guid, valid_lang};
 use crate::codebook::diagnostics::LineIndex;
 use crate::codebook::model::{
     Code, Codebook, Diagnostic, Origin, Pattern, Rule, Semantics, SharedRule,
@@ -23,7 +25,7 @@ const OPTION_KEYS: [&str; 5] = [
     "negation_window",
     "semantics",
 ];
-const CODE_KEYS: [&str; 15] = [
+const CODE_KEYS: [&str; 17] = [
     "id",
     "label",
     "parent",
@@ -39,6 +41,8 @@ const CODE_KEYS: [&str; 15] = [
     "regex_<lang>",
     "shared",
     "roles",
+    "codable",
+    "guid",
 ];
 /// The words `roles = […]` takes: [`Role::as_str`] of [`Role::ALL`].
 const ROLE_WORDS: [&str; 3] = ["participant", "interviewer", "facilitator"];
@@ -247,6 +251,22 @@ impl Reader<'_> {
                 "memo" => code.memo = self.text(item, key),
                 "shared" => self.shared(item, &mut code.shared),
                 "roles" => self.roles(item, &mut code.roles),
+                "codable" => match item.as_value().and_then(Value::as_bool) {
+                    Some(b) => code.codable = b,
+                    None => self.error(item.span(), "`codable` must be true or false"),
+                },
+                "guid" => {
+                    if let Some((s, _)) = self.string(item, key) {
+                        if valid_guid(s.trim()) {
+                            code.guid = Some(s.trim().to_owned());
+                        } else {
+                            self.error(
+                                item.span(),
+                                format!("`guid = \"{s}\"`: expected a GUID like \"5215cc69-b628-4e02-afb9-9beeaee55808\""),
+                            );
+                        }
+                    }
+                }
                 "colour" | "color" => {
                     if let Some(prev) = colour_key {
                         let span = t.key(key).and_then(|k| k.span());
@@ -258,8 +278,8 @@ impl Reader<'_> {
                     }
                     colour_key = Some(key);
                     if let Some((s, _)) = self.string(item, key) {
-                        if valid_colour(&s) {
-                            code.colour = Some(s);
+                        if let Some(c) = normal_colour(&s) {
+                            code.colour = Some(c);
                         } else {
                             self.error(
                                 item.span(),
@@ -499,6 +519,12 @@ pub fn write(cb: &Codebook) -> String {
         }
         if let Some(col) = &c.colour {
             out.push_str(&format!("colour = {}\n", string(col)));
+        }
+        if !c.codable {
+            out.push_str("codable = false\n");
+        }
+        if let Some(g) = &c.guid {
+            out.push_str(&format!("guid = {}\n", string(g)));
         }
         let mut rules: Vec<&Rule> = c.rules.iter().collect();
         rules.sort_by(|a, b| common::group_key(a).cmp(&common::group_key(b)));
@@ -869,5 +895,31 @@ terms = ["loyer NEAR/5 cher"]
         assert_eq!(string("a\u{1}'"), "\"a\\u0001'\"");
         let (cb, _) = read(&format!("[codebook]\nname = {}\n", string("x\n\"y\"\n")));
         assert_eq!(cb.unwrap().name, "x\n\"y\"\n");
+    }
+
+    #[test]
+    fn codable_and_guid_are_read_and_written_back() {
+        let src = "[[codes]]\nid = \"a\"\ncolour = \"#F0a\"\ncodable = false\nguid = \"{5215CC69-B628-4E02-AFB9-9BEEAEE55808}\"\n\
+                   [[codes]]\nid = \"a.b\"\nparent = \"a\"\nterms = [\"x\"]\n";
+        let (cb, d) = read(src);
+        assert!(d.is_empty(), "{d:?}");
+        let cb = cb.unwrap();
+        assert!(!cb.codes[0].codable && cb.codes[1].codable);
+        assert_eq!(cb.codes[0].colour.as_deref(), Some("#FF00aa"));
+        let text = write(&cb);
+        assert!(
+            text.contains("codable = false\nguid = \"{5215CC69-B628-4E02-AFB9-9BEEAEE55808}\"\n"),
+            "{text}"
+        );
+        assert_eq!(text.matches("codable").count(), 1, "{text}");
+        assert_eq!(strip(read(&text).0.unwrap()), strip(cb));
+        let (_, d) = read("[[codes]]\nid = \"a\"\ncodable = \"no\"\nguid = \"x\"\n");
+        let e = errors(&d);
+        assert_eq!(e.len(), 2, "{d:?}");
+        assert_eq!(e[0].message, "`codable` must be true or false");
+        assert!(
+            e[1].message.starts_with("`guid = \"x\"`: expected a GUID"),
+            "{d:?}"
+        );
     }
 }

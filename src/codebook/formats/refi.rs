@@ -1,9 +1,11 @@
-//! REFI-QDA codebooks (`.qdc`, XML, schema `Codebook.xsd`): nested
-//! `<Code>` elements with a GUID, a name, a colour and a `<Description>`.
+//! REFI-QDA codebooks (`.qdc`, XML, schema `Codebook.xsd`, or the
+//! `<CodeBook>` of a project's `.qde`): nested `<Code>` elements with a
+//! GUID, a name, `isCodable`, a colour and a `<Description>`.
 //!
 //! REFI-QDA has no matching rules, so on export they go at the end of each
 //! code's description, in a block other tools show as text and this reader
-//! takes back:
+//! takes back (only for codes that need it: with rules or a memo, or an id
+//! the reader would not make again from the name and the parent's id):
 //!
 //! ```text
 //! Le prix de l'espace, le loyer, les tarifs.
@@ -15,8 +17,10 @@
 //! ```
 //!
 //! Codebook options travel in an XML comment (`<!-- qualsynth codebook:
-//! {…} -->`). GUIDs are UUIDs derived from SHA-256 of the code id
-//! (namespace "qualsynth"), so the same codebook always exports the same.
+//! {…} -->`). A code read from a REFI-QDA file keeps its GUID and writes
+//! it back as it was; other codes get a UUID derived from SHA-256 of the
+//! code id (namespace "qualsynth"), so the same codebook always exports
+//! the same. `isCodable="false"` (a category) is kept and written back.
 
 use std::collections::HashSet;
 
@@ -26,11 +30,11 @@ use quick_xml::reader::Reader;
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    self, id_from_name, sort_rules, split_rules, unique_id, valid_colour, valid_lang,
+    self, id_from_name, normal_colour, sort_rules, split_rules, unique_id, valid_guid, valid_lang,
 };
 use crate::codebook::diagnostics::LineIndex;
 use crate::codebook::model::{
-    Code, Codebook, CodebookOptions, Diagnostic, Origin, Rule, Semantics,
+    Code, Codebook, CodebookOptions, Diagnostic, Origin, Rule, Semantics, guid_key,
 };
 
 const BLOCK: &str = "qualsynth ";
@@ -64,8 +68,40 @@ pub fn code_guid(id: &str) -> String {
     stable_guid(&format!("code:{id}"))
 }
 
+/// The GUIDs of the codes in an export, in codebook order: each code's
+/// own [`Code::guid`] when it is a valid GUID not taken by an earlier code
+/// (compared without regard to case or braces), else [`code_guid`] of its
+/// id. Project writers use the same, so that codings point at the codes.
+pub fn export_guids(cb: &Codebook) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut out = Vec::with_capacity(cb.codes.len());
+    for (i, c) in cb.codes.iter().enumerate() {
+        let own = c
+            .guid
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| valid_guid(g) && !taken.contains(&guid_key(g)));
+        let g = match own {
+            Some(g) => g.to_owned(),
+            None => {
+                let derived = code_guid(&c.id);
+                if taken.contains(&guid_key(&derived)) {
+                    stable_guid(&format!("code:{}#{i}", c.id))
+                } else {
+                    derived
+                }
+            }
+        };
+        taken.insert(guid_key(&g));
+        out.push(g);
+    }
+    out
+}
+
 struct Node {
     name: String,
+    guid: Option<(String, Origin)>,
+    codable: bool,
     colour: Option<(String, Origin)>,
     description: String,
     description_origin: Origin,
@@ -76,6 +112,12 @@ struct Node {
 /// Reads a REFI-QDA codebook (or the `<CodeBook>` of a project file).
 /// `name` is used when the file carries no qualsynth options.
 pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
+    read_in(text, name, "this project")
+}
+
+/// [`read`], naming the project file in the error when a `<Project>` has
+/// no `<CodeBook>` (`project.qde has no <CodeBook>: 0 codes`).
+pub fn read_in(text: &str, name: &str, project: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let index = LineIndex::new(text);
     let mut diags = Vec::new();
     let mut reader = Reader::from_str(text);
@@ -84,6 +126,9 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let mut codes: Vec<usize> = Vec::new();
     let mut in_description: Option<usize> = None;
     let mut root_seen = false;
+    let mut root_origin = Origin::default();
+    let mut is_project = false;
+    let mut codebook_seen = false;
     let mut in_codebook = 0usize;
     let mut sets = Vec::new();
     let mut options: Option<(CodebookOptions, String)> = None;
@@ -104,6 +149,8 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                 let local = local(e);
                 if !root_seen {
                     root_seen = true;
+                    root_origin = index.origin(pos);
+                    is_project = local == "Project";
                     if local != "CodeBook" && local != "Project" {
                         diags.push(Diagnostic::error(
                             index.origin(pos),
@@ -114,14 +161,18 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                         return (None, diags);
                     }
                 }
-                if local == "CodeBook" && !empty {
-                    in_codebook += 1;
+                if local == "CodeBook" {
+                    codebook_seen = true;
+                    if !empty {
+                        in_codebook += 1;
+                    }
                 }
                 if in_codebook > 0 && local == "Code" {
                     let origin = index.origin(pos);
                     let mut name = None;
                     let mut guid = None;
                     let mut colour = None;
+                    let mut codable = true;
                     for a in e.attributes() {
                         let a = match a {
                             Ok(a) => a,
@@ -139,15 +190,19 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                             .unwrap_or_else(|_| a.value.clone().into_owned());
                         match a.key.local_name().as_ref() {
                             "name" => name = Some(value),
-                            "guid" => guid = Some(value),
+                            "guid" => guid = Some(value.trim().to_owned()),
                             "color" => colour = Some((value, origin)),
+                            // xsd:boolean: true, false, 1, 0.
+                            "isCodable" => codable = !matches!(value.trim(), "false" | "0"),
                             _ => {}
                         }
                     }
-                    let name = match (name, guid) {
+                    let name = match (name, &guid) {
                         (Some(n), _) if !n.trim().is_empty() => n,
                         (_, g) => {
-                            let fallback = g.unwrap_or_else(|| format!("code {}", nodes.len() + 1));
+                            let fallback = g
+                                .clone()
+                                .unwrap_or_else(|| format!("code {}", nodes.len() + 1));
                             diags.push(Diagnostic::warning(
                                 origin,
                                 format!("a <Code> without a name; calling it \"{fallback}\""),
@@ -157,6 +212,8 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                     };
                     nodes.push(Node {
                         name,
+                        guid: guid.map(|g| (g, origin)),
+                        codable,
                         colour,
                         description: String::new(),
                         description_origin: origin,
@@ -175,7 +232,7 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                         nodes[i].description_origin =
                             index.origin(reader.buffer_position() as usize);
                     }
-                } else if local == "Set" {
+                } else if local == "Set" && in_codebook > 0 {
                     sets.push(index.origin(pos));
                 }
                 if !empty {
@@ -256,6 +313,19 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
         ));
         return (None, diags);
     }
+    if is_project && !codebook_seen {
+        diags.push(Diagnostic::error(
+            root_origin,
+            format!("{project} has no <CodeBook>: 0 codes"),
+        ));
+        return (None, diags);
+    }
+    if codebook_seen && nodes.is_empty() {
+        diags.push(Diagnostic::warning(
+            root_origin,
+            "the <CodeBook> holds no <Code>: 0 codes",
+        ));
+    }
     if let Some(&first) = sets.first() {
         diags.push(Diagnostic::warning(
             first,
@@ -292,11 +362,29 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     }
     for ((i, n), b) in nodes.into_iter().enumerate().zip(blocks) {
         let colour = match n.colour {
-            Some((c, _)) if valid_colour(&c) => Some(c),
-            Some((c, o)) => {
+            Some((c, o)) => match normal_colour(&c) {
+                Some(c) => Some(c),
+                None => {
+                    diags.push(Diagnostic::warning(
+                        o,
+                        format!("colour \"{c}\" is not #RRGGBB or #RGB; ignored"),
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+        // A GUID the id gives back as is (a qualsynth export) need not be
+        // kept; any other is written back unchanged, case and braces kept.
+        let guid = match n.guid {
+            Some((g, _)) if valid_guid(&g) => (g != code_guid(&ids[i])).then_some(g),
+            Some((g, o)) => {
                 diags.push(Diagnostic::warning(
                     o,
-                    format!("colour \"{c}\" is not #RRGGBB; ignored"),
+                    format!(
+                        "guid \"{g}\" is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); exports give code \"{}\" a new one",
+                        ids[i]
+                    ),
                 ));
                 None
             }
@@ -311,6 +399,8 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
             parent_origin: n.origin,
             definition: b.definition,
             colour,
+            codable: n.codable,
+            guid,
             memo: b.memo,
             rules,
             shared: Vec::new(),
@@ -473,7 +563,10 @@ fn parse_options(json: &str) -> Option<(CodebookOptions, String)> {
 
 /// Writes a REFI-QDA codebook that validates against `Codebook.xsd`:
 /// codes nested under their parents (codes whose parent is missing, or in
-/// a cycle, at the top), rules and memo in each description's block.
+/// a cycle, at the top), each with its GUID ([`export_guids`]) and
+/// `isCodable`; a qualsynth block in the descriptions that need one
+/// ([`needs_block`]). A codebook read from a plain `.qdc` writes back the
+/// same codes, GUIDs and descriptions.
 pub fn write(cb: &Codebook) -> String {
     let o = &cb.options;
     let json = serde_json::json!({
@@ -490,62 +583,174 @@ pub fn write(cb: &Codebook) -> String {
     out.push_str("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"qualsynth\">\n");
     out.push_str(&format!("  <!-- {OPTIONS} {json} -->\n"));
     out.push_str("  <Codes>\n");
-    let n = cb.codes.len();
-    let mut done = vec![false; n];
-    let known: HashSet<&str> = cb.codes.iter().map(|c| c.id.as_str()).collect();
-    let roots: Vec<usize> = (0..n)
-        .filter(|&i| {
-            cb.codes[i]
-                .parent
-                .as_deref()
-                .is_none_or(|p| !known.contains(p))
-        })
-        .collect();
-    for r in roots {
-        write_code(cb, r, 2, &mut done, &mut out);
-    }
-    for i in 0..n {
-        if !done[i] {
-            write_code(cb, i, 2, &mut done, &mut out);
-        }
+    let tree = Tree::of(cb);
+    let w = Writer {
+        cb,
+        tree: &tree,
+        guids: export_guids(cb),
+        block: needs_block(cb, &tree),
+    };
+    for &r in &tree.roots {
+        w.code(r, 2, &mut out);
     }
     out.push_str("  </Codes>\n</CodeBook>\n");
     out
 }
 
-fn write_code(cb: &Codebook, i: usize, depth: usize, done: &mut [bool], out: &mut String) {
-    if done[i] {
-        return;
-    }
-    done[i] = true;
-    let c = &cb.codes[i];
-    let pad = "  ".repeat(depth);
-    let colour = c
-        .colour
-        .as_deref()
-        .filter(|c| valid_colour(c))
-        .map_or(String::new(), |c| format!(" color=\"{c}\""));
-    out.push_str(&format!(
-        "{pad}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"{colour}>\n",
-        code_guid(&c.id),
-        escape(&c.label, true)
-    ));
-    out.push_str(&format!(
-        "{pad}  <Description>{}</Description>\n",
-        escape(&description(c), false)
-    ));
-    let children: Vec<usize> = (0..cb.codes.len())
-        .filter(|&k| !done[k] && cb.codes[k].parent.as_deref() == Some(c.id.as_str()))
-        .collect();
-    for k in children {
-        write_code(cb, k, depth + 1, done, out);
-    }
-    out.push_str(&format!("{pad}</Code>\n"));
+/// The nesting an export writes: top-level codes (no parent, an unknown
+/// parent, or in a cycle of parents) and each code's children, in
+/// codebook order; a depth-first walk of it is the document order.
+struct Tree {
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    /// Each code's parent in the nesting.
+    parent: Vec<Option<usize>>,
+    /// Codes in document order.
+    order: Vec<usize>,
 }
 
-/// The definition, a blank line, then the qualsynth block.
-fn description(c: &Code) -> String {
-    let mut block = vec![format!("{BLOCK}id: {}", c.id)];
+impl Tree {
+    fn of(cb: &Codebook) -> Tree {
+        let n = cb.codes.len();
+        let known: HashSet<&str> = cb.codes.iter().map(|c| c.id.as_str()).collect();
+        let mut t = Tree {
+            roots: Vec::new(),
+            children: vec![Vec::new(); n],
+            parent: vec![None; n],
+            order: Vec::with_capacity(n),
+        };
+        let mut done = vec![false; n];
+        let tops: Vec<usize> = (0..n)
+            .filter(|&i| {
+                cb.codes[i]
+                    .parent
+                    .as_deref()
+                    .is_none_or(|p| !known.contains(p))
+            })
+            .collect();
+        for i in tops.into_iter().chain(0..n) {
+            if !done[i] {
+                t.roots.push(i);
+                t.visit(cb, i, &mut done);
+            }
+        }
+        t
+    }
+
+    fn visit(&mut self, cb: &Codebook, i: usize, done: &mut [bool]) {
+        done[i] = true;
+        self.order.push(i);
+        let id = cb.codes[i].id.as_str();
+        let kids: Vec<usize> = (0..cb.codes.len())
+            .filter(|&k| !done[k] && cb.codes[k].parent.as_deref() == Some(id))
+            .collect();
+        for k in kids {
+            if !done[k] {
+                self.children[i].push(k);
+                self.parent[k] = Some(i);
+                self.visit(cb, k, done);
+            }
+        }
+    }
+}
+
+/// Which codes need the qualsynth block in their description: those with
+/// rules or a memo (plain REFI-QDA has no field for them), and those whose
+/// id [`read`] would not make again from the name (the parent's id, `.`,
+/// the name with `_` for spaces, made unique), given the ids the blocks
+/// carry. The ids the reader makes depend on the blocks, so this repeats
+/// until no id changes.
+fn needs_block(cb: &Codebook, tree: &Tree) -> Vec<bool> {
+    let mut block: Vec<bool> = cb
+        .codes
+        .iter()
+        .map(|c| !c.rules.is_empty() || c.memo.is_some() || c.label.trim().is_empty())
+        .collect();
+    loop {
+        let mut taken: HashSet<String> = (0..cb.codes.len())
+            .filter(|&i| block[i])
+            .map(|i| cb.codes[i].id.clone())
+            .collect();
+        let mut made: Vec<String> = vec![String::new(); cb.codes.len()];
+        let mut changed = false;
+        for &i in &tree.order {
+            let c = &cb.codes[i];
+            if block[i] {
+                made[i] = c.id.clone();
+                continue;
+            }
+            let own = id_from_name(&c.label);
+            let full = match tree.parent[i] {
+                Some(p) => format!("{}.{own}", made[p]),
+                None => own,
+            };
+            made[i] = unique_id(&mut taken, full);
+            if made[i] != c.id {
+                // The id travels in the block from now on: the reader
+                // takes it before making any.
+                block[i] = true;
+                changed = true;
+                taken.remove(&made[i]);
+                taken.insert(c.id.clone());
+                made[i] = c.id.clone();
+            }
+        }
+        if !changed {
+            return block;
+        }
+    }
+}
+
+struct Writer<'a> {
+    cb: &'a Codebook,
+    tree: &'a Tree,
+    guids: Vec<String>,
+    block: Vec<bool>,
+}
+
+impl Writer<'_> {
+    fn code(&self, i: usize, depth: usize, out: &mut String) {
+        let c = &self.cb.codes[i];
+        let pad = "  ".repeat(depth);
+        let colour = c
+            .colour
+            .as_deref()
+            .and_then(normal_colour)
+            .map_or(String::new(), |c| format!(" color=\"{c}\""));
+        let description = description(c, self.block[i]);
+        let kids = &self.tree.children[i];
+        out.push_str(&format!(
+            "{pad}<Code guid=\"{}\" name=\"{}\" isCodable=\"{}\"{colour}",
+            self.guids[i],
+            escape(&c.label, true),
+            c.codable
+        ));
+        if description.is_empty() && kids.is_empty() {
+            out.push_str("/>\n");
+            return;
+        }
+        out.push_str(">\n");
+        if !description.is_empty() {
+            out.push_str(&format!(
+                "{pad}  <Description>{}</Description>\n",
+                escape(&description, false)
+            ));
+        }
+        for &k in kids {
+            self.code(k, depth + 1, out);
+        }
+        out.push_str(&format!("{pad}</Code>\n"));
+    }
+}
+
+/// The definition, then (with `block`) a blank line and the qualsynth
+/// block: the id, the rules, the memo.
+fn description(c: &Code, block: bool) -> String {
+    let def = c.definition.as_deref().map_or("", str::trim);
+    if !block {
+        return def.to_owned();
+    }
+    let mut lines = vec![format!("{BLOCK}id: {}", c.id)];
     let mut rules: Vec<&Rule> = c.rules.iter().collect();
     rules.sort_by(|a, b| common::group_key(a).cmp(&common::group_key(b)));
     let mut i = 0;
@@ -560,19 +765,20 @@ fn description(c: &Code) -> String {
             Some(l) => format!("{kind} {l}"),
             None => kind.to_owned(),
         };
-        block.push(format!(
+        lines.push(format!(
             "{BLOCK}{name}: {}",
             common::join_rules(rules[i..i + n].iter().copied())
         ));
         i += n;
     }
     if let Some(m) = &c.memo {
-        block.push(format!("{BLOCK}memo: {}", escape_memo(m)));
+        lines.push(format!("{BLOCK}memo: {}", escape_memo(m)));
     }
-    let block = block.join("\n");
-    match c.definition.as_deref().map(str::trim) {
-        Some(d) if !d.is_empty() => format!("{d}\n\n{block}"),
-        _ => block,
+    let block = lines.join("\n");
+    if def.is_empty() {
+        block
+    } else {
+        format!("{def}\n\n{block}")
     }
 }
 
@@ -658,7 +864,7 @@ mod tests {
     #[test]
     fn tolerates_bom_less_one_liners_and_refuses_other_xml() {
         let (cb, d) = read(
-            "<CodeBook><Codes><Code guid=\"x\" name=\"a\\b\" isCodable=\"true\"/></Codes><Sets/></CodeBook>",
+            "<CodeBook><Codes><Code guid=\"9fa9bcb7-5b59-47a9-8c3e-f65cffdc7520\" name=\"a\\b\" isCodable=\"true\"/></Codes><Sets/></CodeBook>",
             "t",
         );
         assert!(d.is_empty(), "{d:?}");
@@ -675,7 +881,7 @@ mod tests {
 
     #[test]
     fn reads_the_rules_block_back() {
-        let xml = "<CodeBook><Codes><Code guid=\"x\" name=\"Coût\" isCodable=\"true\"><Description>Le prix.\n\nqualsynth id: cout\nqualsynth rules: loyer; /\\d+ ?€/\nqualsynth rules en: rent\nqualsynth exclude: prix nobel\nqualsynth memo: a\\nb</Description></Code></Codes></CodeBook>";
+        let xml = "<CodeBook><Codes><Code name=\"Coût\" isCodable=\"true\"><Description>Le prix.\n\nqualsynth id: cout\nqualsynth rules: loyer; /\\d+ ?€/\nqualsynth rules en: rent\nqualsynth exclude: prix nobel\nqualsynth memo: a\\nb</Description></Code></Codes></CodeBook>";
         let (cb, d) = read(xml, "t");
         assert!(d.is_empty(), "{d:?}");
         let c = &cb.unwrap().codes[0];
@@ -725,5 +931,226 @@ mod tests {
         assert_eq!(back.name, "a -- b");
         assert_eq!(back.codes[1].parent.as_deref(), Some("p"));
         assert_eq!(back.codes[1].label, "<C>");
+    }
+
+    #[test]
+    fn is_codable_false_is_read_and_written_back() {
+        let (cb, _) = read(SPEC, "spec");
+        let cb = cb.unwrap();
+        let codable: Vec<bool> = cb.codes.iter().map(|c| c.codable).collect();
+        assert_eq!(codable, [false, true, true]);
+        let xml = write(&cb);
+        assert!(xml.contains("name=\"Topics\" isCodable=\"false\""), "{xml}");
+        assert_eq!(xml.matches("isCodable=\"true\"").count(), 2, "{xml}");
+        let back = read(&xml, "x").0.unwrap();
+        assert_eq!(
+            back.codes.iter().map(|c| c.codable).collect::<Vec<_>>(),
+            codable
+        );
+        // xsd:boolean also allows 0 and 1.
+        let (cb, _) = read(
+            "<CodeBook><Codes><Code name=\"a\" isCodable=\"0\"/><Code name=\"b\" isCodable=\"1\"/></Codes></CodeBook>",
+            "t",
+        );
+        let cb = cb.unwrap();
+        assert!(!cb.codes[0].codable && cb.codes[1].codable);
+    }
+
+    #[test]
+    fn imported_guids_survive_export_with_their_case_and_braces() {
+        let (cb, _) = read(SPEC, "spec");
+        let mut cb = cb.unwrap();
+        assert_eq!(
+            cb.codes[0].guid.as_deref(),
+            Some("{5215cc69-b628-4e02-afb9-9beeaee55808}")
+        );
+        cb.codes[2].guid = Some("9FA9BCB7-5B59-47A9-8C3E-F65CFFDC7520".into());
+        cb.codes.push(Code {
+            id: "new".into(),
+            label: "new".into(),
+            ..Code::default()
+        });
+        let xml = write(&cb);
+        for g in [
+            "{5215cc69-b628-4e02-afb9-9beeaee55808}",
+            "{d7aa29da-519b-4946-9b90-253b6db8fd0a}",
+            "9FA9BCB7-5B59-47A9-8C3E-F65CFFDC7520",
+        ] {
+            assert!(xml.contains(&format!("guid=\"{g}\"")), "{g}: {xml}");
+        }
+        assert!(
+            xml.contains(&format!("guid=\"{}\"", code_guid("new"))),
+            "{xml}"
+        );
+        let back = read(&xml, "x").0.unwrap();
+        let guids: Vec<Option<&str>> = back.codes.iter().map(|c| c.guid.as_deref()).collect();
+        // The new code's GUID is the one its id gives: nothing to keep.
+        assert_eq!(
+            guids,
+            [
+                Some("{5215cc69-b628-4e02-afb9-9beeaee55808}"),
+                Some("{d7aa29da-519b-4946-9b90-253b6db8fd0a}"),
+                Some("9FA9BCB7-5B59-47A9-8C3E-F65CFFDC7520"),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn export_guids_never_repeat_a_guid_in_another_case() {
+        let mut cb = Codebook::default();
+        for (id, g) in [
+            ("a", Some("5215cc69-b628-4e02-afb9-9beeaee55808")),
+            ("b", Some("{5215CC69-B628-4E02-AFB9-9BEEAEE55808}")),
+            ("c", Some("not a guid")),
+            ("d", None),
+        ] {
+            cb.codes.push(Code {
+                id: id.into(),
+                guid: g.map(str::to_owned),
+                ..Code::default()
+            });
+        }
+        let g = export_guids(&cb);
+        assert_eq!(g[0], "5215cc69-b628-4e02-afb9-9beeaee55808");
+        assert_eq!(g[1], code_guid("b"));
+        assert_eq!(g[2], code_guid("c"));
+        assert_eq!(g[3], code_guid("d"));
+    }
+
+    #[test]
+    fn an_invalid_guid_is_a_warning_and_gets_a_new_one() {
+        let (cb, d) = read(
+            "<CodeBook><Codes><Code guid=\"x\" name=\"a\" isCodable=\"true\"/></Codes></CodeBook>",
+            "t",
+        );
+        assert_eq!(cb.unwrap().codes[0].guid, None);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(
+            d[0].message.starts_with("guid \"x\" is not a GUID"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_plain_codebook_writes_back_plain_descriptions() {
+        let (cb, _) = read(SPEC, "spec");
+        let cb = cb.unwrap();
+        let xml = write(&cb);
+        assert!(!xml.contains("qualsynth id"), "{xml}");
+        assert!(xml.contains("<Description>Anything about jobs &amp; taxes</Description>"));
+        // Codes without a description get no <Description>.
+        assert_eq!(xml.matches("<Description>").count(), 1, "{xml}");
+        let back = read(&xml, "spec").0.unwrap();
+        use crate::codebook::formats::tests::strip;
+        assert_eq!(strip(back), strip(cb));
+    }
+
+    #[test]
+    fn the_block_travels_only_for_rules_memos_and_ids_the_name_does_not_give() {
+        let mut cb = Codebook::default();
+        let code = |id: &str, label: &str, parent: Option<&str>| Code {
+            id: id.into(),
+            label: label.into(),
+            parent: parent.map(str::to_owned),
+            ..Code::default()
+        };
+        cb.codes.push(code("Barriers", "Barriers", None));
+        cb.codes
+            .push(code("Barriers.Cost", "Cost", Some("Barriers")));
+        cb.codes.push(code("time", "Time", Some("Barriers")));
+        cb.codes.push(code("Memo", "Memo", None));
+        cb.codes[3].memo = Some("a\nb".into());
+        cb.codes.push(code("Rules", "Rules", None));
+        cb.codes[4]
+            .rules
+            .push(common::rule("loyer", None, false, Origin::default()).unwrap());
+        // The first "Same" would be read back as "Same"; its id is "Same_2".
+        cb.codes.push(code("Same_2", "Same", None));
+        cb.codes.push(code("Same", "Same", None));
+        let xml = write(&cb);
+        let blocks: Vec<&str> = xml
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                l.strip_prefix("<Description>")
+                    .unwrap_or(l)
+                    .strip_prefix("qualsynth id: ")
+            })
+            .map(|l| l.split('<').next().unwrap_or(l))
+            .collect();
+        assert_eq!(blocks, ["time", "Memo", "Rules", "Same_2"], "{xml}");
+        let back = read(&xml, "x").0.unwrap();
+        use crate::codebook::formats::tests::strip;
+        assert_eq!(strip(back), strip(cb));
+    }
+
+    #[test]
+    fn rgb_colours_become_rrggbb() {
+        let (cb, d) = read(
+            "<CodeBook><Codes><Code name=\"a\" isCodable=\"true\" color=\"#F0a\"/></Codes></CodeBook>",
+            "t",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let mut cb = cb.unwrap();
+        assert_eq!(cb.codes[0].colour.as_deref(), Some("#FF00aa"));
+        cb.codes[0].colour = Some("#abc".into());
+        assert!(write(&cb).contains("color=\"#aabbcc\""));
+    }
+
+    #[test]
+    fn a_project_reads_its_codebook_and_says_when_it_has_none() {
+        let project = r##"<?xml version="1.0"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+  <CodeBook><Codes>
+    <Code guid="1151DEBE-6435-5745-8AF4-DA1938BD90ED" name="Barriers" isCodable="false">
+      <Code guid="356D5F35-7854-50A8-A7D0-4CB2FD761495" name="Cost" isCodable="true" color="#d62728"/>
+    </Code>
+  </Codes></CodeBook>
+  <Sources><TextSource guid="A21BC78E-8585-5F00-A6DB-DE8C8AEA1819" name="n"><Description>not a code</Description></TextSource></Sources>
+  <Sets><Set guid="412353A8-1B2B-5074-80A6-24D017DA2283" name="Region: North"/></Sets>
+</Project>"##;
+        let (cb, d) = read_in(project, "p", "project.qde");
+        assert!(
+            d.is_empty(),
+            "a project's document sets are no code sets: {d:?}"
+        );
+        let cb = cb.unwrap();
+        let got: Vec<(&str, bool, Option<&str>)> = cb
+            .codes
+            .iter()
+            .map(|c| (c.id.as_str(), c.codable, c.guid.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Barriers",
+                    false,
+                    Some("1151DEBE-6435-5745-8AF4-DA1938BD90ED")
+                ),
+                (
+                    "Barriers.Cost",
+                    true,
+                    Some("356D5F35-7854-50A8-A7D0-4CB2FD761495")
+                ),
+            ]
+        );
+        assert!(cb.codes.iter().all(|c| c.definition.is_none()));
+        let none = "<Project xmlns=\"urn:QDA-XML:project:1.0\"><Users/><Sources/></Project>";
+        let (cb, d) = read_in(none, "p", "project.qde");
+        assert!(cb.is_none());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert_eq!(d[0].message, "project.qde has no <CodeBook>: 0 codes");
+        assert_eq!(
+            read(none, "p").1[0].message,
+            "this project has no <CodeBook>: 0 codes"
+        );
+        let (cb, d) = read("<Project><CodeBook><Codes/></CodeBook></Project>", "p");
+        assert!(cb.unwrap().codes.is_empty());
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(d[0].message.contains("no <Code>"), "{d:?}");
     }
 }

@@ -1,21 +1,27 @@
-//! The spreadsheet codebook: CSV with a header row `id,parent,label,
-//! definition,terms` and optional `exclude`, `lang`, `colour`, `memo`,
-//! `terms_<lang>`, `exclude_<lang>` columns. Rules in a cell are separated
-//! by `;`. A row repeating an id with only rule cells adds rules to that
-//! code (one row per language, say, with `lang`).
+//! The spreadsheet codebook: CSV with a header row `tag,parent,label,
+//! description,terms` and optional `exclude`, `lang`, `colour`, `memo`,
+//! `terms_<lang>`, `exclude_<lang>`, `codable`, `guid` columns. `tag` is
+//! the code id (`id` is read too) and `description` its definition
+//! (`definition` is read too), so that Taguette imports the file as a
+//! codebook (it wants a `tag` column and takes `description`, ignoring the
+//! rest). Rules in a cell are separated by `;`. A row repeating an id with
+//! only rule cells adds rules to that code (one row per language, say,
+//! with `lang`).
 
 use std::collections::HashMap;
 
 use super::common::{
-    self, pattern_error, sort_rules, split_rules, suggest, valid_colour, valid_lang,
+    self, normal_colour, pattern_error, sort_rules, split_rules, suggest, valid_guid, valid_lang,
 };
 use crate::codebook::diagnostics::LineIndex;
 use crate::codebook::model::{Code, Codebook, Diagnostic, Origin, Rule};
 
-const KNOWN: [&str; 11] = [
+const KNOWN: [&str; 15] = [
+    "tag",
     "id",
     "parent",
     "label",
+    "description",
     "definition",
     "terms",
     "exclude",
@@ -24,7 +30,13 @@ const KNOWN: [&str; 11] = [
     "memo",
     "terms_<lang>",
     "exclude_<lang>",
+    "codable",
+    "guid",
 ];
+
+/// Columns of Taguette's codebook export that hold no codebook data
+/// (its counts): read without a word.
+const TAGUETTE_COUNTS: [&str; 2] = ["number of highlights", "number of documents"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Column {
@@ -35,6 +47,8 @@ enum Column {
     Colour,
     Memo,
     Lang,
+    Codable,
+    Guid,
     Terms(Option<String>),
     Exclude(Option<String>),
 }
@@ -59,21 +73,25 @@ pub fn read(text: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                 None,
                 vec![Diagnostic::error(
                     Origin::default(),
-                    "no header row; expected id,parent,label,definition,terms",
+                    "no header row; expected tag,parent,label,description,terms",
                 )],
             );
         }
     };
     let starts = field_starts(text, 0, delimiter);
-    let mut columns = Vec::new();
+    let mut columns: Vec<(Option<Column>, Origin)> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let origin = index.origin(starts.get(i).copied().unwrap_or(0));
         let key = name.trim().to_lowercase();
+        names.push(key.clone());
         let col = match key.as_str() {
-            "id" => Some(Column::Id),
+            "id" | "tag" => Some(Column::Id),
             "parent" => Some(Column::Parent),
             "label" => Some(Column::Label),
-            "definition" => Some(Column::Definition),
+            "definition" | "description" => Some(Column::Definition),
+            "codable" => Some(Column::Codable),
+            "guid" => Some(Column::Guid),
             "colour" | "color" => Some(Column::Colour),
             "memo" => Some(Column::Memo),
             "lang" => Some(Column::Lang),
@@ -87,14 +105,22 @@ pub fn read(text: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
         };
         match col {
             Some(c) if columns.iter().any(|(x, _)| *x == Some(c.clone())) => {
-                diags.push(Diagnostic::error(
-                    origin,
-                    format!("column `{key}` appears twice"),
-                ));
+                let k = columns
+                    .iter()
+                    .position(|(x, _)| *x == Some(c.clone()))
+                    .unwrap_or(0);
+                let msg = if names[k] == key {
+                    format!("column `{key}` appears twice")
+                } else {
+                    format!("column `{key}` repeats `{}`; give it once", names[k])
+                };
+                diags.push(Diagnostic::error(origin, msg));
                 columns.push((None, origin));
             }
             Some(c) => columns.push((Some(c), origin)),
-            None if key.is_empty() => columns.push((None, origin)),
+            None if key.is_empty() || TAGUETTE_COUNTS.contains(&key.as_str()) => {
+                columns.push((None, origin));
+            }
             None => {
                 let hint = suggest(&key, &KNOWN)
                     .map_or(String::new(), |k| format!("did you mean `{k}`? "));
@@ -112,7 +138,7 @@ pub fn read(text: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let Some(id_col) = columns.iter().position(|(c, _)| *c == Some(Column::Id)) else {
         diags.push(Diagnostic::error(
             Origin { line: 1, column: 1 },
-            "no `id` column; expected a header like id,parent,label,definition,terms",
+            "no `tag` (or `id`) column; expected a header like tag,parent,label,description,terms",
         ));
         return (None, diags);
     };
@@ -164,12 +190,30 @@ pub fn read(text: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                 Some(Column::Definition) => code.definition = opt(),
                 Some(Column::Memo) => code.memo = opt(),
                 Some(Column::Colour) if !v.is_empty() => {
-                    if valid_colour(v) {
-                        code.colour = opt();
+                    if let Some(c) = normal_colour(v) {
+                        code.colour = Some(c);
                     } else {
                         diags.push(Diagnostic::error(
                             at(i),
                             format!("colour \"{v}\": expected #RRGGBB"),
+                        ));
+                    }
+                }
+                Some(Column::Codable) if !v.is_empty() => match v.to_ascii_lowercase().as_str() {
+                    "true" | "1" => code.codable = true,
+                    "false" | "0" => code.codable = false,
+                    _ => diags.push(Diagnostic::error(
+                        at(i),
+                        format!("codable \"{v}\": expected true or false"),
+                    )),
+                },
+                Some(Column::Guid) if !v.is_empty() => {
+                    if valid_guid(v) {
+                        code.guid = opt();
+                    } else {
+                        diags.push(Diagnostic::error(
+                            at(i),
+                            format!("guid \"{v}\": expected a GUID like 5215cc69-b628-4e02-afb9-9beeaee55808"),
                         ));
                     }
                 }
@@ -210,6 +254,8 @@ pub fn read(text: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
                 && code.definition.is_none()
                 && code.colour.is_none()
                 && code.memo.is_none()
+                && code.codable
+                && code.guid.is_none()
         });
         match continuation {
             Some(k) => cb.codes[k].rules.append(&mut code.rules),
@@ -283,9 +329,11 @@ fn field_starts(text: &str, start: usize, delimiter: u8) -> Vec<usize> {
     }
 }
 
-/// Writes a CSV codebook: `id,parent,label,definition,terms,exclude`, then
-/// `terms_<lang>`/`exclude_<lang>` for each language used, `colour,memo`.
-/// Codebook options (name, lang, …) have no place in it.
+/// Writes a CSV codebook: `tag,parent,label,description,terms,exclude`,
+/// then `terms_<lang>`/`exclude_<lang>` for each language used,
+/// `colour,memo`, and `codable` and `guid` when a code is not codable or
+/// has a GUID. Taguette imports it as is (`tag` is the code id). Codebook
+/// options (name, lang, …) have no place in it.
 pub fn write(cb: &Codebook) -> Result<Vec<u8>, csv::Error> {
     let mut langs: Vec<&str> = cb
         .codes
@@ -294,7 +342,7 @@ pub fn write(cb: &Codebook) -> Result<Vec<u8>, csv::Error> {
         .collect();
     langs.sort_unstable();
     langs.dedup();
-    let mut header: Vec<String> = ["id", "parent", "label", "definition", "terms", "exclude"]
+    let mut header: Vec<String> = ["tag", "parent", "label", "description", "terms", "exclude"]
         .map(str::to_owned)
         .to_vec();
     for l in &langs {
@@ -303,6 +351,14 @@ pub fn write(cb: &Codebook) -> Result<Vec<u8>, csv::Error> {
     }
     header.push("colour".into());
     header.push("memo".into());
+    let codable = cb.codes.iter().any(|c| !c.codable);
+    let guid = cb.codes.iter().any(|c| c.guid.is_some());
+    if codable {
+        header.push("codable".into());
+    }
+    if guid {
+        header.push("guid".into());
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -331,6 +387,12 @@ pub fn write(cb: &Codebook) -> Result<Vec<u8>, csv::Error> {
         }
         row.push(c.colour.clone().unwrap_or_default());
         row.push(c.memo.clone().unwrap_or_default());
+        if codable {
+            row.push(c.codable.to_string());
+        }
+        if guid {
+            row.push(c.guid.clone().unwrap_or_default());
+        }
         w.write_record(&row)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -421,7 +483,7 @@ mod tests {
         let (_, d) = read("id,terms\nb,NEAR/2 x\n");
         assert_eq!(d[0].origin, Origin { line: 2, column: 3 });
         let (cb, d) = read("label,terms\nx,y\n");
-        assert!(cb.is_none() && d[0].message.contains("no `id` column"));
+        assert!(cb.is_none() && d[0].message.contains("no `tag` (or `id`) column"));
     }
 
     #[test]
@@ -432,7 +494,7 @@ mod tests {
 
     #[test]
     fn write_then_read() {
-        let src = "id,parent,label,definition,terms,exclude,terms_en,exclude_en,colour,memo\n\
+        let src = "tag,parent,label,description,terms,exclude,terms_en,exclude_en,colour,memo\n\
                    a,,A,\"multi\nline, \"\"quoted\"\"\",x; /a;b/,z,rent,,#ffffff,\n\
                    a.b,a,B,,y,,,w,,m\n";
         let (cb, d) = read(src);
@@ -440,5 +502,65 @@ mod tests {
         let cb = cb.unwrap();
         let out = String::from_utf8(write(&cb).unwrap()).unwrap();
         assert_eq!(out, src);
+    }
+
+    #[test]
+    fn the_written_header_is_one_taguette_imports() {
+        let (cb, _) = read("id,parent,label,definition,terms\na,,A,Le a,x\na.b,a,B,,y\n");
+        let out = String::from_utf8(write(&cb.unwrap()).unwrap()).unwrap();
+        let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+        // Taguette: exactly one of tag/name/path, and `description`.
+        let tag_cols = header
+            .iter()
+            .filter(|h| matches!(**h, "tag" | "name" | "path"))
+            .count();
+        assert_eq!(tag_cols, 1, "{header:?}");
+        assert_eq!(header[..4], ["tag", "parent", "label", "description"]);
+        assert!(out.contains("\na.b,a,B,,y,"), "{out}");
+    }
+
+    #[test]
+    fn taguettes_codebook_export_reads() {
+        let src = "tag,description,number of highlights,number of documents\r\n\
+                   interesting,Worth a look,3,2\r\ninteresting.places,,0,0\r\n";
+        let (cb, d) = read(src);
+        assert!(d.is_empty(), "{d:?}");
+        let cb = cb.unwrap();
+        let got: Vec<(&str, Option<&str>)> = cb
+            .codes
+            .iter()
+            .map(|c| (c.id.as_str(), c.definition.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("interesting", Some("Worth a look")),
+                ("interesting.places", None)
+            ]
+        );
+        let (_, d) = read("tag,id\na,a\n");
+        assert_eq!(d[0].message, "column `id` repeats `tag`; give it once");
+    }
+
+    #[test]
+    fn codable_and_guid_columns_round_trip_and_are_checked() {
+        let src = "tag,parent,label,description,terms,exclude,colour,memo,codable,guid\n\
+                   a,,A,,,,#FF00aa,,false,9FA9BCB7-5B59-47A9-8C3E-F65CFFDC7520\n\
+                   a.b,a,B,,y,,,,true,\n";
+        let (cb, d) = read(src);
+        assert!(d.is_empty(), "{d:?}");
+        let cb = cb.unwrap();
+        assert!(!cb.codes[0].codable && cb.codes[1].codable);
+        assert_eq!(
+            cb.codes[0].guid.as_deref(),
+            Some("9FA9BCB7-5B59-47A9-8C3E-F65CFFDC7520")
+        );
+        assert_eq!(String::from_utf8(write(&cb).unwrap()).unwrap(), src);
+        let (cb, d) = read("id,colour,codable,guid\na,#abc,maybe,x\n");
+        assert_eq!(cb.unwrap().codes[0].colour.as_deref(), Some("#aabbcc"));
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].starts_with("codable \"maybe\""), "{msgs:?}");
+        assert!(msgs[1].starts_with("guid \"x\""), "{msgs:?}");
     }
 }
