@@ -58,7 +58,7 @@ pub enum Command {
     /// than the others, and the code's rules do not match yet (log-likelihood
     /// keyness), ready to paste into the codebook.
     Suggest(SuggestArgs),
-    /// Export a study's tables for other tools: the 0/1 code presence table.
+    /// Export a study for other tools: a REFI-QDA project (.qdpx), or the 0/1 code presence table.
     #[command(subcommand)]
     Export(ExportCommand),
     /// Synthesise across groups: theme matrix, convergence, co-occurrence,
@@ -238,10 +238,26 @@ pub enum ImportCommand {
     Transcript(TranscriptArgs),
     /// Import a grid: CSV/TSV, XLSX or ODS of observations, recommendations or sticky notes.
     Grid(GridArgs),
+    /// Import a REFI-QDA project (.qdpx from ATLAS.ti, NVivo, MAXQDA, QualCoder): its text
+    /// sources as segments, its cases as participants, its codings as codings by a coder per user.
+    Qdpx(QdpxImportArgs),
     /// Import a human coder's codes from a table (CSV/TSV, XLSX, ODS): an
     /// imported source itself (rows join by line), or a separate table
     /// with a key column.
     Codes(CodesArgs),
+}
+
+/// `qualsynth import qdpx`.
+#[derive(Debug, Args)]
+pub struct QdpxImportArgs {
+    /// The project file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The working group its sources belong to.
+    #[arg(long, short)]
+    pub group: String,
+    #[command(flatten)]
+    pub common: CommonImport,
 }
 
 /// `qualsynth import codes`.
@@ -387,6 +403,22 @@ pub enum ExportCommand {
     /// The 0/1 presence of each code per segment (or per case), with the keys that join back
     /// (segment id, source, row key, participant), as CSV or Parquet (by extension).
     Presence(PresenceArgs),
+    /// A REFI-QDA 1.5 project (.qdpx) for ATLAS.ti, NVivo, MAXQDA or QualCoder: every source as
+    /// text, the codebook, every coding by its coder, participants as cases, groups as sets.
+    Qdpx(QdpxExportArgs),
+}
+
+/// `qualsynth export qdpx`.
+#[derive(Debug, Args)]
+pub struct QdpxExportArgs {
+    /// The project file to write (.qdpx).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub study: StudyArg,
+    /// Only this group's sources and codings.
+    #[arg(long, short)]
+    pub group: Option<String>,
 }
 
 /// What a presence table has a row for.
@@ -464,6 +496,9 @@ pub enum TranscriptFormatArg {
     Docx,
     /// A CSV/TSV of speaker turns.
     Csv,
+    /// The text sources of a REFI-QDA project (.qdpx), without its codings (`import qdpx`
+    /// brings those too).
+    Qdpx,
 }
 
 /// `qualsynth import transcript`.

@@ -9,6 +9,7 @@ pub mod coding;
 pub mod corpus;
 pub mod exit;
 pub mod pipeline;
+pub mod refi;
 pub mod render;
 pub mod rows;
 pub mod store;

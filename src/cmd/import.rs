@@ -85,3 +85,31 @@ fn import_all(
     }
     Ok(())
 }
+
+/// Imports a REFI-QDA project: texts, cases and codings.
+pub fn qdpx(a: crate::cli::QdpxImportArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
+    let spec = SourceSpec {
+        kind: "transcript".into(),
+        group: Some(a.group),
+        format: Some("qdpx".into()),
+        ..common_spec(&a.common)
+    };
+    let mode = match (a.common.replace, a.common.add) {
+        (true, _) => Mode::Replace,
+        (_, true) => Mode::Add,
+        _ => Mode::Once,
+    };
+    let mut study = Study::open(&a.common.study.study)?;
+    let r = crate::pipeline::refi::import_qdpx(&mut study, &a.file, &spec, mode)?;
+    fb.info(&r.import);
+    if let Some(cb) = &r.codebook {
+        fb.info(&format!("the project's codebook is now the study's: {cb}"));
+    }
+    for (coder, n) in &r.coders {
+        fb.info(&format!("coder {coder}: {n} codings"));
+    }
+    for w in &r.warnings {
+        fb.warn(w);
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod kwic;
 mod man;
+mod refi;
 mod report;
 mod run;
 mod segments;
@@ -26,9 +27,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::Transcript(a)) => import::transcripts(a, &fb),
         Command::Import(ImportCommand::Grid(a)) => import::grids(a, &fb),
         Command::Import(ImportCommand::Codes(a)) => agree::import_codes(a, &fb),
+        Command::Import(ImportCommand::Qdpx(a)) => import::qdpx(a, &fb),
         Command::Agree(a) => agree::agree(a),
         Command::Suggest(a) => agree::suggest(a),
         Command::Export(ExportCommand::Presence(a)) => agree::presence(a, &fb),
+        Command::Export(ExportCommand::Qdpx(a)) => refi::export(a, &fb),
         Command::Segments(a) => segments::run(a),
         Command::Status(a) => status::run(a),
         Command::Codebook(CodebookCommand::Check(a)) => codebook::check(a, &fb),

@@ -141,7 +141,7 @@ pub enum SpecError {
     #[error("`group_column` applies to grids only")]
     GroupColumnOnTranscript,
     /// An unknown transcript format.
-    #[error("unknown transcript format {0:?}; expected auto, txt, vtt, srt, docx or csv")]
+    #[error("unknown transcript format {0:?}; expected auto, txt, vtt, srt, docx, csv or qdpx")]
     TranscriptFormat(String),
     /// An unknown grid format.
     #[error("unknown grid format {0:?}; expected auto, csv, xlsx or ods")]

@@ -175,6 +175,8 @@ pub fn import_codes(study: &mut Study, o: &ImportCodesOptions) -> anyhow::Result
             coder: coder.to_owned(),
             segment_id: c.segment_id.clone(),
             code: c.code.clone(),
+            start: None,
+            end: None,
             file: file.clone(),
             line: c.line,
         })

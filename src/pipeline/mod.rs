@@ -17,6 +17,7 @@ pub mod error;
 pub mod fresh;
 pub mod import;
 pub mod kwic;
+pub mod refi;
 pub mod report;
 pub mod run;
 pub mod status;

@@ -20,6 +20,10 @@ crate::rows! {
         pub segment_id: String,
         /// The code applied; empty when the coder read the segment and applied no code.
         pub code: Option<String>,
+        /// Start of the coded span in code points of the segment's text (codings from a QDA project); empty: the whole segment.
+        pub start: Option<u32>,
+        /// End of the span (exclusive); empty with start.
+        pub end: Option<u32>,
         /// The file the codes came from, relative to the study when inside it.
         pub file: String,
         /// The line of that file.

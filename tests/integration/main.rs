@@ -15,6 +15,7 @@ mod import_transcript;
 mod init;
 mod pipes;
 mod pseudonymize;
+mod refi;
 mod report;
 mod roles;
 mod run;

@@ -32,17 +32,21 @@ pub enum TranscriptFormat {
     Docx,
     /// A table with one row per turn (CSV or TSV, header row).
     Csv,
+    /// A REFI-QDA project (`.qdpx`): its text sources, as paragraphs and
+    /// speaker turns.
+    Qdpx,
 }
 
 impl TranscriptFormat {
     /// Every format, in the order the help text lists them.
-    pub const ALL: [TranscriptFormat; 6] = [
+    pub const ALL: [TranscriptFormat; 7] = [
         TranscriptFormat::Auto,
         TranscriptFormat::Txt,
         TranscriptFormat::Vtt,
         TranscriptFormat::Srt,
         TranscriptFormat::Docx,
         TranscriptFormat::Csv,
+        TranscriptFormat::Qdpx,
     ];
 
     /// The lower-case word users type and the workspace stores.
@@ -54,6 +58,7 @@ impl TranscriptFormat {
             TranscriptFormat::Srt => "srt",
             TranscriptFormat::Docx => "docx",
             TranscriptFormat::Csv => "csv",
+            TranscriptFormat::Qdpx => "qdpx",
         }
     }
 
@@ -110,6 +115,23 @@ pub fn parse_transcript(
         TranscriptFormat::Auto => detect_format(file_name, bytes),
         other => other,
     };
+    if format == TranscriptFormat::Qdpx {
+        let project = crate::refi::read::read_qdpx(bytes)?;
+        let segments: Vec<RawSegment> = crate::refi::segments::segments(&project)
+            .into_iter()
+            .map(|s| s.raw)
+            .collect();
+        if segments.is_empty() {
+            return Err(ParseError::file(
+                "the project has no text source with text; expected at least one TextSource",
+            ));
+        }
+        return Ok(ParsedTranscript {
+            format,
+            encoding: None,
+            segments,
+        });
+    }
     if format == TranscriptFormat::Docx {
         let segments = docx::parse(bytes)?;
         return Ok(ParsedTranscript {
@@ -179,6 +201,7 @@ fn format_for_extension(file_name: &str) -> Option<TranscriptFormat> {
         "srt" => TranscriptFormat::Srt,
         "docx" => TranscriptFormat::Docx,
         "csv" | "tsv" => TranscriptFormat::Csv,
+        "qdpx" => TranscriptFormat::Qdpx,
         _ => return None,
     })
 }
