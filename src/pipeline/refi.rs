@@ -127,14 +127,15 @@ pub fn export_qdpx(study: &mut Study, group: Option<&str>) -> anyhow::Result<Exp
         for (c, g) in cb.codes.iter().zip(guids) {
             code_guids.insert(c.id.clone(), g);
         }
-        for c in &cb.codes {
+        let descriptions = crate::codebook::formats::refi::export_descriptions(cb);
+        for (c, description) in cb.codes.iter().zip(descriptions) {
             codes.push(ExportCode {
                 guid: code_guids[&c.id].clone(),
                 name: c.label.clone(),
                 parent: c.parent.as_ref().and_then(|p| code_guids.get(p)).cloned(),
                 codable: c.codable,
                 color: c.colour.clone(),
-                description: c.definition.clone(),
+                description: Some(description).filter(|d| !d.is_empty()),
             });
         }
     }
@@ -358,7 +359,14 @@ pub fn import_qdpx(
     };
     let mut written = None;
     if study.ws().manifest.manifest.codebook.is_none() && !project.codes.is_empty() {
-        let cb = project_codebook(&project, study.title());
+        // The codebook reader gives back what an export of qualsynth put
+        // in the descriptions (ids, rules); for other tools, the codes.
+        let cb = match project_qde(&bytes)
+            .map(|qde| crate::codebook::formats::refi::read_in(&qde, study.title(), &shown).0)
+        {
+            Some(Some(cb)) if !cb.codes.is_empty() => cb,
+            _ => project_codebook(&project, study.title()),
+        };
         let stem = file
             .file_stem()
             .map(|s| crate::corpus::ingest::slug(&s.to_string_lossy()))
@@ -499,6 +507,20 @@ pub fn import_qdpx(
         codebook: written,
         warnings: project.warnings.clone(),
     })
+}
+
+/// The text of the one `.qde` at the root of a `.qdpx`.
+fn project_qde(bytes: &[u8]) -> Option<String> {
+    let names = crate::corpus::zipsafe::entry_names(bytes, "QDPX").ok()?;
+    let qde: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.contains('/') && n.to_ascii_lowercase().ends_with(".qde"))
+        .collect();
+    let [one] = qde.as_slice() else {
+        return None;
+    };
+    let b = crate::corpus::zipsafe::read_entry(bytes, one, "QDPX").ok()??;
+    crate::codebook::formats::decode_text(&b).ok()
 }
 
 /// The project's codes as a codebook: ids from the path of names, labels

@@ -174,6 +174,17 @@ fn a_study_survives_the_round_trip_through_a_qdpx() {
     want.sort();
     assert_eq!(got.len(), want.len());
     assert_eq!(got, want);
+    // The codebook travelled with its rules: coding the imported texts
+    // gives back the automatic codings of the original.
+    let recoded: Vec<_> = codings(&back, "Lille")
+        .into_iter()
+        .filter(|x| x.4 == "auto")
+        .collect();
+    let original: Vec<_> = codings(&env, "Lille")
+        .into_iter()
+        .filter(|x| x.4 == "auto")
+        .collect();
+    assert_eq!(recoded, original);
     // The speakers are the same people.
     let people = |e: &TestEnv| -> Vec<String> {
         let p = frame(&e.study().join("data/participants.parquet"));

@@ -597,6 +597,20 @@ pub fn write(cb: &Codebook) -> String {
     out
 }
 
+/// The description each code gets in an export, in codebook order: its
+/// definition, with qualsynth's block (id, rules, memo) where plain
+/// REFI-QDA cannot carry them, as [`write`] writes them; a project export
+/// uses the same, so that reading its `<CodeBook>` back gives the codebook.
+pub fn export_descriptions(cb: &Codebook) -> Vec<String> {
+    let tree = Tree::of(cb);
+    let block = needs_block(cb, &tree);
+    cb.codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| description(c, block[i]))
+        .collect()
+}
+
 /// The nesting an export writes: top-level codes (no parent, an unknown
 /// parent, or in a cycle of parents) and each code's children, in
 /// codebook order; a depth-first walk of it is the document order.
