@@ -36,7 +36,7 @@ pub struct Cli {
 pub enum Command {
     /// Create a study: writes DIR/study.toml.
     Init(InitArgs),
-    /// Import transcripts or grids into a study.
+    /// Import transcripts, grids, REFI-QDA projects or a human coder's codes into a study.
     #[command(subcommand)]
     Import(ImportCommand),
     /// List imported segments.

@@ -42,6 +42,12 @@ pub trait Cell: Sized {
         Self: 'a;
     /// The values of a column (cast to [`Cell::dtype`] when they differ).
     fn read(col: &Column) -> PolarsResult<Vec<Self>>;
+    /// The values of a column a table lacks, when the field can be empty
+    /// (`Option`): a table written before the column existed reads as all
+    /// empty. `None` for fields that need a value.
+    fn absent(_rows: usize) -> Option<Vec<Self>> {
+        None
+    }
 }
 
 /// The column cast to `dtype` when its type differs.
@@ -85,6 +91,9 @@ macro_rules! primitive_cell {
         impl Cell for Option<$t> {
             fn dtype() -> DataType {
                 $dtype
+            }
+            fn absent(rows: usize) -> Option<Vec<Self>> {
+                Some(vec![None; rows])
             }
             fn column<'a>(
                 name: &str,
@@ -133,6 +142,10 @@ impl Cell for String {
 }
 
 impl Cell for Option<String> {
+    fn absent(rows: usize) -> Option<Vec<Self>> {
+        Some(vec![None; rows])
+    }
+
     fn dtype() -> DataType {
         DataType::String
     }
@@ -259,6 +272,18 @@ pub fn read_column<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> 
     T::read(col).map_err(|e| polars_err!(ComputeError: "column \"{name}\": {e}"))
 }
 
+/// [`read_column`], or all empty values when the frame lacks the column
+/// and the field can be empty (see [`Cell::absent`]).
+pub fn read_column_or_absent<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> {
+    if df.schema().contains(name) {
+        return read_column(df, name);
+    }
+    match T::absent(df.height()) {
+        Some(v) => Ok(v),
+        None => read_column(df, name),
+    }
+}
+
 /// Declares a row struct and its [`Rows`] implementation. Every field
 /// needs a doc comment: it is the column's documentation.
 ///
@@ -316,7 +341,7 @@ macro_rules! rows {
 
             fn from_frame(df: &polars::prelude::DataFrame) -> polars::prelude::PolarsResult<Vec<Self>> {
                 $(
-                    let mut $field = $crate::rows::read_column::<$ty>(df, stringify!($field))?.into_iter();
+                    let mut $field = $crate::rows::read_column_or_absent::<$ty>(df, stringify!($field))?.into_iter();
                 )*
                 let mut out = Vec::with_capacity(df.height());
                 for _ in 0..df.height() {
@@ -391,6 +416,36 @@ mod tests {
                 ..Row::default()
             },
         ]
+    }
+
+    rows! {
+        /// A row that gained an optional column.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Later {
+            /// Always there.
+            pub name: String,
+            /// Added later.
+            pub note: Option<String>,
+            /// Added later too.
+            pub count: Option<u32>,
+        }
+    }
+
+    #[test]
+    fn a_table_written_before_an_optional_column_reads_it_as_empty() {
+        let df = df!("name" => ["a", "b"]).unwrap();
+        let rows = Later::from_frame(&df).unwrap();
+        assert_eq!(
+            rows[1],
+            Later {
+                name: "b".into(),
+                note: None,
+                count: None
+            }
+        );
+        // A required column stays required.
+        let df = df!("note" => ["x"]).unwrap();
+        assert!(Later::from_frame(&df).is_err());
     }
 
     #[test]

@@ -18,11 +18,21 @@ fn raw(v: Option<f64>) -> Option<String> {
 }
 
 fn title(a: &Agreed) -> String {
+    // Units read by two coders or more, when every code has the same.
+    let pairable = a
+        .stats
+        .per_code
+        .first()
+        .map(|k| k.units)
+        .filter(|&n| a.stats.per_code.iter().all(|k| k.units == n) && n as usize != a.units);
+    let units = match pairable {
+        Some(n) => format!("{} units ({n} read by two coders or more)", a.units),
+        None => format!("{} units", a.units),
+    };
     let mut s = format!(
-        "Agreement of {} per {}: {} units, {} codes",
+        "Agreement of {} per {}: {units}, {} codes",
         a.coders.join(", "),
         a.unit.as_str(),
-        a.units,
         a.codes.len()
     );
     if let Some(r) = &a.reference {
