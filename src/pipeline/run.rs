@@ -47,6 +47,14 @@ pub enum Ran {
 /// Runs every stage that is out of date: each stage is skipped when its
 /// inputs are those of the last run (and its output is there).
 pub fn run(dir: &Path, fb: &dyn Feedback) -> anyhow::Result<Ran> {
+    // A run killed earlier may have left temporary files of its writes.
+    let swept = crate::store::atomic::sweep_temporaries(dir);
+    if swept > 0 {
+        fb.note(&format!(
+            "removed {swept} temporary file{} left by an interrupted run",
+            if swept == 1 { "" } else { "s" }
+        ));
+    }
     let mut b = Batch {
         dir,
         state: RunState::read(dir)?,

@@ -64,6 +64,37 @@ impl Staged {
     }
 }
 
+/// Removes the temporary files a killed write left in `dir` and its
+/// sub-directories (`.qualsynth-*.tmp`, never anything else); returns how
+/// many. Only for a batch that rewrites the workspace, never while another
+/// process may be writing it.
+pub fn sweep_temporaries(dir: &Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            match e.file_type() {
+                Ok(t) if t.is_dir() && !t.is_symlink() => stack.push(p),
+                Ok(t)
+                    if t.is_file()
+                        && name.starts_with(".qualsynth-")
+                        && name.ends_with(".tmp")
+                        && std::fs::remove_file(&p).is_ok() =>
+                {
+                    n += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    n
+}
+
 /// Writes one file atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let mut s = Staged::default();

@@ -7,6 +7,7 @@ mod bad_input;
 mod code;
 mod code_study;
 mod codebook;
+mod crash;
 mod curate;
 mod help;
 mod html;
