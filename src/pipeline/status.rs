@@ -114,6 +114,34 @@ pub fn text(
     let mut out = render(&view, format, width)?;
     if format == crate::render::listing::Format::Table {
         out.push_str(&format!("\n{}\n", coding_line(study)?));
+        if let Some(l) = coders_line(study)? {
+            out.push_str(&format!("{l}\n"));
+        }
     }
     Ok(out)
+}
+
+/// The human coders and what each coded, when the study has any.
+pub fn coders_line(study: &Study) -> anyhow::Result<Option<String>> {
+    let rows = study.ws().human_codings()?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut by: std::collections::BTreeMap<&str, (std::collections::BTreeSet<&str>, usize)> =
+        std::collections::BTreeMap::new();
+    for r in &rows {
+        let e = by.entry(r.coder.as_str()).or_default();
+        e.0.insert(r.segment_id.as_str());
+        if r.code.is_some() {
+            e.1 += 1;
+        }
+    }
+    let list: Vec<String> = by
+        .iter()
+        .map(|(c, (segs, n))| format!("{c} ({} segments read, {n} codings)", segs.len()))
+        .collect();
+    Ok(Some(format!(
+        "human coders: {}; `qualsynth agree` compares them with auto",
+        list.join(", ")
+    )))
 }

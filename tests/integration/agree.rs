@@ -57,6 +57,11 @@ fn turn_ids_are_kept_and_explain_takes_them() {
     let segs = env.segments(&[]);
     assert_eq!(segs[0]["key"], "0");
     assert_eq!(segs[199]["key"], "199");
+    let status = String::from_utf8(ok(&env, &["status", "--format", "table"])).unwrap();
+    assert!(
+        status.contains("human coders: ann (200 segments read, 206 codings)"),
+        "{status}"
+    );
     let out = ok(&env, &["code", "--explain", "43"]);
     let text = String::from_utf8(out).unwrap();
     assert!(text.starts_with("assemblee-turns:44 (fr)"), "{text}");
