@@ -98,10 +98,19 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
         let m = e.marker();
+        // The parser reports an error at the end of the input on the line
+        // after the last one: point at the end of the last line instead.
+        let lines = text.lines().count().max(1);
+        let (line, column) = if m.line() > lines {
+            let last = text.lines().last().unwrap_or("");
+            (lines, last.chars().count() + 1)
+        } else {
+            (m.line().max(1), m.col() + 1)
+        };
         diags.push(Diagnostic::error(
             Origin {
-                line: m.line() as u32,
-                column: m.col() as u32 + 1,
+                line: line as u32,
+                column: column as u32,
             },
             format!("invalid YAML: {}", e.info()),
         ));
@@ -177,6 +186,23 @@ fn values(b: &mut DictBuilder, v: &Node, cat: usize, diags: &mut Vec<Diagnostic>
 mod tests {
     use super::*;
     use crate::codebook::model::{Pattern, Severity, Term};
+
+    /// Found by the `codebook_yml` fuzz target: the YAML parser put an
+    /// error at the end of input on a line past the last one.
+    #[test]
+    fn fuzz_codebook_yml_6580bec2_error_past_the_last_line() {
+        let bytes = include_bytes!("../../../fixtures/fuzz/codebook_yml-6580bec2.yml");
+        let text = String::from_utf8_lossy(bytes);
+        let (_, d) = read(&text, "q");
+        let lines = text.lines().count().max(1) as u32;
+        assert!(!d.is_empty());
+        for x in &d {
+            assert!(
+                x.origin.line >= 1 && x.origin.line <= lines,
+                "{x:?} in {lines} lines"
+            );
+        }
+    }
 
     #[test]
     fn reads_nested_categories_and_parent_values() {
