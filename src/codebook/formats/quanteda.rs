@@ -91,6 +91,26 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// A position of the YAML parser inside the text: it reports the end of
+/// input on the line after the last one, so such a position becomes the
+/// end of the last line (lines counted as diagnostics count them: `\n`,
+/// `\r\n` or a lone `\r`).
+fn within_text(text: &str, o: Origin) -> Origin {
+    let index = crate::codebook::diagnostics::LineIndex::new(text);
+    let lines = index.len().max(1) as u32;
+    if o.line == 0 {
+        return Origin { line: 1, column: 1 };
+    }
+    if o.line <= lines {
+        return o;
+    }
+    let last = index.line(lines).unwrap_or("");
+    Origin {
+        line: lines,
+        column: last.chars().count() as u32 + 1,
+    }
+}
+
 /// Reads a quanteda YAML dictionary.
 pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -98,29 +118,26 @@ pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
         let m = e.marker();
-        // The parser reports an error at the end of the input on the line
-        // after the last one: point at the end of the last line instead.
-        let lines = text.lines().count().max(1);
-        let (line, column) = if m.line() > lines {
-            let last = text.lines().last().unwrap_or("");
-            (lines, last.chars().count() + 1)
-        } else {
-            (m.line().max(1), m.col() + 1)
-        };
         diags.push(Diagnostic::error(
-            Origin {
-                line: line as u32,
-                column: column as u32,
-            },
+            within_text(
+                text,
+                Origin {
+                    line: m.line() as u32,
+                    column: m.col() as u32 + 1,
+                },
+            ),
             format!("invalid YAML: {}", e.info()),
         ));
         return (None, diags);
     }
     let Some(Node::Map(entries, _)) = builder.root else {
-        let o = builder
-            .root
-            .as_ref()
-            .map_or(Origin::default(), Node::origin);
+        let o = within_text(
+            text,
+            builder
+                .root
+                .as_ref()
+                .map_or(Origin::default(), Node::origin),
+        );
         diags.push(Diagnostic::error(
             o,
             "expected a mapping of categories to lists of patterns, like `posemo: [happy, glad*]`",
@@ -201,6 +218,24 @@ mod tests {
                 x.origin.line >= 1 && x.origin.line <= lines,
                 "{x:?} in {lines} lines"
             );
+        }
+    }
+
+    /// Found by the `codebook_yml` fuzz target: a document that is not a
+    /// mapping, ending without a line break, was reported on the line after
+    /// the last one; and an old-Mac (`\r`) file must count its lines so.
+    #[test]
+    fn fuzz_codebook_yml_f515d006_root_past_the_last_line() {
+        for src in ["&a", "&V\u{fffd}", "a: [x", "a:\r  - b\r  - [c"] {
+            let (_, d) = read(src, "q");
+            let lines = crate::codebook::diagnostics::LineIndex::new(src).len() as u32;
+            assert!(!d.is_empty(), "{src:?}");
+            for x in &d {
+                assert!(
+                    x.origin.line >= 1 && x.origin.line <= lines,
+                    "{src:?}: {x:?} in {lines} lines"
+                );
+            }
         }
     }
 
