@@ -698,23 +698,7 @@ pub fn explain(
             segs_of[*u].push(s);
         }
     }
-    let applied = |k: usize| -> Vec<bool> {
-        let mut v = vec![false; unit_names.len()];
-        let mut rated = vec![false; unit_names.len()];
-        for (s, r) in per_coder[k].rated.iter().enumerate() {
-            if *r && let Some(u) = unit_of[s] {
-                rated[u] = true;
-            }
-        }
-        for &(s, c) in &per_coder[k].applied {
-            if c == ci
-                && let Some(u) = unit_of[s]
-            {
-                v[u] = rated[u];
-            }
-        }
-        v
-    };
+    // Units each coder read, then those it applied the code to.
     let rated = |k: usize| -> Vec<bool> {
         let mut rated = vec![false; unit_names.len()];
         for (s, r) in per_coder[k].rated.iter().enumerate() {
@@ -724,8 +708,19 @@ pub fn explain(
         }
         rated
     };
-    let (ra, oa) = (applied(ri), applied(oi));
+    let applied = |k: usize, rated: &[bool]| -> Vec<bool> {
+        let mut v = vec![false; unit_names.len()];
+        for &(s, c) in &per_coder[k].applied {
+            if c == ci
+                && let Some(u) = unit_of[s]
+            {
+                v[u] = rated[u];
+            }
+        }
+        v
+    };
     let (rr, or) = (rated(ri), rated(oi));
+    let (ra, oa) = (applied(ri, &rr), applied(oi, &or));
     let fired: HashMap<usize, Fired> = if other == AUTO {
         let counts = counts_for(
             &l.codebook,

@@ -93,17 +93,23 @@ pub struct LeftOut {
     pub segments: usize,
 }
 
-/// The interviewers and facilitators whose words the synthesis leaves out.
-pub fn left_out(study: &Study) -> anyhow::Result<LeftOut> {
+/// The ids of the participants whose role does not count (see
+/// [`SynthesisConfig::counts`]).
+fn left_out_ids(study: &Study) -> HashSet<&str> {
     let ws = study.ws();
     let cfg = &ws.manifest.manifest.synthesis;
-    let out: HashSet<&str> = ws
-        .tables
+    ws.tables
         .participants
         .iter()
         .filter(|p| !cfg.counts(p.role))
         .map(|p| p.id.as_str())
-        .collect();
+        .collect()
+}
+
+/// The interviewers and facilitators whose words the synthesis leaves out.
+pub fn left_out(study: &Study) -> anyhow::Result<LeftOut> {
+    let ws = study.ws();
+    let out = left_out_ids(study);
     if out.is_empty() {
         return Ok(LeftOut::default());
     }
@@ -130,14 +136,7 @@ pub fn left_out(study: &Study) -> anyhow::Result<LeftOut> {
 /// [`counted_participants`] leaves out.
 fn counted_segments(study: &Study) -> anyhow::Result<DataFrame> {
     let ws = study.ws();
-    let cfg = &ws.manifest.manifest.synthesis;
-    let out: HashSet<&str> = ws
-        .tables
-        .participants
-        .iter()
-        .filter(|p| !cfg.counts(p.role))
-        .map(|p| p.id.as_str())
-        .collect();
+    let out = left_out_ids(study);
     let segs = &ws.tables.segments;
     if out.is_empty() {
         return Ok(segs.clone());
