@@ -345,18 +345,58 @@ impl SourceSpec {
                 (g.format.as_str(), g.encoding)
             }
         };
-        if count == 0 {
-            return Err(ParseError::file(match kind {
-                SourceKind::Transcript => {
-                    "no text found; expected at least one speaker turn or paragraph"
-                }
-                SourceKind::Grid => {
-                    "no text found; expected at least one non-empty cell in the text columns"
-                }
-            }));
-        }
+        no_text(kind, count)?;
         Ok(read)
     }
+
+    /// [`SourceSpec::parse_into`] on a file read as a stream, `head` its
+    /// first bytes and `rest` the others: only CSV grids stream; `None`
+    /// when this file has to be read whole (see [`grid::Streamed`]), in
+    /// which case `sink` may have been given segments to drop.
+    pub fn parse_stream_into(
+        &self,
+        file_name: &str,
+        head: &[u8],
+        rest: impl std::io::Read,
+        sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+    ) -> Result<Option<(&'static str, Option<&'static str>)>, ParseError> {
+        let kind = self
+            .source_kind()
+            .map_err(|e| ParseError::file(e.to_string()))?;
+        if kind != SourceKind::Grid {
+            return Ok(None);
+        }
+        let opts = self
+            .grid_options()
+            .map_err(|e| ParseError::file(e.to_string()))?;
+        let mut count = 0usize;
+        let mut counted = |s: RawSegment| {
+            count += 1;
+            sink(s)
+        };
+        match grid::stream_grid_into(file_name, head, rest, &opts, &mut counted)? {
+            grid::Streamed::Whole => Ok(None),
+            grid::Streamed::Read(g) => {
+                no_text(kind, count)?;
+                Ok(Some((g.format.as_str(), g.encoding)))
+            }
+        }
+    }
+}
+
+/// A file that gave no segment is an error.
+fn no_text(kind: SourceKind, count: usize) -> Result<(), ParseError> {
+    if count == 0 {
+        return Err(ParseError::file(match kind {
+            SourceKind::Transcript => {
+                "no text found; expected at least one speaker turn or paragraph"
+            }
+            SourceKind::Grid => {
+                "no text found; expected at least one non-empty cell in the text columns"
+            }
+        }));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,6 +94,27 @@ fn read(path: &Path) -> Result<Vec<u8>, StoreError> {
     std::fs::read(path).map_err(|e| StoreError::io(path, "read", e))
 }
 
+/// A file's [`content_hash`], read in pieces (a large file is never held).
+fn hash_file(path: &Path) -> Result<String, StoreError> {
+    use std::io::Read;
+    let err = |e| StoreError::io(path, "read", e);
+    let mut f = std::fs::File::open(path).map_err(err)?;
+    let mut h = ContentHasher::default();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(err)?;
+        if n == 0 {
+            return Ok(h.finish());
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// How much of a file is read before choosing how to read it: files
+/// larger than this are streamed when their format allows (CSV grids),
+/// smaller ones read whole.
+const HEAD: u64 = 1 << 20;
+
 /// Imports one file. `spec.path` is ignored: the path is recorded relative
 /// to the study directory. `shown` is the path as the user wrote it.
 pub fn import_file(
@@ -103,8 +124,7 @@ pub fn import_file(
     mode: Mode,
 ) -> Result<Outcome, StoreError> {
     let shown = file.display().to_string();
-    let bytes = read(file)?;
-    let hash = content_hash(&bytes);
+    let hash = hash_file(file)?;
     spec.path = relative_path(&ws.dir, file);
     spec.hash = Some(hash.clone());
     spec.validate().map_err(|e| {
@@ -166,8 +186,7 @@ pub fn import_file(
         (Mode::Replace, [i]) => {
             let (i, id) = (*i, id_of(ws, *i));
             spec.id = Some(id.clone());
-            let parsed = parse_source(ws, &spec, &bytes, &shown)?;
-            drop(bytes);
+            let parsed = parse_source(ws, &spec, file, &shown)?;
             ws.tables.remove_source(&id).map_err(|e| table_err(ws, e))?;
             let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
             add(ws, parsed)?;
@@ -195,8 +214,7 @@ pub fn import_file(
         None => fresh_id(ws, &spec),
     };
     spec.id = Some(id.clone());
-    let parsed = parse_source(ws, &spec, &bytes, &shown)?;
-    drop(bytes);
+    let parsed = parse_source(ws, &spec, file, &shown)?;
     let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
     add(ws, parsed)?;
     ws.manifest.push_source(spec);
@@ -226,8 +244,7 @@ pub fn rebuild(
     for (i, mut spec) in specs.into_iter().enumerate() {
         progress(i, ws.manifest.manifest.sources.len(), &spec.path);
         let file = ws.dir.join(&spec.path);
-        let bytes = read(&file)?;
-        let hash = content_hash(&bytes);
+        let hash = hash_file(&file)?;
         let id = match &spec.id {
             Some(id) => id.clone(),
             None => fresh_id(ws, &spec),
@@ -237,12 +254,12 @@ pub fn rebuild(
             if spec.hash.is_some() {
                 out.changed.push(spec.path.clone());
             }
-            updated.hash = Some(hash);
+            updated.hash = Some(hash.clone());
             ws.manifest.set_source(i, updated);
         }
         spec.id = Some(id);
-        let parsed = parse_source(ws, &spec, &bytes, &file.display().to_string())?;
-        drop(bytes);
+        spec.hash = Some(hash);
+        let parsed = parse_source(ws, &spec, &file, &file.display().to_string())?;
         add(ws, parsed)?;
     }
     Ok(out)
@@ -311,12 +328,14 @@ fn add(ws: &mut Workspace, p: ParsedRows) -> Result<(), StoreError> {
 }
 
 /// Parses a source and gives its segments ids, streaming them into a
-/// columnar frame. With pseudonymisation the segments are first collected,
-/// since every speaker needs a pseudonym before any text is scrubbed.
+/// columnar frame: a large CSV grid straight from the file, other files
+/// from their bytes. With pseudonymisation the segments are first
+/// collected, since every speaker needs a pseudonym before any text is
+/// scrubbed. `spec.hash` is the file's hash.
 fn parse_source(
     ws: &mut Workspace,
     spec: &SourceSpec,
-    bytes: &[u8],
+    file: &Path,
     shown: &str,
 ) -> Result<ParsedRows, StoreError> {
     let lang = spec
@@ -334,27 +353,38 @@ fn parse_source(
         lang: &lang,
         pseudonymize: spec.pseudonymize,
     };
-    let mut frame = SegmentFrameBuilder::default();
     let key = &mut ws.key;
-    let (format, encoding, ingester) = if spec.pseudonymize {
-        let parsed = spec.parse(shown, bytes).map_err(|e| e.in_file(shown))?;
-        for s in parsed.segments.iter().filter_map(|s| s.speaker.as_deref()) {
-            key.pseudonym(s);
-        }
-        let mut ing = Ingester::new(ctx, key);
-        for raw in parsed.segments {
-            frame.push(&ing.push(raw, key).map_err(|e| e.in_file(shown))?);
-        }
-        (parsed.format, parsed.encoding, ing)
+    let streamed = if spec.pseudonymize {
+        None
     } else {
-        let mut ing = Ingester::new(ctx, key);
-        let (format, encoding) = spec
-            .parse_into(shown, bytes, &mut |raw| {
-                frame.push(&ing.push(raw, key)?);
-                Ok(())
-            })
-            .map_err(|e| e.in_file(shown))?;
-        (format, encoding, ing)
+        stream_source(spec, file, shown, &ctx, key)?
+    };
+    let (format, encoding, ingester, frame) = match streamed {
+        Some(read) => read,
+        None => {
+            let bytes = read(file)?;
+            let mut frame = SegmentFrameBuilder::default();
+            if spec.pseudonymize {
+                let parsed = spec.parse(shown, &bytes).map_err(|e| e.in_file(shown))?;
+                for s in parsed.segments.iter().filter_map(|s| s.speaker.as_deref()) {
+                    key.pseudonym(s);
+                }
+                let mut ing = Ingester::new(ctx, key);
+                for raw in parsed.segments {
+                    frame.push(&ing.push(raw, key).map_err(|e| e.in_file(shown))?);
+                }
+                (parsed.format, parsed.encoding, ing, frame)
+            } else {
+                let mut ing = Ingester::new(ctx, key);
+                let (format, encoding) = spec
+                    .parse_into(shown, &bytes, &mut |raw| {
+                        frame.push(&ing.push(raw, key)?);
+                        Ok(())
+                    })
+                    .map_err(|e| e.in_file(shown))?;
+                (format, encoding, ing, frame)
+            }
+        }
     };
     let (participants, groups) = ingester.finish();
     let segments = frame.finish().map_err(|e| StoreError::Table {
@@ -370,7 +400,7 @@ fn parse_source(
         session: spec.session.clone(),
         lang,
         encoding: encoding.map(str::to_owned),
-        hash: spec.hash.clone().unwrap_or_else(|| content_hash(bytes)),
+        hash: spec.hash.clone().unwrap_or_default(),
         segments: 0,
     };
     Ok(ParsedRows {
@@ -379,4 +409,41 @@ fn parse_source(
         participants,
         groups,
     })
+}
+
+/// What reading a source gave: its format and encoding, the ingester that
+/// saw its segments, and their frame.
+type Read<'a> = (
+    &'static str,
+    Option<&'static str>,
+    Ingester<'a>,
+    SegmentFrameBuilder,
+);
+
+/// Reads a file larger than [`HEAD`] as a stream when its format allows;
+/// `None` when it has to be read whole.
+fn stream_source<'a>(
+    spec: &SourceSpec,
+    file: &Path,
+    shown: &str,
+    ctx: &SourceContext<'a>,
+    key: &mut crate::corpus::pseudonym::PseudonymKey,
+) -> Result<Option<Read<'a>>, StoreError> {
+    use std::io::Read as _;
+    let err = |e| StoreError::io(file, "read", e);
+    let mut f = std::fs::File::open(file).map_err(err)?;
+    let mut head = Vec::new();
+    (&mut f).take(HEAD).read_to_end(&mut head).map_err(err)?;
+    if (head.len() as u64) < HEAD {
+        return Ok(None);
+    }
+    let mut frame = SegmentFrameBuilder::default();
+    let mut ing = Ingester::new(ctx.clone(), key);
+    let read = spec
+        .parse_stream_into(shown, &head, std::io::BufReader::new(f), &mut |raw| {
+            frame.push(&ing.push(raw, key)?);
+            Ok(())
+        })
+        .map_err(|e| e.in_file(shown))?;
+    Ok(read.map(|(format, encoding)| (format, encoding, ing, frame)))
 }

@@ -1,6 +1,8 @@
 //! Reading CSV and TSV grids: decoding, delimiter sniffing, unbalanced
 //! quotes, and the csv crate for the records.
 
+use std::io::Read;
+
 use encoding_rs::Encoding;
 
 use super::super::decode::decode;
@@ -10,7 +12,7 @@ use super::table::Table;
 /// Delimiters the sniffer chooses from, in order of preference on a tie.
 const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// How many records the sniffer looks at.
-const SNIFF_RECORDS: usize = 20;
+pub(super) const SNIFF_RECORDS: usize = 20;
 
 /// A CSV grid as read, with what was detected.
 #[derive(Debug, Clone)]
@@ -31,80 +33,279 @@ pub fn read_csv(
     fallback: u8,
     encoding: Option<&'static Encoding>,
 ) -> Result<CsvGrid, ParseError> {
-    if let Some(d) = delimiter
-        && (!d.is_ascii() || matches!(d, b'"' | b'\n' | b'\r'))
-    {
+    let (text, delimiter, encoding) = decode_csv(bytes, delimiter, fallback, encoding)?;
+    let mut records = Records::new(text.as_bytes(), delimiter);
+    let mut record = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    while let Some(line) = records.next_record(&mut record)? {
+        // Decoded text is valid UTF-8, field by field too.
+        rows.push((
+            line,
+            record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect(),
+        ));
+    }
+    let table = Table::from_records(rows, 1)?;
+    Ok(CsvGrid {
+        table,
+        delimiter,
+        encoding,
+    })
+}
+
+/// A CSV's text, decoded, with its delimiter (given or sniffed) and the
+/// encoding's name.
+pub(super) fn decode_csv<'a>(
+    bytes: &'a [u8],
+    delimiter: Option<u8>,
+    fallback: u8,
+    encoding: Option<&'static Encoding>,
+) -> Result<(std::borrow::Cow<'a, str>, u8, &'static str), ParseError> {
+    if let Some(d) = delimiter {
+        check_delimiter(d)?;
+    }
+    let decoded = decode(bytes, encoding)?;
+    let delimiter = delimiter
+        .or_else(|| sniff_delimiter(&decoded.text))
+        .unwrap_or(fallback);
+    Ok((decoded.text, delimiter, decoded.encoding))
+}
+
+/// Refuses a delimiter the csv reader cannot use.
+pub(super) fn check_delimiter(d: u8) -> Result<(), ParseError> {
+    if !d.is_ascii() || matches!(d, b'"' | b'\n' | b'\r') {
         return Err(ParseError::file(format!(
             "delimiter {:?} cannot be used; expected an ASCII character other than a quote or a line break",
             char::from(d)
         )));
     }
-    let decoded = decode(bytes, encoding)?;
-    let text = decoded.text;
-    let delimiter = delimiter
-        .or_else(|| sniff_delimiter(&text))
-        .unwrap_or(fallback);
-    check_quotes(&text, delimiter)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let lines = LineIndex::new(&text);
-    let mut records = Vec::new();
-    for result in reader.records() {
-        let record = result.map_err(|e| csv_error(&e, &lines))?;
-        let line = record.position().map_or(1, |p| lines.record_line(p.byte()));
-        records.push((line, record.iter().map(str::to_owned).collect()));
+    Ok(())
+}
+
+/// The records of a CSV text read as they come, each with the 1-based line
+/// it starts on (line breaks inside quoted fields counted, blank lines the
+/// reader skips before a record not), and a quoted field that never closes
+/// refused at the quote that opened it. Reads from any reader, so a large
+/// file is never held whole.
+pub struct Records<R: Read> {
+    reader: csv::Reader<Tracked<R>>,
+    lines: std::rc::Rc<std::cell::RefCell<Lines>>,
+}
+
+impl<R: Read> Records<R> {
+    /// Reads `input` with `delimiter` (ASCII, not a quote or line break).
+    pub fn new(input: R, delimiter: u8) -> Self {
+        let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::new(delimiter)));
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(Tracked {
+                inner: input,
+                lines: lines.clone(),
+            });
+        Records { reader, lines }
     }
-    let table = Table::from_records(records, 1)?;
-    Ok(CsvGrid {
-        table,
-        delimiter,
-        encoding: decoded.encoding,
-    })
-}
 
-fn csv_error(e: &csv::Error, lines: &LineIndex<'_>) -> ParseError {
-    let message = format!("cannot read the CSV: {e}");
-    match e.position() {
-        Some(p) => ParseError::at_line(lines.record_line(p.byte()), message),
-        None => ParseError::file(message),
+    /// Reads the next record into `record`; its line, or `None` at the end.
+    pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, ParseError> {
+        let more = self.reader.read_byte_record(record);
+        let mut lines = self.lines.borrow_mut();
+        if let Some(e) = lines.io_error.take() {
+            return Err(ParseError::file(format!("cannot read the file: {e}")));
+        }
+        // A quote still open at the end of the input swallowed the rest of
+        // the file into this record: that is the error, not its width.
+        if lines.eof && lines.quote == QuoteState::Quoted {
+            let (line, column) = lines.opened;
+            return Err(ParseError::at(
+                line,
+                column,
+                "unbalanced quote opened here: the quoted field never closes before the end of the file",
+            ));
+        }
+        match more {
+            Ok(true) => {
+                let byte = record.position().map_or(0, |p| p.byte());
+                Ok(Some(lines.record_line(byte)))
+            }
+            Ok(false) => Ok(None),
+            Err(e) => {
+                let message = format!("cannot read the CSV: {e}");
+                Err(match e.position() {
+                    Some(p) => ParseError::at_line(lines.record_line(p.byte()), message),
+                    None => ParseError::file(message),
+                })
+            }
+        }
     }
 }
 
-/// Line numbers from byte offsets. The csv crate's own line count misses
-/// line breaks inside quoted fields, so lines are counted here.
-struct LineIndex<'a> {
-    text: &'a str,
-    /// Byte offset of each line start after the first.
-    starts: Vec<usize>,
+/// A reader that watches the bytes going to the csv reader: line breaks
+/// (for record lines) and quotes (for an unbalanced one).
+struct Tracked<R> {
+    inner: R,
+    lines: std::rc::Rc<std::cell::RefCell<Lines>>,
 }
 
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let b = text.as_bytes();
-        let starts = (0..b.len())
-            .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
-            .map(|i| i + 1)
-            .collect();
-        LineIndex { text, starts }
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.lines.borrow_mut().feed(&buf[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                // Kept for the record that asked, with the csv reader's own
+                // error beside it.
+                let kept = std::io::Error::new(e.kind(), e.to_string());
+                self.lines.borrow_mut().io_error = Some(e);
+                Err(kept)
+            }
+        }
+    }
+}
+
+/// The quote state of the csv crate's rules: a quote opens a quoted field
+/// only at the start of a field, `""` inside it is a literal quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// What the bytes read so far say about lines and quotes. Line breaks are
+/// kept only ahead of the last record asked about, so memory stays bounded
+/// by the reader's buffer (or one record).
+struct Lines {
+    delimiter: u8,
+    /// Bytes seen.
+    seen: u64,
+    /// Offsets of the `\n` and `\r` bytes not yet passed by a record.
+    breaks: std::collections::VecDeque<u64>,
+    /// Offsets of line starts not yet passed (after `\n`, or after a `\r`
+    /// not followed by `\n`).
+    starts: std::collections::VecDeque<u64>,
+    /// Line starts already passed.
+    passed: u64,
+    /// The last byte seen was a `\r`.
+    after_cr: bool,
+    quote: QuoteState,
+    /// Line and column (in characters) where the open quote was.
+    opened: (u64, u64),
+    /// Line and column of the last byte, for `opened`.
+    line: u64,
+    column: u64,
+    eof: bool,
+    io_error: Option<std::io::Error>,
+}
+
+impl Lines {
+    fn new(delimiter: u8) -> Self {
+        Lines {
+            delimiter,
+            seen: 0,
+            breaks: Default::default(),
+            starts: Default::default(),
+            passed: 0,
+            after_cr: false,
+            quote: QuoteState::FieldStart,
+            opened: (1, 1),
+            line: 1,
+            column: 0,
+            eof: false,
+            io_error: None,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            if self.after_cr {
+                self.starts.push_back(self.seen);
+                self.after_cr = false;
+            }
+            self.eof = true;
+            return;
+        }
+        let d = self.delimiter;
+        for &b in bytes {
+            let at = self.seen;
+            self.seen += 1;
+            let after_cr = self.after_cr;
+            // Lines: a `\r` starts a line unless a `\n` follows it.
+            if after_cr && b != b'\n' {
+                self.starts.push_back(at);
+            }
+            self.after_cr = b == b'\r';
+            match b {
+                b'\n' => {
+                    self.breaks.push_back(at);
+                    self.starts.push_back(at + 1);
+                }
+                b'\r' => self.breaks.push_back(at),
+                _ => {}
+            }
+            // Positions for the quote error, in characters.
+            match b {
+                b'\n' if after_cr => {}
+                b'\n' | b'\r' => {
+                    self.line += 1;
+                    self.column = 0;
+                }
+                // UTF-8 continuation bytes are not characters.
+                _ if b & 0xC0 == 0x80 => {}
+                _ => self.column += 1,
+            }
+            let end_of_field = b == d || b == b'\n' || b == b'\r';
+            self.quote = match self.quote {
+                QuoteState::FieldStart | QuoteState::Unquoted if end_of_field => {
+                    QuoteState::FieldStart
+                }
+                QuoteState::FieldStart if b == b'"' => {
+                    self.opened = (self.line, self.column);
+                    QuoteState::Quoted
+                }
+                QuoteState::FieldStart | QuoteState::Unquoted => QuoteState::Unquoted,
+                QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
+                QuoteState::Quoted => QuoteState::Quoted,
+                QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
+                QuoteState::QuoteInQuoted if end_of_field => QuoteState::FieldStart,
+                QuoteState::QuoteInQuoted => QuoteState::Unquoted,
+            };
+        }
     }
 
     /// The 1-based line of the record that the reader started at `byte`:
-    /// blank lines the reader skipped before it do not count.
-    fn record_line(&self, byte: u64) -> u64 {
-        let mut at = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        let b = self.text.as_bytes();
-        while at < b.len() && matches!(b[at], b'\n' | b'\r') {
-            at += 1;
+    /// line breaks the reader skipped before it do not count. Records come
+    /// in order, so what lies before is forgotten.
+    fn record_line(&mut self, byte: u64) -> u64 {
+        let mut at = byte;
+        while let Some(&b) = self.breaks.front() {
+            if b < at {
+                self.breaks.pop_front();
+            } else if b == at {
+                self.breaks.pop_front();
+                at += 1;
+            } else {
+                break;
+            }
         }
-        self.starts.partition_point(|&s| s <= at) as u64 + 1
+        while let Some(&s) = self.starts.front() {
+            if s <= at {
+                self.starts.pop_front();
+                self.passed += 1;
+            } else {
+                break;
+            }
+        }
+        self.passed + 1
     }
 }
-
 /// Chooses the delimiter whose count per record (outside quotes) is the
 /// most consistent over the first records; a tie goes to the one that
 /// occurs more often per record, then to the order `,` `;` TAB `|`.
@@ -150,7 +351,7 @@ fn mode(counts: &[usize]) -> Option<usize> {
 
 /// Splits the start of the text into non-blank records, keeping newlines
 /// inside double quotes within a record.
-fn first_records(text: &str, limit: usize) -> Vec<&str> {
+pub(super) fn first_records(text: &str, limit: usize) -> Vec<&str> {
     let mut out = Vec::new();
     let mut in_quotes = false;
     let mut start = 0;
@@ -189,57 +390,6 @@ fn count_outside_quotes(record: &str, delimiter: u8) -> usize {
         }
     }
     n
-}
-
-/// Refuses a quoted field that is never closed, pointing at the quote that
-/// opened it. Follows the csv crate's rules: a quote opens a quoted field
-/// only at the start of a field, `""` inside it is a literal quote.
-fn check_quotes(text: &str, delimiter: u8) -> Result<(), ParseError> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let d = char::from(delimiter);
-    let mut state = State::FieldStart;
-    let (mut line, mut column) = (1u64, 0u64);
-    let mut opened = (1u64, 1u64);
-    let mut prev = '\0';
-    for c in text.chars() {
-        match c {
-            '\n' if prev == '\r' => {}
-            '\n' | '\r' => {
-                line += 1;
-                column = 0;
-            }
-            _ => column += 1,
-        }
-        prev = c;
-        let end_of_field = c == d || c == '\n' || c == '\r';
-        state = match state {
-            State::FieldStart | State::Unquoted if end_of_field => State::FieldStart,
-            State::FieldStart if c == '"' => {
-                opened = (line, column);
-                State::Quoted
-            }
-            State::FieldStart | State::Unquoted => State::Unquoted,
-            State::Quoted if c == '"' => State::QuoteInQuoted,
-            State::Quoted => State::Quoted,
-            State::QuoteInQuoted if c == '"' => State::Quoted,
-            State::QuoteInQuoted if end_of_field => State::FieldStart,
-            State::QuoteInQuoted => State::Unquoted,
-        };
-    }
-    if state == State::Quoted {
-        return Err(ParseError::at(
-            opened.0,
-            opened.1,
-            "unbalanced quote opened here: the quoted field never closes before the end of the file",
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

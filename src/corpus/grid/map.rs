@@ -63,118 +63,174 @@ pub fn map_table_into(
     opts: &GridOptions,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<Vec<String>, ParseError> {
-    let headers = &table.headers;
-    let mut taken: HashSet<usize> = HashSet::new();
-
-    // Columns named by options come first, and are never guessed over.
-    let group = lookup_opt(headers, opts.group_column.as_ref())?;
-    let id = lookup_opt(headers, opts.id_column.as_ref())?;
-    let role = lookup_opt(headers, opts.role_column.as_ref())?;
-    let mut participant = lookup_opt(headers, opts.participant_column.as_ref())?;
-    let c = &opts.columns;
-    let mut mapped = Mapped {
-        votes: lookup_opt(headers, c.votes.as_ref())?,
-        priority: lookup_opt(headers, c.priority.as_ref())?,
-        owner: lookup_opt(headers, c.owner.as_ref())?,
-        deadline: lookup_opt(headers, c.deadline.as_ref())?,
-        indicator: lookup_opt(headers, c.indicator.as_ref())?,
-        frame: lookup_opt(headers, c.frame.as_ref())?,
-        colour: lookup_opt(headers, c.colour.as_ref())?,
-    };
-    let mut text: Vec<usize> = Vec::new();
-    for name in &opts.text_columns {
-        let i = lookup(headers, name)?;
-        if !text.contains(&i) {
-            text.push(i);
-        }
-    }
-    taken.extend(group);
-    taken.extend(id);
-    taken.extend(role);
-    taken.extend(participant);
-    taken.extend(mapped.all().into_iter().flatten());
-    taken.extend(text.iter().copied());
-
-    // Then recognisable headers, by kind.
-    if opts.kind == GridKind::Notes && participant.is_none() {
-        participant = recognise(headers, AUTHOR, &taken);
-        taken.extend(participant);
-    }
-    if opts.kind != GridKind::Observations {
-        let mut fill = |slot: &mut Option<usize>, synonyms: &[&str]| {
-            if slot.is_none() {
-                *slot = recognise(headers, synonyms, &taken);
-                taken.extend(*slot);
-            }
-        };
-        fill(&mut mapped.votes, VOTES);
-        fill(&mut mapped.priority, PRIORITY);
-        fill(&mut mapped.owner, OWNER);
-        fill(&mut mapped.deadline, DEADLINE);
-        fill(&mut mapped.indicator, INDICATOR);
-        if opts.kind == GridKind::Notes {
-            fill(&mut mapped.frame, FRAME);
-            fill(&mut mapped.colour, COLOUR);
-        }
-    }
-    if text.is_empty() {
-        let found = match opts.kind {
-            GridKind::Recommendations => recognise(headers, RECOMMENDATION_TEXT, &taken)
-                .or_else(|| recognise_within(headers, RECOMMENDATION_WORDS, &taken)),
-            GridKind::Notes => recognise(headers, NOTE_TEXT, &taken),
-            GridKind::Observations => None,
-        };
-        text = match found {
-            Some(i) => vec![i],
-            None => (0..headers.len())
-                .filter(|i| {
-                    !taken.contains(i)
-                        && is_free_text(table.rows.iter().map(|r| r.cells[*i].as_str()))
-                })
-                .collect(),
-        };
-    }
-    if text.is_empty() {
-        return Err(ParseError::file(format!(
-            "no text column found: no column holds mostly free text; the grid has columns: {}; pass --text-column NAME",
-            headers.join(", ")
-        )));
-    }
-    taken.extend(text.iter().copied());
-
-    let kind = match opts.kind {
-        GridKind::Observations => SegmentKind::Observation,
-        GridKind::Recommendations => SegmentKind::Recommendation,
-        GridKind::Notes => SegmentKind::Note,
-    };
-    let attribute_columns: Vec<usize> = (0..headers.len()).filter(|i| !taken.contains(i)).collect();
-    let mut keys = RowKeys::new(id, table);
+    let plan = Plan::new(&table.headers, table.first_column, opts, Some(&table.rows))?
+        .expect("the rows were given");
+    let mut keys = RowKeys::default();
     for row in &table.rows {
-        let key = keys.key(row)?;
-        let texts: Vec<(usize, &str)> = text
+        let key = keys.key(&plan, row)?;
+        for seg in plan.segments(row, key)? {
+            sink(seg)?;
+        }
+    }
+    Ok(plan.text_names())
+}
+
+/// Which column is what in a grid, decided from its header (and, when the
+/// text columns must be guessed, its rows); then each row on its own.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    headers: Vec<String>,
+    first_column: u64,
+    kind: SegmentKind,
+    split_items: bool,
+    group: Option<usize>,
+    id: Option<usize>,
+    role: Option<usize>,
+    participant: Option<usize>,
+    mapped: Mapped,
+    text: Vec<usize>,
+    attribute_columns: Vec<usize>,
+}
+
+impl Plan {
+    /// Chooses the columns. `rows` are needed only when no text column is
+    /// named or recognisable by its header (the free-text guess reads every
+    /// row): without them that case gives `None`.
+    pub fn new(
+        headers: &[String],
+        first_column: u64,
+        opts: &GridOptions,
+        rows: Option<&[Row]>,
+    ) -> Result<Option<Plan>, ParseError> {
+        let mut taken: HashSet<usize> = HashSet::new();
+
+        // Columns named by options come first, and are never guessed over.
+        let group = lookup_opt(headers, opts.group_column.as_ref())?;
+        let id = lookup_opt(headers, opts.id_column.as_ref())?;
+        let role = lookup_opt(headers, opts.role_column.as_ref())?;
+        let mut participant = lookup_opt(headers, opts.participant_column.as_ref())?;
+        let c = &opts.columns;
+        let mut mapped = Mapped {
+            votes: lookup_opt(headers, c.votes.as_ref())?,
+            priority: lookup_opt(headers, c.priority.as_ref())?,
+            owner: lookup_opt(headers, c.owner.as_ref())?,
+            deadline: lookup_opt(headers, c.deadline.as_ref())?,
+            indicator: lookup_opt(headers, c.indicator.as_ref())?,
+            frame: lookup_opt(headers, c.frame.as_ref())?,
+            colour: lookup_opt(headers, c.colour.as_ref())?,
+        };
+        let mut text: Vec<usize> = Vec::new();
+        for name in &opts.text_columns {
+            let i = lookup(headers, name)?;
+            if !text.contains(&i) {
+                text.push(i);
+            }
+        }
+        taken.extend(group);
+        taken.extend(id);
+        taken.extend(role);
+        taken.extend(participant);
+        taken.extend(mapped.all().into_iter().flatten());
+        taken.extend(text.iter().copied());
+
+        // Then recognisable headers, by kind.
+        if opts.kind == GridKind::Notes && participant.is_none() {
+            participant = recognise(headers, AUTHOR, &taken);
+            taken.extend(participant);
+        }
+        if opts.kind != GridKind::Observations {
+            let mut fill = |slot: &mut Option<usize>, synonyms: &[&str]| {
+                if slot.is_none() {
+                    *slot = recognise(headers, synonyms, &taken);
+                    taken.extend(*slot);
+                }
+            };
+            fill(&mut mapped.votes, VOTES);
+            fill(&mut mapped.priority, PRIORITY);
+            fill(&mut mapped.owner, OWNER);
+            fill(&mut mapped.deadline, DEADLINE);
+            fill(&mut mapped.indicator, INDICATOR);
+            if opts.kind == GridKind::Notes {
+                fill(&mut mapped.frame, FRAME);
+                fill(&mut mapped.colour, COLOUR);
+            }
+        }
+        if text.is_empty() {
+            let found = match opts.kind {
+                GridKind::Recommendations => recognise(headers, RECOMMENDATION_TEXT, &taken)
+                    .or_else(|| recognise_within(headers, RECOMMENDATION_WORDS, &taken)),
+                GridKind::Notes => recognise(headers, NOTE_TEXT, &taken),
+                GridKind::Observations => None,
+            };
+            text = match (found, rows) {
+                (Some(i), _) => vec![i],
+                (None, None) => return Ok(None),
+                (None, Some(rows)) => (0..headers.len())
+                    .filter(|i| {
+                        !taken.contains(i)
+                            && is_free_text(rows.iter().map(|r| r.cells[*i].as_str()))
+                    })
+                    .collect(),
+            };
+        }
+        if text.is_empty() {
+            return Err(ParseError::file(format!(
+                "no text column found: no column holds mostly free text; the grid has columns: {}; pass --text-column NAME",
+                headers.join(", ")
+            )));
+        }
+        taken.extend(text.iter().copied());
+
+        let kind = match opts.kind {
+            GridKind::Observations => SegmentKind::Observation,
+            GridKind::Recommendations => SegmentKind::Recommendation,
+            GridKind::Notes => SegmentKind::Note,
+        };
+        let attribute_columns: Vec<usize> =
+            (0..headers.len()).filter(|i| !taken.contains(i)).collect();
+        Ok(Some(Plan {
+            headers: headers.to_vec(),
+            first_column,
+            kind,
+            split_items: opts.split_items,
+            group,
+            id,
+            role,
+            participant,
+            mapped,
+            text,
+            attribute_columns,
+        }))
+    }
+
+    /// The text columns, by name.
+    pub fn text_names(&self) -> Vec<String> {
+        self.text.iter().map(|&i| self.headers[i].clone()).collect()
+    }
+
+    /// A row's segments (none when its text cells are blank), given its
+    /// key (see [`RowKeys`]). Depends on the row alone, so rows can be
+    /// mapped in parallel.
+    pub fn segments(&self, row: &Row, key: Option<String>) -> Result<Vec<RawSegment>, ParseError> {
+        let headers = &self.headers;
+        let texts: Vec<(usize, &str)> = self
+            .text
             .iter()
             .map(|&i| (i, row.cells[i].trim()))
             .filter(|(_, t)| !t.is_empty())
             .collect();
         if texts.is_empty() {
-            continue;
+            return Ok(Vec::new());
         }
-        let mut template = row_template(
-            table,
-            row,
-            kind,
-            group,
-            participant,
-            &mapped,
-            &attribute_columns,
-        )?;
+        let mut template = self.row_template(row)?;
         template.key = key;
-        if let Some(c) = role {
+        if let Some(c) = self.role {
             template.role = crate::corpus::transcript::role_cell(row.cells[c].trim(), &headers[c])
-                .map_err(|m| ParseError::at(row.line, table.first_column + c as u64, m))?;
+                .map_err(|m| ParseError::at(row.line, self.first_column + c as u64, m))?;
         }
+        let mut out = Vec::new();
         for (i, cell) in texts {
-            let items = if opts.split_items {
+            let items = if self.split_items {
                 split_cell(cell)
             } else {
                 vec![Item {
@@ -189,44 +245,110 @@ pub fn map_table_into(
                 template.participant_attributes.clear();
                 seg.text = item.text;
                 seg.question = Some(headers[i].clone());
-                if opts.split_items {
+                if self.split_items {
                     seg.attributes
                         .insert("item".to_owned(), (n + 1).to_string());
                 }
                 if let Some(h) = item.heading {
                     seg.attributes.insert("heading".to_owned(), h);
                 }
-                sink(seg)?;
+                out.push(seg);
             }
         }
+        Ok(out)
     }
-    Ok(text.iter().map(|&i| headers[i].clone()).collect())
+    /// Everything a row's segments share: group, speaker, recommendation
+    /// fields, attributes.
+    fn row_template(&self, row: &Row) -> Result<RawSegment, ParseError> {
+        let (table, kind, group, participant, mapped) =
+            (self, self.kind, self.group, self.participant, &self.mapped);
+        let attribute_columns = &self.attribute_columns;
+        let cell = |i: Option<usize>| {
+            i.map(|i| row.cells[i].trim())
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let group_value = match group {
+            Some(g) => match cell(Some(g)) {
+                Some(v) => Some(v),
+                None => {
+                    return Err(ParseError::at_line(
+                        row.line,
+                        format!("empty group in column \"{}\"", table.headers[g]),
+                    ));
+                }
+            },
+            None => None,
+        };
+        let votes = match mapped.votes {
+            Some(i) => parse_votes(row.cells[i].trim()).map_err(|NotAWholeNumber(v)| {
+                ParseError::at(
+                    row.line,
+                    table.first_column + i as u64,
+                    format!(
+                        "votes \"{v}\" in column \"{}\" is not a whole number",
+                        table.headers[i]
+                    ),
+                )
+            })?,
+            None => None,
+        };
+        let mut attributes = BTreeMap::new();
+        let mut participant_attributes = BTreeMap::new();
+        for &i in attribute_columns {
+            let v = row.cells[i].trim();
+            if v.is_empty() {
+                continue;
+            }
+            // Every other column describes the row's segments; with a
+            // participant column it may also describe the participant (the
+            // study keeps the values that do not vary across the participant's
+            // rows). A sticky note's other columns (created, tags…) describe
+            // the note, not its author.
+            if participant.is_some() && kind != SegmentKind::Note {
+                participant_attributes.insert(table.headers[i].clone(), v.to_owned());
+            }
+            attributes.insert(table.headers[i].clone(), v.to_owned());
+        }
+        if let Some(v) = cell(mapped.frame) {
+            attributes.insert("frame".to_owned(), v);
+        }
+        if let Some(v) = cell(mapped.colour) {
+            attributes.insert("colour".to_owned(), v);
+        }
+        Ok(RawSegment {
+            group: group_value,
+            speaker: cell(participant),
+            kind,
+            votes,
+            priority: cell(mapped.priority),
+            owner: cell(mapped.owner),
+            deadline: cell(mapped.deadline),
+            indicator: cell(mapped.indicator),
+            attributes,
+            participant_attributes,
+            line: Some(row.line),
+            ..RawSegment::default()
+        })
+    }
 }
 
-/// The id column's values, each checked present and unique in the grid.
-struct RowKeys<'t> {
-    column: Option<usize>,
-    table: &'t Table,
+/// The id column's values, each checked present and unique in the grid:
+/// rows are given in file order.
+#[derive(Debug, Default)]
+pub struct RowKeys {
     seen: HashMap<String, u64>,
 }
 
-impl<'t> RowKeys<'t> {
-    fn new(column: Option<usize>, table: &'t Table) -> Self {
-        RowKeys {
-            column,
-            table,
-            seen: HashMap::new(),
-        }
-    }
-
+impl RowKeys {
     /// The row's id; an error for an empty or repeated one.
-    fn key(&mut self, row: &Row) -> Result<Option<String>, ParseError> {
-        let Some(i) = self.column else {
+    pub fn key(&mut self, plan: &Plan, row: &Row) -> Result<Option<String>, ParseError> {
+        let Some(i) = plan.id else {
             return Ok(None);
         };
         let v = row.cells[i].trim();
-        let at = |msg: String| ParseError::at(row.line, self.table.first_column + i as u64, msg);
-        let name = &self.table.headers[i];
+        let at = |msg: String| ParseError::at(row.line, plan.first_column + i as u64, msg);
+        let name = &plan.headers[i];
         if v.is_empty() {
             return Err(at(format!(
                 "empty id in column \"{name}\"; every row needs an id when --id-column is given"
@@ -240,86 +362,6 @@ impl<'t> RowKeys<'t> {
         self.seen.insert(v.to_owned(), row.line);
         Ok(Some(v.to_owned()))
     }
-}
-
-/// Everything a row's segments share: group, speaker, recommendation
-/// fields, attributes.
-fn row_template(
-    table: &Table,
-    row: &Row,
-    kind: SegmentKind,
-    group: Option<usize>,
-    participant: Option<usize>,
-    mapped: &Mapped,
-    attribute_columns: &[usize],
-) -> Result<RawSegment, ParseError> {
-    let cell = |i: Option<usize>| {
-        i.map(|i| row.cells[i].trim())
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let group_value = match group {
-        Some(g) => match cell(Some(g)) {
-            Some(v) => Some(v),
-            None => {
-                return Err(ParseError::at_line(
-                    row.line,
-                    format!("empty group in column \"{}\"", table.headers[g]),
-                ));
-            }
-        },
-        None => None,
-    };
-    let votes = match mapped.votes {
-        Some(i) => parse_votes(row.cells[i].trim()).map_err(|NotAWholeNumber(v)| {
-            ParseError::at(
-                row.line,
-                table.first_column + i as u64,
-                format!(
-                    "votes \"{v}\" in column \"{}\" is not a whole number",
-                    table.headers[i]
-                ),
-            )
-        })?,
-        None => None,
-    };
-    let mut attributes = BTreeMap::new();
-    let mut participant_attributes = BTreeMap::new();
-    for &i in attribute_columns {
-        let v = row.cells[i].trim();
-        if v.is_empty() {
-            continue;
-        }
-        // Every other column describes the row's segments; with a
-        // participant column it may also describe the participant (the
-        // study keeps the values that do not vary across the participant's
-        // rows). A sticky note's other columns (created, tags…) describe
-        // the note, not its author.
-        if participant.is_some() && kind != SegmentKind::Note {
-            participant_attributes.insert(table.headers[i].clone(), v.to_owned());
-        }
-        attributes.insert(table.headers[i].clone(), v.to_owned());
-    }
-    if let Some(v) = cell(mapped.frame) {
-        attributes.insert("frame".to_owned(), v);
-    }
-    if let Some(v) = cell(mapped.colour) {
-        attributes.insert("colour".to_owned(), v);
-    }
-    Ok(RawSegment {
-        group: group_value,
-        speaker: cell(participant),
-        kind,
-        votes,
-        priority: cell(mapped.priority),
-        owner: cell(mapped.owner),
-        deadline: cell(mapped.deadline),
-        indicator: cell(mapped.indicator),
-        attributes,
-        participant_attributes,
-        line: Some(row.line),
-        ..RawSegment::default()
-    })
 }
 
 /// Votes as a whole number: `3`, ` 3 `, `3.0`, `3,0`; empty is `None`. The

@@ -11,11 +11,13 @@ mod headers;
 mod map;
 mod sheet;
 mod split;
+mod stream;
 mod table;
 #[cfg(test)]
 mod test_files;
 
 pub use split::split_items;
+pub use stream::{Streamed, stream_grid_into};
 pub use table::{Row, Table};
 
 use super::error::ParseError;
@@ -208,6 +210,27 @@ pub fn parse_grid_into(
     opts: &GridOptions,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<GridInfo, ParseError> {
+    let format = resolve_format(file_name, bytes, opts.format)?;
+    if matches!(format, GridFormat::Csv | GridFormat::Auto) {
+        let (text, delimiter, encoding) = csv_read::decode_csv(
+            bytes,
+            opts.delimiter,
+            csv_fallback(file_name),
+            opts.encoding,
+        )?;
+        let records = csv_read::Records::new(text.as_bytes(), delimiter);
+        // Rows as they come, unless the text columns are guessed from all.
+        if let Ok(Some((headers, text_columns))) = stream::stream_records(records, opts, sink)? {
+            return Ok(GridInfo {
+                format: GridFormat::Csv,
+                sheet: None,
+                delimiter: Some(delimiter),
+                encoding: Some(encoding),
+                headers,
+                text_columns,
+            });
+        }
+    }
     let (table, format, sheet, delimiter, encoding) = read_any(file_name, bytes, opts)?;
     let text_columns = map::map_table_into(&table, opts, sink)?;
     Ok(GridInfo {
@@ -240,12 +263,12 @@ fn read_any(file_name: &str, bytes: &[u8], opts: &GridOptions) -> Result<ReadTab
     let format = resolve_format(file_name, bytes, opts.format)?;
     let (table, sheet, delimiter, encoding) = match format {
         GridFormat::Csv | GridFormat::Auto => {
-            let fallback = if extension(file_name) == "tsv" {
-                b'\t'
-            } else {
-                b','
-            };
-            let g = csv_read::read_csv(bytes, opts.delimiter, fallback, opts.encoding)?;
+            let g = csv_read::read_csv(
+                bytes,
+                opts.delimiter,
+                csv_fallback(file_name),
+                opts.encoding,
+            )?;
             (g.table, None, Some(g.delimiter), Some(g.encoding))
         }
         GridFormat::Xlsx | GridFormat::Ods => {
@@ -264,6 +287,15 @@ fn read_any(file_name: &str, bytes: &[u8], opts: &GridOptions) -> Result<ReadTab
         format
     };
     Ok((table, format, sheet, delimiter, encoding))
+}
+
+/// The delimiter of a CSV in which no candidate occurs (one column).
+fn csv_fallback(file_name: &str) -> u8 {
+    if extension(file_name) == "tsv" {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 fn extension(file_name: &str) -> String {

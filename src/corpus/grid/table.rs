@@ -52,21 +52,8 @@ impl Table {
         let headers = name_headers(&header_cells);
         let width = headers.len();
         let mut rows = Vec::new();
-        for (line, mut cells) in records {
-            if cells.len() > width {
-                if cells[width..].iter().any(|c| !c.trim().is_empty()) {
-                    return Err(ParseError::at_line(
-                        line,
-                        format!(
-                            "{} fields, expected {width} like the header; check the delimiter or an unbalanced quote",
-                            cells.len()
-                        ),
-                    ));
-                }
-                cells.truncate(width);
-            }
-            cells.resize(width, String::new());
-            rows.push(Row { line, cells });
+        for (line, cells) in records {
+            rows.push(fit_row(line, cells, width)?);
         }
         Ok(Table {
             headers,
@@ -76,9 +63,29 @@ impl Table {
     }
 }
 
+/// A data row made as wide as the header: an error if it has more cells
+/// and the extra ones are not blank (some exporters add trailing
+/// delimiters), padded if it has fewer.
+pub(super) fn fit_row(line: u64, mut cells: Vec<String>, width: usize) -> Result<Row, ParseError> {
+    if cells.len() > width {
+        if cells[width..].iter().any(|c| !c.trim().is_empty()) {
+            return Err(ParseError::at_line(
+                line,
+                format!(
+                    "{} fields, expected {width} like the header; check the delimiter or an unbalanced quote",
+                    cells.len()
+                ),
+            ));
+        }
+        cells.truncate(width);
+    }
+    cells.resize(width, String::new());
+    Ok(Row { line, cells })
+}
+
 /// Trims header names, names empty ones `column N` and makes duplicates
 /// unique with a ` (2)`, ` (3)`… suffix.
-fn name_headers(cells: &[String]) -> Vec<String> {
+pub(super) fn name_headers(cells: &[String]) -> Vec<String> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::with_capacity(cells.len());
     for (i, cell) in cells.iter().enumerate() {
