@@ -37,6 +37,13 @@ pub struct SynthesisConfig {
     /// same rarity: 0 leaves the wording alone, 2 makes a shared code worth
     /// two shared words. Between 0 and 10; default 2.
     pub merge_code_weight: f64,
+    /// Large consultations: in a block of recommendations sharing a common
+    /// stem, each is compared with this many neighbours on each side, in
+    /// the order of their rarest stems, rather than with every other (a
+    /// cost that grows with the square of the block). 0 compares every
+    /// pair: exact, and quadratic. Default 24; blocks of 400 or fewer are
+    /// always compared in full.
+    pub merge_neighbours: usize,
     /// Divergence: a code leans "negative" in a group when its negative
     /// mentions there (negated, or of an "against" stance code such as
     /// `x.contre`) outnumber its plain ones and make at least this share of
@@ -74,6 +81,7 @@ impl Default for SynthesisConfig {
             quote_max_chars: 400,
             merge_threshold: 0.4,
             merge_code_weight: 2.0,
+            merge_neighbours: super::recommendations::NEIGHBOURS,
             negative_share: 0.5,
             non_proposals: Vec::new(),
             glossary: None,

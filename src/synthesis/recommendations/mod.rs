@@ -115,6 +115,7 @@ use self::action::{is_blank, names_deadline, names_owner, names_target, priority
 pub use self::curation::{Curation, CurationError};
 use self::evidence::{Coded, QUOTES_PER_GROUP, Quotes};
 use self::proposal::{Classifier, Reason};
+pub use self::similarity::NEIGHBOURS;
 use self::similarity::{Item, Space};
 use self::stance::{Stance, stance};
 use self::wording::Vocabulary;
@@ -565,7 +566,8 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     }
 
     // Similarity and clusters, the consultant's groups fixed.
-    let space = Space::new(items, vocabulary.names.len(), w);
+    let space =
+        Space::new(items, vocabulary.names.len(), w).with_neighbours(config.merge_neighbours);
     let (edges, _) = space.edges(threshold * EDGE_FLOOR);
     let mut labels_of: HashMap<&str, u32> = HashMap::new();
     let fixed: Vec<Option<u32>> = props

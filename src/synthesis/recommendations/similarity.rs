@@ -18,6 +18,14 @@ pub(crate) const BLOCK_MAX_DF: usize = 400;
 /// short proposals made of common words still meet their paraphrases.
 pub(crate) const RAREST_KEPT: usize = 2;
 
+/// In a block longer than [`BLOCK_MAX_DF`] (a common stem that is one of
+/// its items' rarest: large consultations), comparing every pair would be
+/// quadratic; the block is sorted by each item's stems from the rarest
+/// (items sharing their next rarest stems come together) and each item is
+/// compared with this many neighbours on each side (the sorted
+/// neighbourhood of record linkage): a bounded cost per item.
+pub const NEIGHBOURS: usize = 24;
+
 /// What two items naming the same concepts are worth, against the same
 /// wording: the concept similarity (glossary concepts and codes, without
 /// the other words) counts at this share, and only when two glossary
@@ -34,6 +42,10 @@ fn same_label(x: &[u32], y: &[u32]) -> bool {
     let shared = x.iter().filter(|s| y.binary_search(s).is_ok()).count();
     shared as f64 / ((x.len() * y.len()) as f64).sqrt() >= 0.6
 }
+
+/// A long block in neighbourhood order: its items sorted by their stems
+/// from the rarest, and each item's place in that order (by item).
+type Neighbourhood = (Vec<u32>, Vec<(u32, u32)>);
 
 /// A compared pair `(a, b, similarity)`, `a < b`.
 pub(crate) type Edge = (u32, u32, f64);
@@ -140,6 +152,8 @@ pub(crate) struct Space {
     /// Where each item's run starts in `packed`, and its number of codes
     /// and stems.
     runs: Vec<(usize, u32, u32)>,
+    /// Neighbours compared on each side in a long block; 0 for all.
+    neighbours: usize,
 }
 
 /// `ln((1 + n) / (1 + df)) + 1`, squared.
@@ -205,7 +219,15 @@ impl Space {
             concept_norms,
             packed,
             runs,
+            neighbours: NEIGHBOURS,
         }
+    }
+
+    /// The same space comparing `neighbours` on each side in a long block
+    /// (see [`NEIGHBOURS`]); 0 compares every pair.
+    pub fn with_neighbours(mut self, neighbours: usize) -> Self {
+        self.neighbours = neighbours;
+        self
     }
 
     /// The similarity of items `a` and `b`: the cosine of their vectors,
@@ -380,11 +402,10 @@ impl Space {
         (s >= floor).then_some(s)
     }
 
-    /// The stems each item blocks on: those with a document frequency up
-    /// to [`BLOCK_MAX_DF`] and the item's [`RAREST_KEPT`] rarest stems.
-    fn blocking(&self) -> Vec<Vec<u32>> {
+    /// Each item's stems from the rarest (document frequency, then id).
+    fn by_rarity(&self) -> Vec<Vec<(usize, u32)>> {
         self.items
-            .iter()
+            .par_iter()
             .map(|item| {
                 let mut by_rarity: Vec<(usize, u32)> = item
                     .stems
@@ -392,6 +413,17 @@ impl Space {
                     .map(|&s| (self.df[s as usize], s))
                     .collect();
                 by_rarity.sort_unstable();
+                by_rarity
+            })
+            .collect()
+    }
+
+    /// The stems each item blocks on: those with a document frequency up
+    /// to [`BLOCK_MAX_DF`] and the item's [`RAREST_KEPT`] rarest stems.
+    fn blocking(rarity: &[Vec<(usize, u32)>]) -> Vec<Vec<u32>> {
+        rarity
+            .par_iter()
+            .map(|by_rarity| {
                 let mut keys: Vec<u32> = by_rarity
                     .iter()
                     .enumerate()
@@ -404,18 +436,20 @@ impl Space {
             .collect()
     }
 
-    /// The pairs `(a, b)`, `a < b`, that share a blocking stem, with their
-    /// similarity when it is at least `floor`, sorted; and how many pairs
-    /// were compared.
+    /// The pairs `(a, b)`, `a < b`, that share a blocking stem (in a long
+    /// block, that are near each other in it: see [`NEIGHBOURS`]), with
+    /// their similarity when it is at least `floor`, sorted; and how many
+    /// pairs were compared.
     pub fn edges(&self, floor: f64) -> (Vec<Edge>, usize) {
-        let keys = self.blocking();
+        let rarity = self.by_rarity();
+        let keys = Self::blocking(&rarity);
         // Posting lists as one sorted array of (stem, item).
         let mut postings: Vec<(u32, u32)> = keys
             .iter()
             .enumerate()
             .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
             .collect();
-        postings.sort_unstable();
+        postings.par_sort_unstable();
         let mut ranges: HashMap<u32, (usize, usize)> = HashMap::new();
         let mut from = 0;
         for (i, e) in postings.iter().enumerate() {
@@ -424,6 +458,22 @@ impl Space {
                 from = i + 1;
             }
         }
+        // Long blocks in neighbourhood order: for each, the items sorted by
+        // their stems from the rarest, and each item's place in that order.
+        let mut long: HashMap<u32, Neighbourhood> = ranges
+            .iter()
+            .filter(|(_, (from, to))| self.neighbours > 0 && to - from > BLOCK_MAX_DF)
+            .map(|(&k, _)| (k, (Vec::new(), Vec::new())))
+            .collect();
+        long.par_iter_mut().for_each(|(k, (order, places))| {
+            let (from, to) = ranges[k];
+            order.extend(postings[from..to].iter().map(|e| e.1));
+            order.sort_unstable_by(|&a, &b| {
+                rarity[a as usize].cmp(&rarity[b as usize]).then(a.cmp(&b))
+            });
+            places.extend(order.iter().enumerate().map(|(p, &i)| (i, p as u32)));
+            places.sort_unstable();
+        });
         let list = |k: u32| match ranges.get(&k) {
             Some(&(from, to)) => &postings[from..to],
             None => &postings[..0],
@@ -437,14 +487,28 @@ impl Space {
                 |(seen, partners), a| {
                     // `seen[b] == a`: b is already a partner of a.
                     partners.clear();
+                    let mut meet = |b: u32| {
+                        if b as usize > a && seen[b as usize] != a as u32 {
+                            seen[b as usize] = a as u32;
+                            partners.push(b);
+                        }
+                    };
                     for &k in &probes[a] {
+                        if let Some((order, places)) = long.get(&k) {
+                            let at = places
+                                .binary_search_by_key(&(a as u32), |e| e.0)
+                                .map_or(0, |i| places[i].1 as usize);
+                            let lo = at.saturating_sub(self.neighbours);
+                            let hi = (at + self.neighbours + 1).min(order.len());
+                            for &b in &order[lo..hi] {
+                                meet(b);
+                            }
+                            continue;
+                        }
                         let list = list(k);
                         let from = list.partition_point(|e| e.1 as usize <= a);
                         for &(_, b) in &list[from..] {
-                            if seen[b as usize] != a as u32 {
-                                seen[b as usize] = a as u32;
-                                partners.push(b);
-                            }
+                            meet(b);
                         }
                     }
                     let mut edges: Vec<Edge> = partners
@@ -602,6 +666,44 @@ mod tests {
         let (edges, compared) = space.edges(0.0);
         assert_eq!(compared, 1);
         assert_eq!((edges[0].0, edges[0].1), (0, 1));
+    }
+
+    #[test]
+    fn long_blocks_compare_neighbours_and_keep_the_close_pairs() {
+        // 6,000 items of three stems out of 20 common ones (each in about
+        // 900 items): blocks are long; about 5 items share each set.
+        let mut items = Vec::new();
+        let mut x = 7u64;
+        for _ in 0..6000 {
+            let mut stems = Vec::new();
+            while stems.len() < 3 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let s = ((x >> 33) % 20) as u32;
+                if !stems.contains(&s) {
+                    stems.push(s);
+                }
+            }
+            items.push(item(&stems, &[]));
+        }
+        let exact = Space::new(items.clone(), 20, 2.0).with_neighbours(0);
+        let near = Space::new(items, 20, 2.0);
+        let (all, compared_all) = exact.edges(0.99);
+        let (found, compared) = near.edges(0.99);
+        // A bounded number of neighbours, not every pair of a block.
+        assert!(compared * 5 < compared_all, "{compared} of {compared_all}");
+        // Identical items sit side by side in a block: none is lost.
+        assert!(all.len() > 1000, "{}", all.len());
+        let lost = all
+            .iter()
+            .filter(|e| {
+                found
+                    .binary_search_by_key(&(e.0, e.1), |f| (f.0, f.1))
+                    .is_err()
+            })
+            .count();
+        assert_eq!((lost, found.len()), (0, all.len()));
     }
 
     #[test]
