@@ -153,21 +153,21 @@ pub struct SegmentFrameBuilder {
     id: StringChunkedBuilder,
     source_id: StringChunkedBuilder,
     group: StringChunkedBuilder,
-    session: StringChunkedBuilder,
-    participant_id: StringChunkedBuilder,
+    session: Optional,
+    participant_id: Optional,
     position: Vec<u32>,
-    key: StringChunkedBuilder,
+    key: Optional,
     line: Vec<Option<u64>>,
     time_ms: Vec<Option<u64>>,
     kind: StringChunkedBuilder,
-    question: StringChunkedBuilder,
+    question: Optional,
     lang: StringChunkedBuilder,
     text: StringChunkedBuilder,
     votes: Vec<Option<i64>>,
-    priority: StringChunkedBuilder,
-    owner: StringChunkedBuilder,
-    deadline: StringChunkedBuilder,
-    indicator: StringChunkedBuilder,
+    priority: Optional,
+    owner: Optional,
+    deadline: Optional,
+    indicator: Optional,
     attributes: StringChunkedBuilder,
 }
 
@@ -178,21 +178,21 @@ impl Default for SegmentFrameBuilder {
             id: b("segment_id"),
             source_id: b("source_id"),
             group: b("group"),
-            session: b("session"),
-            participant_id: b("participant_id"),
+            session: Optional::new("session"),
+            participant_id: Optional::new("participant_id"),
             position: Vec::new(),
-            key: b("key"),
+            key: Optional::new("key"),
             line: Vec::new(),
             time_ms: Vec::new(),
             kind: b("kind"),
-            question: b("question"),
+            question: Optional::new("question"),
             lang: b("lang"),
             text: b("text"),
             votes: Vec::new(),
-            priority: b("priority"),
-            owner: b("owner"),
-            deadline: b("deadline"),
-            indicator: b("indicator"),
+            priority: Optional::new("priority"),
+            owner: Optional::new("owner"),
+            deadline: Optional::new("deadline"),
+            indicator: Optional::new("indicator"),
             attributes: b("attributes"),
         }
     }
@@ -230,23 +230,59 @@ impl SegmentFrameBuilder {
             s(self.id),
             s(self.source_id),
             s(self.group),
-            s(self.session),
-            s(self.participant_id),
+            self.session.finish(),
+            self.participant_id.finish(),
             Column::new("position".into(), self.position),
-            s(self.key),
+            self.key.finish(),
             Column::new("line".into(), self.line),
             Column::new("time_ms".into(), self.time_ms),
             s(self.kind),
-            s(self.question),
+            self.question.finish(),
             s(self.lang),
             s(self.text),
             Column::new("votes".into(), self.votes),
-            s(self.priority),
-            s(self.owner),
-            s(self.deadline),
-            s(self.indicator),
+            self.priority.finish(),
+            self.owner.finish(),
+            self.deadline.finish(),
+            self.indicator.finish(),
             s(self.attributes),
         ])
+    }
+}
+
+/// An optional string column built one value at a time: while every value
+/// is missing it is only a count (most optional columns of a large grid
+/// are empty throughout: a view per row each would be wasted).
+enum Optional {
+    Missing(&'static str, usize),
+    Some(StringChunkedBuilder),
+}
+
+impl Optional {
+    fn new(name: &'static str) -> Self {
+        Optional::Missing(name, 0)
+    }
+
+    fn append_option(&mut self, v: Option<&str>) {
+        match (&mut *self, v) {
+            (Optional::Missing(_, n), None) => *n += 1,
+            (Optional::Missing(name, n), Some(v)) => {
+                let mut b = StringChunkedBuilder::new((*name).into(), 1024);
+                for _ in 0..*n {
+                    b.append_null();
+                }
+                b.append_value(v);
+                *self = Optional::Some(b);
+            }
+            (Optional::Some(b), v) => b.append_option(v),
+        }
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            Optional::Missing(name, n) => Column::full_null(name.into(), n, &DataType::String),
+            Optional::Some(b) => b.finish().into_column(),
+        }
     }
 }
 
