@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Import benchmark (not a test): generates a 100 MB CSV grid (`;`, UTF-8,
 # multi-line quoted cells, 3 text columns, a group column) and imports it
-# with --split-items, printing throughput and peak memory.
+# with --split-items, printing throughput and peak memory; then, in the
+# same run, the polars peer of ../shared/bench (it reads the grid, splits
+# the three text columns on line breaks and writes one Parquet file: less
+# work than an import) when it and python3's polars are there.
 #   benches/import.sh [MB]        (default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +24,10 @@ awk -v b="$bytes" -v s="$secs" -v kb="$kb" -v n="$segments" 'BEGIN {
   printf "input %.1f MB, %d segments\n", b/1e6, n;
   printf "import: %.2f s, %.1f MB/s\n", s, b/1e6/s;
   printf "peak memory: %.0f MB (%.2fx the input)\n", kb*1024/1e6, kb*1024/b }'
+peer=../shared/bench/peer_import_polars.py
+if [[ -f $peer ]] && python3 -c 'import polars' 2>/dev/null; then
+  /usr/bin/time -f "%e %M" -o "$dir/peer-time" python3 "$peer" "$dir/grid.csv" "$dir/peer.parquet" >/dev/null
+  read -r psecs pkb < "$dir/peer-time"
+  awk -v s="$psecs" -v kb="$pkb" -v q="$secs" 'BEGIN {
+    printf "polars peer (same run): %.2f s, %.0f MB peak; qualsynth / peer: %.2fx the time\n", s, kb*1024/1e6, q/s }'
+fi
