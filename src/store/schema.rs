@@ -158,6 +158,16 @@ pub fn tables() -> Vec<TableDoc> {
                     Str,
                     "Other columns of its row (frame, colour…), as a JSON object with sorted keys.",
                 ),
+                col(
+                    "method",
+                    Str,
+                    "The workshop method its source is declared as (swot, empathy, journey, brainstorm, or the study's own), when it is one.",
+                ),
+                col(
+                    "part",
+                    Str,
+                    "The part of the method it sits in, from its column, sheet or frame: strengths, weaknesses… (swot), says, pains… (empathy), the stage or cluster as written (journey, brainstorm).",
+                ),
             ],
         },
         TableDoc {

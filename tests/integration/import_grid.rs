@@ -364,3 +364,165 @@ fn group_or_group_column_is_required() {
     let out = import(&env, "formats/grid.tsv", &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Writes `text` as `name` in the test directory and imports it with
+/// `args`, the path given as written (relative), as a user would.
+fn import_written(env: &TestEnv, name: &str, text: &str, args: &[&str]) -> std::process::Output {
+    std::fs::write(env.dir.path().join(name), text).unwrap();
+    let mut all = vec!["import", "grid", name];
+    all.extend_from_slice(args);
+    env.study_cmd(&all).output().unwrap()
+}
+
+#[test]
+fn a_swot_grid_takes_its_quadrants_from_columns_or_frames() {
+    let env = TestEnv::new();
+    let columns = "Forces;Faiblesses;Opportunités;Menaces\n\
+        Le café partagé;Le bruit des appels;Un tiers-lieu partenaire;La hausse du loyer\n\
+        La fibre;;;\n";
+    let out = import_written(
+        &env,
+        "swot.csv",
+        columns,
+        &["--group", "Lille", "--method", "swot"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let frames = "Content,Frame,Author,Votes\n\
+        Loyer trop cher,Weaknesses,Ana,3\n\
+        A terrace,Strengths,Ben,1\n";
+    let out = import_written(
+        &env,
+        "board.csv",
+        frames,
+        &[
+            "--group",
+            "Bruxelles",
+            "--kind",
+            "notes",
+            "--method",
+            "swot",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Vec<(String, String, String)> = env
+        .segments(&[])
+        .iter()
+        .map(|s| {
+            (
+                s["method"].as_str().unwrap_or_default().to_owned(),
+                s["part"].as_str().unwrap_or_default().to_owned(),
+                s["text"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String)> = [
+        ("swot", "strengths", "Le café partagé"),
+        ("swot", "weaknesses", "Le bruit des appels"),
+        ("swot", "opportunities", "Un tiers-lieu partenaire"),
+        ("swot", "threats", "La hausse du loyer"),
+        ("swot", "strengths", "La fibre"),
+        ("swot", "weaknesses", "Loyer trop cher"),
+        ("swot", "strengths", "A terrace"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(got, want);
+    // The manifest records the method, and a rebuild reads it back.
+    let toml = std::fs::read_to_string(env.study().join("study.toml")).unwrap();
+    assert_eq!(toml.matches("method = \"swot\"").count(), 2, "{toml}");
+    let before = env.segments(&[]);
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(env.segments(&[]), before);
+}
+
+#[test]
+fn a_wrong_part_name_is_an_error_at_its_file_line_and_column() {
+    let env = TestEnv::new();
+    let study = |env: &TestEnv| {
+        let mut s = env.snapshot();
+        s.retain(|p, _| p.starts_with(env.study()));
+        s
+    };
+    let before = study(&env);
+    let header = "Forces;Faiblesses;Oportunités;Menaces\nLe café;Le bruit;Un partenaire;Le bail\n";
+    let out = import_written(
+        &env,
+        "swot.csv",
+        header,
+        &[
+            "--group",
+            "G",
+            "--method",
+            "swot",
+            "--text-column",
+            "Oportunités",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let frame = "Content,Frame\nLe café,Forces\nLe bruit,Problèmes\n";
+    let out2 = import_written(
+        &env,
+        "board.csv",
+        frame,
+        &["--group", "G", "--kind", "notes", "--method", "swot"],
+    );
+    assert_eq!(out2.status.code(), Some(1));
+    let out3 = import_written(&env, "m.csv", frame, &["--group", "G", "--method", "swto"]);
+    assert_eq!(out3.status.code(), Some(1));
+    insta::assert_snapshot!(format!(
+        "{}{}{}",
+        stderr(&out),
+        stderr(&out2),
+        stderr(&out3)
+    ));
+    assert_eq!(study(&env), before, "nothing imported");
+}
+
+#[test]
+fn a_study_defines_its_own_method_in_study_toml() {
+    let env = TestEnv::new();
+    let manifest = env.study().join("study.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\n[methods.retro]\nlabel = \"Rétrospective\"\nparts = [\n  { name = \"keep\", synonyms = [\"à garder\"], opposite = \"stop\" },\n  { name = \"stop\", synonyms = [\"à arrêter\"] },\n]\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let grid = "À garder;À arrêter\nLe café du matin;Les réunions trop longues\n";
+    let out = import_written(
+        &env,
+        "retro.csv",
+        grid,
+        &["--group", "G", "--method", "retro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let parts: Vec<String> = env
+        .segments(&[])
+        .iter()
+        .map(|s| s["part"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(parts, ["keep", "stop"]);
+    // A name that is none of its parts lists them.
+    let out = import_written(
+        &env,
+        "retro2.csv",
+        "À garder;À changer\nx;y\n",
+        &[
+            "--group",
+            "G",
+            "--method",
+            "retro",
+            "--text-column",
+            "À changer",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("retro2.csv:1:2: column \"À changer\" is not a part of retro; expected one of: keep (à garder), stop (à arrêter)"),
+        "{err}"
+    );
+}
