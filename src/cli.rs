@@ -700,6 +700,10 @@ pub enum ReportTable {
     Sources,
     /// Recommendation items that propose nothing.
     NonProposals,
+    /// Workshop methods (SWOT, empathy map…): each part's items merged across groups.
+    Methods,
+    /// Themes placed in opposite parts of a method by different groups.
+    Tensions,
     /// Every table.
     All,
 }

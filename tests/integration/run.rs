@@ -191,10 +191,12 @@ fn the_manifest_chooses_the_report_files() {
         [
             "synthese-convergence.csv",
             "synthese-matrix.csv",
+            "synthese-methods.csv",
             "synthese-non_proposals.csv",
             "synthese-quotes.csv",
             "synthese-recommendations.csv",
             "synthese-sources.csv",
+            "synthese-tensions.csv",
             "synthese-themes.csv",
             "synthese.json",
             "synthese.md"
