@@ -526,3 +526,88 @@ fn a_study_defines_its_own_method_in_study_toml() {
         "{err}"
     );
 }
+
+/// The example study's workshop files in their real-world shapes: an XLSX
+/// with one column per quadrant, a whiteboard export with a frame column, a
+/// Miro board as its REST API returns it.
+#[test]
+fn workshop_methods_import_from_columns_frames_and_a_miro_board() {
+    let env = TestEnv::new();
+    let parts = |env: &TestEnv, source: &str| -> Vec<String> {
+        env.segments(&["--source", source])
+            .iter()
+            .map(|s| s["part"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let count = |v: &[String], p: &str| v.iter().filter(|x| *x == p).count();
+    let xlsx = "coop-workspaces/lille/atelier-swot-empathie.xlsx";
+    let out = import(
+        &env,
+        xlsx,
+        &["--group", "Lille", "--sheet", "SWOT", "--method", "swot"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let swot = parts(&env, "lille-atelier-swot-empathie");
+    assert_eq!(
+        [
+            count(&swot, "strengths"),
+            count(&swot, "weaknesses"),
+            count(&swot, "opportunities"),
+            count(&swot, "threats")
+        ],
+        [4, 4, 3, 3]
+    );
+    let out = import(
+        &env,
+        "coop-workspaces/marseille/swot-post-it.csv",
+        &[
+            "--group",
+            "Marseille",
+            "--kind",
+            "notes",
+            "--method",
+            "swot",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let segs = env.segments(&["--source", "marseille-swot-post-it"]);
+    let first = &segs[0];
+    assert_eq!(
+        (first["part"].as_str(), first["participant"].as_str()),
+        (Some("strengths"), Some("Inès Bouzid"))
+    );
+    assert_eq!(segs.len(), 15);
+    let out = import(
+        &env,
+        "coop-workspaces/bruxelles/empathy-map-miro.json",
+        &[
+            "--group",
+            "Bruxelles",
+            "--lang",
+            "en",
+            "--method",
+            "empathy",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let segs = env.segments(&["--source", "bruxelles-empathy-map-miro"]);
+    assert_eq!(segs.len(), 17);
+    let noise = segs
+        .iter()
+        .find(|s| s["text"] == "Noise and calls in the open space")
+        .unwrap();
+    assert_eq!(noise["part"], "pains");
+    assert_eq!(noise["kind"], "note");
+    // The board's two pages, its frames and its dot votes.
+    let st = env.status();
+    assert_eq!(st["sources"][2]["format"], "miro");
+    let bytes = std::fs::read(env.study().join("data/segments.parquet")).unwrap();
+    let df = qualsynth::store::tables::from_parquet(&bytes).unwrap();
+    let rows = qualsynth::store::tables::segments_from(&df).unwrap();
+    let votes: Option<i64> = rows
+        .iter()
+        .filter(|s| s.source_id == "bruxelles-empathy-map-miro")
+        .map(|s| s.votes.unwrap_or(0))
+        .reduce(|a, b| a + b);
+    assert_eq!(votes, Some(12));
+}
