@@ -320,14 +320,12 @@ fn merge_part(
         notes: Vec<recommendations::MemberRow>,
         first: usize,
     }
-    let position: HashMap<&str, usize> = merged
-        .members
+    // Each note's row in the part's frame: the order of the segments table.
+    let sub_ids = strs(&sub, "segment_id")?;
+    let position: HashMap<&str, usize> = sub_ids
         .iter()
-        .map(|r| r.segment_id.as_str())
-        .chain(merged.non_proposals.iter().map(|r| r.segment_id.as_str()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(|s| (s, sub_position(&sub, s)))
+        .enumerate()
+        .filter_map(|(i, id)| Some(((*id)?, i)))
         .collect();
     let mut drafts: Vec<Draft> = merged
         .recommendations
@@ -446,14 +444,6 @@ fn merge_part(
             }));
     }
     Ok(())
-}
-
-/// The row of a segment in a frame of notes.
-fn sub_position(sub: &DataFrame, segment_id: &str) -> usize {
-    strs(sub, "segment_id")
-        .ok()
-        .and_then(|ids| ids.iter().position(|s| *s == Some(segment_id)))
-        .unwrap_or(usize::MAX)
 }
 
 /// The leaf codes applied to each note of `sub`, by segment id, in
