@@ -281,6 +281,7 @@ fn main() {
             cache: &qualsynth::synthesis::Cache::default(),
             glossary: None,
             curation: None,
+            methods: None,
         };
         // Best of three runs (BENCH_RUNS): the machine may be busy.
         let runs: usize = std::env::var("BENCH_RUNS")

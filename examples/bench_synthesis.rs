@@ -262,6 +262,7 @@ fn main() -> PolarsResult<()> {
         cache: &qualsynth::synthesis::Cache::default(),
         glossary: None,
         curation: None,
+        methods: None,
     };
     type Table = fn(&Input) -> PolarsResult<usize>;
     let tables: [(&str, Table); 5] = [

@@ -78,6 +78,7 @@ copy_text transcript_csv fixtures/**/*.csv fixtures/**/*.tsv
 copy_text grid_csv fixtures/**/*.csv fixtures/**/*.tsv
 copy_bin grid_xlsx fixtures/**/*.xlsx
 copy_bin grid_ods fixtures/**/*.ods
+copy_text grid_miro fixtures/**/*.json
 
 copy_text codebook_toml fixtures/**/*.toml codebooks/*.toml
 copy_text codebook_csv codebooks/*.csv fixtures/coop-workspaces/lille/grille-observations.csv

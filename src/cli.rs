@@ -236,7 +236,7 @@ pub struct InitArgs {
 pub enum ImportCommand {
     /// Import transcripts: plain text, WebVTT, SRT, DOCX or a CSV of turns.
     Transcript(TranscriptArgs),
-    /// Import a grid: CSV/TSV, XLSX or ODS of observations, recommendations or sticky notes.
+    /// Import a grid: CSV/TSV, XLSX or ODS of observations, recommendations or sticky notes, or a Miro board (JSON).
     Grid(GridArgs),
     /// Import a REFI-QDA project (.qdpx from ATLAS.ti, NVivo, MAXQDA, QualCoder): its text
     /// sources as segments, its cases as participants, its codings as codings by a coder per user.
@@ -548,6 +548,8 @@ pub enum GridFormatArg {
     Xlsx,
     /// OpenDocument spreadsheet.
     Ods,
+    /// A Miro board's items as its REST API returns them (JSON).
+    Miro,
 }
 
 /// `qualsynth import grid`.
@@ -578,6 +580,9 @@ pub struct GridArgs {
     /// What the rows hold.
     #[arg(long, value_enum, default_value = "observations")]
     pub kind: GridKindArg,
+    /// The workshop method the grid is: swot, empathy, journey, brainstorm, or one defined under [methods] in study.toml; its parts come from the columns, sheets or frames.
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
     /// Split cells holding several items (lines, bullets, ;-lists) into one segment each.
     #[arg(long)]
     pub split_items: bool,
@@ -695,6 +700,10 @@ pub enum ReportTable {
     Sources,
     /// Recommendation items that propose nothing.
     NonProposals,
+    /// Workshop methods (SWOT, empathy map…): each part's items merged across groups.
+    Methods,
+    /// Themes placed in opposite parts of a method by different groups.
+    Tensions,
     /// Every table.
     All,
 }

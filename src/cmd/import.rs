@@ -31,6 +31,7 @@ pub fn grids(a: GridArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
         delimiter: a.delimiter,
         sheet: a.sheet,
         grid_kind: Some(value_name(&a.kind)),
+        method: a.method,
         text_columns: a.text_columns,
         participant_column: a.participant_column,
         id_column: a.id_column,

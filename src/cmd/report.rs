@@ -74,5 +74,7 @@ fn kind(t: ReportTable) -> Kind {
         ReportTable::Quotes => Kind::Quotes,
         ReportTable::Sources => Kind::Sources,
         ReportTable::NonProposals => Kind::NonProposals,
+        ReportTable::Methods => Kind::Methods,
+        ReportTable::Tensions => Kind::Tensions,
     }
 }

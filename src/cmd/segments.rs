@@ -12,7 +12,9 @@ pub fn run(a: SegmentsArgs) -> anyhow::Result<()> {
     let mut listing = segments_listing(&s.rows, &s.names);
     let format = output::list_format(a.format);
     if format == crate::render::listing::Format::Table {
-        listing.drop_empty_column("key");
+        for empty in ["key", "method", "part"] {
+            listing.drop_empty_column(empty);
+        }
     }
     output::print_listing(&listing, format)?;
     Ok(())

@@ -115,6 +115,8 @@ impl<'a> Ingester<'a> {
             attributes,
             participant_attributes,
             role,
+            method,
+            part,
         } = r;
         let group = match (group, self.ctx.group) {
             (Some(g), _) => g.trim().to_owned(),
@@ -192,6 +194,8 @@ impl<'a> Ingester<'a> {
             deadline,
             indicator,
             attributes: attrs_json(&attributes),
+            method,
+            part,
         })
     }
 

@@ -12,6 +12,7 @@ pub use model::{
 };
 pub mod grid;
 pub mod ingest;
+pub mod method;
 pub mod pseudonym;
 pub mod spec;
 pub mod transcript;

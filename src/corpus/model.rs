@@ -155,6 +155,12 @@ pub struct RawSegment {
     pub participant_attributes: BTreeMap<String, String>,
     /// The speaker's role, when the file says it (a role column).
     pub role: Option<Role>,
+    /// The workshop method of its source (`swot`, `empathy`…), when the
+    /// source is declared as one.
+    pub method: Option<String>,
+    /// The part of the method it sits in (`strengths`), from its column,
+    /// sheet or frame.
+    pub part: Option<String>,
 }
 
 /// What kind of file a source is.
@@ -226,6 +232,10 @@ pub struct Segment {
     pub indicator: Option<String>,
     /// Other attributes, as a JSON object with sorted keys (`{}` when none).
     pub attributes: String,
+    /// The workshop method of its source, when declared (`swot`…).
+    pub method: Option<String>,
+    /// The part of the method it sits in (`strengths`…).
+    pub part: Option<String>,
 }
 
 /// A participant as stored in the workspace (`data/participants.parquet`).

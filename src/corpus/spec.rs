@@ -7,6 +7,7 @@ use super::decode::encoding_for_label;
 use super::error::ParseError;
 use super::grid::{self, ColumnMap, GridFormat, GridKind, GridOptions};
 use super::ingest::role_key;
+use super::method::Method;
 use super::model::{RawSegment, Role, SourceKind};
 use super::transcript::{self, TranscriptFormat, TranscriptOptions};
 use std::collections::BTreeMap;
@@ -80,6 +81,15 @@ pub struct SourceSpec {
     /// `observations`, `recommendations` or `notes` (grids).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid_kind: Option<String>,
+    /// The workshop method the grid is (`swot`, `empathy`, `journey`,
+    /// `brainstorm`, or one of the study's `[methods]`): its parts come
+    /// from the grid's columns, sheets or frames.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The definition of `method` when it is one of the study's own,
+    /// filled from `[methods]` when the manifest is read (not written).
+    #[serde(skip)]
+    pub method_def: Option<Method>,
     /// Columns whose cells become segments (grids); chosen when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub text_columns: Vec<String>,
@@ -144,7 +154,7 @@ pub enum SpecError {
     #[error("unknown transcript format {0:?}; expected auto, txt, vtt, srt, docx, csv or qdpx")]
     TranscriptFormat(String),
     /// An unknown grid format.
-    #[error("unknown grid format {0:?}; expected auto, csv, xlsx or ods")]
+    #[error("unknown grid format {0:?}; expected auto, csv, xlsx, ods or miro")]
     GridFormat(String),
     /// An unknown grid kind.
     #[error("unknown grid kind {0:?}; expected observations, recommendations or notes")]
@@ -155,6 +165,14 @@ pub enum SpecError {
     /// A role that is none of participant, interviewer, facilitator.
     #[error("unknown role {0:?}; expected participant, interviewer or facilitator")]
     Role(String),
+    /// A method that is neither built in nor defined by the study.
+    #[error(
+        "unknown method {0:?}; expected swot, empathy, journey, brainstorm, or a method defined under [methods] in study.toml"
+    )]
+    Method(String),
+    /// `method` on a transcript.
+    #[error("`method` applies to grids only")]
+    MethodOnTranscript,
     /// A delimiter that is not one ASCII character.
     #[error("unusable delimiter {0:?}; expected one ASCII character or \"tab\"")]
     Delimiter(String),
@@ -172,6 +190,7 @@ impl SpecError {
             SpecError::Encoding(_) => "encoding",
             SpecError::Delimiter(_) => "delimiter",
             SpecError::Role(_) => "roles",
+            SpecError::Method(_) | SpecError::MethodOnTranscript => "method",
         }
     }
 }
@@ -204,6 +223,9 @@ impl SourceSpec {
         }
         if kind == SourceKind::Transcript && self.group_column.is_some() {
             return Err(SpecError::GroupColumnOnTranscript);
+        }
+        if kind == SourceKind::Transcript && self.method.is_some() {
+            return Err(SpecError::MethodOnTranscript);
         }
         self.role_map()?;
         match kind {
@@ -252,7 +274,18 @@ impl SourceSpec {
             Some(k) => GridKind::parse(k).ok_or_else(|| SpecError::GridKind(k.to_owned()))?,
         };
         let c = &self.columns;
+        let method = match &self.method {
+            None => None,
+            Some(name) => Some(
+                self.method_def
+                    .clone()
+                    .filter(|m| &m.name == name)
+                    .or_else(|| Method::builtin(name))
+                    .ok_or_else(|| SpecError::Method(name.clone()))?,
+            ),
+        };
         Ok(GridOptions {
+            method,
             format,
             kind,
             sheet: self.sheet.clone(),
@@ -455,5 +488,17 @@ mod tests {
                 .to_string()
                 .contains("unknown encoding")
         );
+        spec.encoding = None;
+        spec.method = Some("swot".into());
+        assert_eq!(spec.validate(), Err(SpecError::MethodOnTranscript));
+        spec.kind = "grid".into();
+        assert_eq!(spec.validate(), Ok(()));
+        spec.method = Some("retro".into());
+        assert_eq!(spec.validate(), Err(SpecError::Method("retro".into())));
+        spec.method_def = crate::corpus::method::Method::builtin("brainstorm").map(|mut m| {
+            m.name = "retro".into();
+            m
+        });
+        assert_eq!(spec.validate(), Ok(()));
     }
 }

@@ -121,6 +121,11 @@ pub fn import_digest(study: &Study) -> anyhow::Result<String> {
     let ws = study.ws();
     let m = &ws.manifest.manifest;
     let mut parts: Vec<Vec<u8>> = vec![m.study.lang.clone().into_bytes()];
+    // The study's own methods decide the parts of its sources (a study
+    // without any keeps the digest it had before methods existed).
+    if !m.methods.is_empty() {
+        parts.push(serde_json::to_vec(&m.methods)?);
+    }
     for (i, spec) in m.sources.iter().enumerate() {
         let mut spec = spec.clone();
         spec.hash = None;

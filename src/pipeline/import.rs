@@ -16,6 +16,11 @@ pub fn import_files(
     spec: &SourceSpec,
     mode: Mode,
 ) -> anyhow::Result<Vec<(PathBuf, Outcome)>> {
+    let mut spec = spec.clone();
+    if let Some(m) = &spec.method {
+        // The study's own methods are defined in its manifest.
+        spec.method_def = study.ws().manifest.manifest.method_set().get(m);
+    }
     let mut out = Vec::with_capacity(files.len());
     for file in files {
         let outcome = import_file(study.ws_mut(), file, spec.clone(), mode)?;

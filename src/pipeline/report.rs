@@ -68,6 +68,8 @@ impl Loaded {
             quotes: &s.quotes,
             sources: &self.sources,
             non_proposals: &s.non_proposals,
+            method_items: &s.method_items,
+            tensions: &s.tensions,
         }
     }
 

@@ -316,6 +316,20 @@ fn synthesis_detail(s: &Synthesis) -> String {
     if !diverging.is_empty() {
         out.push_str(&format!("; groups diverge on {}", diverging.join(", ")));
     }
+    let mut methods: Vec<&str> = Vec::new();
+    for i in &s.method_items {
+        if !methods.contains(&i.method_label.as_str()) {
+            methods.push(&i.method_label);
+        }
+    }
+    if !methods.is_empty() {
+        out.push_str(&format!(
+            "; {}: {}, {}",
+            methods.join(", "),
+            plural(s.method_items.len(), "item"),
+            plural(s.tensions.len(), "tension")
+        ));
+    }
     out
 }
 

@@ -25,6 +25,7 @@ struct Frames {
     cache: Cache,
     glossary: Option<Coder>,
     curation: Option<Curation>,
+    methods: crate::corpus::method::MethodSet,
 }
 
 /// Loads the coding tables of a study whose codings are current.
@@ -51,6 +52,7 @@ fn frames(study: &Study) -> anyhow::Result<Frames> {
         cache: Cache::default(),
         glossary,
         curation,
+        methods: ws.manifest.manifest.method_set(),
     })
 }
 
@@ -160,6 +162,7 @@ fn input<'a>(study: &'a Study, f: &'a Frames) -> Input<'a> {
         cache: &f.cache,
         glossary: f.glossary.as_ref(),
         curation: f.curation.as_ref(),
+        methods: Some(&f.methods),
     }
 }
 

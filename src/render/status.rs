@@ -142,6 +142,8 @@ pub fn segments_listing(
         "position",
         "kind",
         "question",
+        "method",
+        "part",
         "text",
     ]);
     for s in rows {
@@ -163,6 +165,8 @@ pub fn segments_listing(
             position,
             Some(s.kind.as_str().to_owned()),
             s.question.clone(),
+            s.method.clone(),
+            s.part.clone(),
             Some(s.text.clone()),
         ]);
     }

@@ -108,7 +108,62 @@ pub fn summary(s: &Synthesis, width: u16, bound: Bound) -> String {
             s.non_proposals.len()
         ));
     }
+    methods_summary(&mut out, s, width, bound);
     out
+}
+
+/// The workshop methods: the items several groups wrote, then the
+/// tensions, each cut to `bound.recommendations` and `bound.divergences`.
+fn methods_summary(out: &mut String, s: &Synthesis, width: u16, bound: Bound) {
+    if s.method_items.is_empty() {
+        return;
+    }
+    let shared: Vec<_> = s.method_items.iter().filter(|i| i.support > 1).collect();
+    out.push_str(&format!(
+        "\nWorkshop methods: {} items, {} written by several groups\n",
+        s.method_items.len(),
+        shared.len()
+    ));
+    let shown = shared.len().min(bound.recommendations);
+    let mut l = Listing::new(&["method", "part", "item", "support", "votes"]);
+    for i in &shared[..shown] {
+        l.rows.push(vec![
+            some(&i.method_label),
+            some(&i.part_label),
+            some(&i.wording),
+            some(format!("{}/{}", i.support, i.groups_total)),
+            i.votes_total.map(|v| v.to_string()),
+        ]);
+    }
+    if shown > 0 {
+        out.push_str(&crate::render::report::fit(&l, width, false));
+    }
+    out.push_str(&more(
+        shown,
+        shared.len(),
+        "items written by several groups",
+        "methods",
+    ));
+    if !s.tensions.is_empty() {
+        out.push_str("Tensions (a theme in opposite parts)\n");
+        for t in s.tensions.iter().take(bound.divergences) {
+            out.push_str(&format!(
+                "  {} {}: {} ({}) / {} ({})\n",
+                t.method,
+                t.code,
+                crate::render::report::cells::part_label(&t.method, &t.part_a),
+                t.groups_a.join(", "),
+                crate::render::report::cells::part_label(&t.method, &t.part_b),
+                t.groups_b.join(", ")
+            ));
+        }
+        if s.tensions.len() > bound.divergences {
+            out.push_str(&format!(
+                "  … and {} more (qualsynth report --table tensions)\n",
+                s.tensions.len() - bound.divergences
+            ));
+        }
+    }
 }
 
 fn convergence_listing(conv: &[ConvergenceRow]) -> Listing {

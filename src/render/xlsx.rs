@@ -1,4 +1,5 @@
-//! The Excel workbook: one sheet per report table, from its typed columns
+//! The Excel workbook: one sheet per report table (and one per workshop
+//! method: `swot`, `empathy`…), from its typed columns
 //! (numbers stay numbers, shares are percentages, flags are booleans).
 //! Every sheet has a bold frozen header row, a filter, column widths fitted
 //! to the content (long text wraps) and, on the theme-by-group tables, a
@@ -30,12 +31,65 @@ pub fn to_xlsx(study: &str, tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
             .set_author("qualsynth")
             .set_creation_datetime(&epoch),
     );
+    let methods = tables
+        .iter()
+        .any(|t| matches!(t, Table::Methods(r) if !r.is_empty()));
+    let mut names: Vec<String> = Vec::new();
     for t in tables {
-        let ws = wb.add_worksheet();
-        ws.set_name(t.kind().name())?;
-        sheet(ws, t.kind(), &t.sheet())?;
+        match t {
+            // A sheet per method, named after it: the study's SWOT, its
+            // empathy map…
+            Table::Methods(rows) => {
+                let mut order: Vec<&str> = Vec::new();
+                for r in rows {
+                    if !order.contains(&r.method.as_str()) {
+                        order.push(&r.method);
+                    }
+                }
+                for m in order {
+                    let part: Vec<_> = rows.iter().filter(|r| r.method == m).cloned().collect();
+                    let name = sheet_name(m, &names);
+                    let ws = wb.add_worksheet();
+                    ws.set_name(&name)?;
+                    names.push(name);
+                    sheet(ws, t.kind(), &Table::Methods(part).sheet())?;
+                }
+            }
+            // Tensions only in a study with methods.
+            Table::Tensions(rows) if rows.is_empty() && !methods => {}
+            _ => {
+                let name = sheet_name(t.kind().name(), &names);
+                let ws = wb.add_worksheet();
+                ws.set_name(&name)?;
+                names.push(name);
+                sheet(ws, t.kind(), &t.sheet())?;
+            }
+        }
     }
     wb.save_to_buffer()
+}
+
+/// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\`)
+/// and that no sheet of the workbook has yet.
+fn sheet_name(wanted: &str, taken: &[String]) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(28)
+        .collect();
+    let clean = if clean.trim().is_empty() {
+        "sheet".to_owned()
+    } else {
+        clean
+    };
+    let free = |n: &str| !taken.iter().any(|t| t.eq_ignore_ascii_case(n));
+    if free(&clean) {
+        return clean;
+    }
+    (2..)
+        .map(|n| format!("{clean} {n}"))
+        .find(|n| free(n))
+        .unwrap_or(clean)
 }
 
 fn sheet(ws: &mut Worksheet, kind: Kind, sheet: &Sheet) -> Result<(), XlsxError> {
@@ -149,6 +203,64 @@ mod tests {
         let t = Table::Quotes(Vec::new());
         assert_eq!(t.sheet().columns.len(), 10);
         assert!(to_xlsx("T", &[t]).is_ok());
+    }
+
+    fn item(method: &str, part: &str) -> lines::MethodLine {
+        lines::MethodLine {
+            method: method.into(),
+            method_label: method.to_uppercase(),
+            part: part.into(),
+            part_label: part.into(),
+            part_order: 1,
+            rank: 1,
+            id: format!("{method}.{part}.1"),
+            item: "Le loyer".into(),
+            groups: vec!["Lille".into()],
+            support: 1,
+            groups_total: 2,
+            votes_total: Some(3),
+            codes: vec!["cout".into()],
+            notes: vec!["l:1".into()],
+        }
+    }
+
+    #[test]
+    fn a_sheet_per_method() {
+        use calamine::{Reader, Xlsx};
+        let methods = Table::Methods(vec![
+            item("swot", "strengths"),
+            item("empathy", "pains"),
+            item("swot", "threats"),
+            item("quotes", "a"),
+        ]);
+        let bytes = to_xlsx(
+            "T",
+            &[
+                Table::Quotes(Vec::new()),
+                methods,
+                Table::Tensions(Vec::new()),
+            ],
+        )
+        .unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            ["quotes", "swot", "empathy", "quotes 2", "tensions"]
+        );
+        let swot = wb.worksheet_range("swot").unwrap();
+        assert_eq!(swot.height(), 3, "a header and the two SWOT items");
+        // No method, no method sheets.
+        let bytes = to_xlsx(
+            "T",
+            &[
+                Table::Quotes(Vec::new()),
+                Table::Methods(Vec::new()),
+                Table::Tensions(Vec::new()),
+            ],
+        )
+        .unwrap();
+        let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(wb.sheet_names(), ["quotes"]);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use toml_edit::DocumentMut;
 
+use std::collections::BTreeMap;
+
+use crate::corpus::method::{MethodSet, MethodSpec};
 use crate::corpus::spec::SourceSpec;
 
 /// The `[study]` table.
@@ -114,9 +117,20 @@ pub struct Manifest {
     /// The files `run` writes (default: HTML and XLSX under `reports/`).
     #[serde(default)]
     pub report: ReportConfig,
+    /// The study's own workshop methods, by name (`[methods.NAME]`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub methods: BTreeMap<String, MethodSpec>,
     /// Every imported file, in import order.
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
+}
+
+impl Manifest {
+    /// The methods sources may use: the study's (`[methods]`, checked when
+    /// the manifest was read), then the built-in ones.
+    pub fn method_set(&self) -> MethodSet {
+        MethodSet::new(&self.methods).unwrap_or_default()
+    }
 }
 
 /// A manifest error at a position of the file.
@@ -158,6 +172,7 @@ impl ManifestFile {
                 codebook: None,
                 synthesis: Default::default(),
                 report: Default::default(),
+                methods: BTreeMap::new(),
                 sources: Vec::new(),
             },
             doc,
@@ -166,7 +181,7 @@ impl ManifestFile {
 
     /// Parses `study.toml` text; every source entry is validated.
     pub fn parse(text: &str) -> Result<Self, ManifestError> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+        let mut manifest: Manifest = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
                 .map(|s| line_col(text, s.start))
@@ -186,7 +201,7 @@ impl ManifestFile {
             })?;
         // Where each key is written, for messages about its value.
         let spans = toml_edit::Document::parse(text).ok();
-        let at = |path: &[Step]| -> (Option<u64>, Option<u64>) {
+        let at = |path: &[Step<'_>]| -> (Option<u64>, Option<u64>) {
             spans
                 .as_ref()
                 .and_then(|d| value_span(d, path))
@@ -224,6 +239,18 @@ impl ManifestFile {
                 column,
                 message: e.to_string(),
             });
+        }
+        let methods = MethodSet::new(&manifest.methods).map_err(|e| {
+            let name = e.method().to_owned();
+            let (line, column) = at(&[Step::Key("methods"), Step::Key(&name)]);
+            ManifestError {
+                line,
+                column,
+                message: format!("[methods.{name}]: {e}"),
+            }
+        })?;
+        for s in &mut manifest.sources {
+            s.method_def = s.method.as_deref().and_then(|m| methods.get(m));
         }
         for (i, s) in manifest.sources.iter().enumerate() {
             if let Err(e) = s.validate() {
@@ -376,20 +403,23 @@ fn line_col(text: &str, offset: usize) -> (u64, u64) {
 
 /// One step of a path into a TOML document.
 #[derive(Debug, Clone, Copy)]
-enum Step {
+enum Step<'a> {
     /// A key of a table.
-    Key(&'static str),
+    Key(&'a str),
     /// An entry of an array of tables.
     Index(usize),
 }
 
 /// Where the item at `path` is written: its value, or the header of a
 /// table.
-fn value_span(doc: &toml_edit::Document<&str>, path: &[Step]) -> Option<std::ops::Range<usize>> {
+fn value_span(
+    doc: &toml_edit::Document<&str>,
+    path: &[Step<'_>],
+) -> Option<std::ops::Range<usize>> {
     table_span(doc.as_table(), path)
 }
 
-fn table_span(t: &toml_edit::Table, path: &[Step]) -> Option<std::ops::Range<usize>> {
+fn table_span(t: &toml_edit::Table, path: &[Step<'_>]) -> Option<std::ops::Range<usize>> {
     match path.split_first() {
         None => t.span(),
         Some((Step::Key(k), rest)) => item_span(t.get(k)?, rest),
@@ -397,7 +427,7 @@ fn table_span(t: &toml_edit::Table, path: &[Step]) -> Option<std::ops::Range<usi
     }
 }
 
-fn item_span(item: &toml_edit::Item, path: &[Step]) -> Option<std::ops::Range<usize>> {
+fn item_span(item: &toml_edit::Item, path: &[Step<'_>]) -> Option<std::ops::Range<usize>> {
     match (item, path.split_first()) {
         (toml_edit::Item::Table(t), _) => table_span(t, path),
         (_, None) => item.span(),
@@ -481,6 +511,21 @@ mod tests {
     }
 
     #[test]
+    fn a_source_uses_the_study_s_own_method() {
+        let text = format!(
+            "{TEXT}\n[[sources]]\npath = \"r.csv\"\nkind = \"grid\"\ngroup = \"G\"\nmethod = \"retro\"\n\n[methods.retro]\nparts = [\"keep\", \"stop\"]\n"
+        );
+        let m = ManifestFile::parse(&text).unwrap();
+        let def = m.manifest.sources[1].method_def.as_ref().unwrap();
+        assert_eq!(def.parts.len(), 2);
+        let opts = m.manifest.sources[1].grid_options().unwrap();
+        assert_eq!(opts.method.unwrap().part_of("Stop").as_deref(), Ok("stop"));
+        assert!(m.manifest.method_set().get("retro").is_some());
+        // The definition is not written into the source entry.
+        assert!(!m.to_text().contains("method_def"));
+    }
+
+    #[test]
     fn set_source_updates_in_place() {
         let mut m = ManifestFile::parse(TEXT).unwrap();
         let mut s = m.manifest.sources[0].clone();
@@ -513,6 +558,20 @@ mod tests {
         let e =
             ManifestFile::parse("[study]\ntitle = \"T\"\n[report]\nname = \"a/b\"\n").unwrap_err();
         assert_eq!((e.line, e.column), (Some(4), Some(8)), "{e:?}");
+        let unknown = format!(
+            "{TEXT}\n[[sources]]\npath = \"x.csv\"\nkind = \"grid\"\ngroup = \"G\"\nmethod = \"swto\"\n"
+        );
+        let e = ManifestFile::parse(&unknown).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(15), Some(10)), "{e:?}");
+        assert!(e.message.contains("unknown method \"swto\""), "{e:?}");
+        let bad_method = "[study]\ntitle = \"T\"\n\n[methods.retro]\nparts = [{ name = \"a\", opposite = \"b\" }]\n";
+        let e = ManifestFile::parse(bad_method).unwrap_err();
+        assert_eq!(e.line, Some(4), "{e:?}");
+        assert!(
+            e.message
+                .starts_with("[methods.retro]: method \"retro\": part \"a\""),
+            "{e:?}"
+        );
         let no_group = format!("{TEXT}\n[[sources]]\npath = \"y\"\nkind = \"grid\"\n");
         let e = ManifestFile::parse(&no_group).unwrap_err();
         assert_eq!(e.line, Some(11), "no group key: the entry's header; {e:?}");

@@ -10,6 +10,7 @@ use crate::synthesis::convergence::ConvergenceRow;
 use crate::synthesis::cooccurrence::CooccurrenceRow;
 use crate::synthesis::divergence::DivergenceRow;
 use crate::synthesis::matrix::MatrixRow;
+use crate::synthesis::methods::{MethodItemRow, MethodMemberRow, TensionRow};
 use crate::synthesis::quotes::QuoteRow;
 use crate::synthesis::recommendations::{
     EvidenceRow, MemberRow, NonProposalRow, RecommendationRow,
@@ -158,6 +159,16 @@ pub fn tables() -> Vec<TableDoc> {
                     Str,
                     "Other columns of its row (frame, colour…), as a JSON object with sorted keys.",
                 ),
+                col(
+                    "method",
+                    Str,
+                    "The workshop method its source is declared as (swot, empathy, journey, brainstorm, or the study's own), when it is one.",
+                ),
+                col(
+                    "part",
+                    Str,
+                    "The part of the method it sits in, from its column, sheet or frame: strengths, weaknesses… (swot), says, pains… (empathy), the stage or cluster as written (journey, brainstorm).",
+                ),
             ],
         },
         TableDoc {
@@ -231,6 +242,18 @@ pub fn tables() -> Vec<TableDoc> {
         rows_doc::<NonProposalRow>(
             "data/synthesis/non_proposals.parquet",
             "an item of a recommendations column that proposes nothing",
+        ),
+        rows_doc::<MethodItemRow>(
+            "data/synthesis/method_items.parquet",
+            "an item of a part of a workshop method (a SWOT quadrant, an area of an empathy map), its notes merged across groups; by method, part, then rank",
+        ),
+        rows_doc::<MethodMemberRow>(
+            "data/synthesis/method_members.parquet",
+            "a note of a workshop method and the item it belongs to",
+        ),
+        rows_doc::<TensionRow>(
+            "data/synthesis/method_tensions.parquet",
+            "a theme placed in opposite parts of a method (strengths and weaknesses, pains and gains) by different groups",
         ),
     ]
 }

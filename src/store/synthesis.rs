@@ -14,6 +14,10 @@ use crate::synthesis::Synthesis;
 /// Folder of the synthesis tables, relative to the study directory.
 pub const DIR: &str = "data/synthesis";
 
+/// The tables of workshop methods, written after [`TABLES`]. A study
+/// synthesised before they existed reads them as empty.
+pub const METHOD_TABLES: [&str; 3] = ["method_items", "method_members", "method_tensions"];
+
 /// The names of the synthesis tables, in the order they are written.
 pub const TABLES: [&str; 9] = [
     "matrix",
@@ -50,6 +54,9 @@ impl Workspace {
         put(TABLES[6], Rows::to_frame(&s.members))?;
         put(TABLES[7], Rows::to_frame(&s.evidence))?;
         put(TABLES[8], Rows::to_frame(&s.non_proposals))?;
+        put(METHOD_TABLES[0], Rows::to_frame(&s.method_items))?;
+        put(METHOD_TABLES[1], Rows::to_frame(&s.method_members))?;
+        put(METHOD_TABLES[2], Rows::to_frame(&s.tensions))?;
         staged.commit()
     }
 
@@ -77,6 +84,9 @@ impl Workspace {
             members: self.synthesis_rows(TABLES[6])?,
             evidence: self.synthesis_rows(TABLES[7])?,
             non_proposals: self.synthesis_rows(TABLES[8])?,
+            method_items: self.synthesis_rows(METHOD_TABLES[0])?,
+            method_members: self.synthesis_rows(METHOD_TABLES[1])?,
+            tensions: self.synthesis_rows(METHOD_TABLES[2])?,
         }))
     }
 

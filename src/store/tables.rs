@@ -169,6 +169,8 @@ pub struct SegmentFrameBuilder {
     deadline: Optional,
     indicator: Optional,
     attributes: StringChunkedBuilder,
+    method: Optional,
+    part: Optional,
 }
 
 impl Default for SegmentFrameBuilder {
@@ -194,6 +196,8 @@ impl Default for SegmentFrameBuilder {
             deadline: Optional::new("deadline"),
             indicator: Optional::new("indicator"),
             attributes: b("attributes"),
+            method: Optional::new("method"),
+            part: Optional::new("part"),
         }
     }
 }
@@ -221,6 +225,8 @@ impl SegmentFrameBuilder {
         self.deadline.append_option(r.deadline.as_deref());
         self.indicator.append_option(r.indicator.as_deref());
         self.attributes.append_value(&r.attributes);
+        self.method.append_option(r.method.as_deref());
+        self.part.append_option(r.part.as_deref());
     }
 
     /// The frame, with the schema of [`segments_frame`].
@@ -246,6 +252,8 @@ impl SegmentFrameBuilder {
             self.deadline.finish(),
             self.indicator.finish(),
             s(self.attributes),
+            self.method.finish(),
+            self.part.finish(),
         ])
     }
 }
@@ -329,7 +337,25 @@ pub fn segments_frame(rows: &[Segment]) -> PolarsResult<DataFrame> {
         opts("deadline", r().map(|r| r.deadline.as_deref())),
         opts("indicator", r().map(|r| r.indicator.as_deref())),
         strs("attributes", r().map(|r| r.attributes.as_str())),
+        opts("method", r().map(|r| r.method.as_deref())),
+        opts("part", r().map(|r| r.part.as_deref())),
     ])
+}
+
+/// Segment columns added after the first workspaces were written: a table
+/// without them reads them as empty.
+pub const OPTIONAL_SEGMENT_COLUMNS: [&str; 2] = ["method", "part"];
+
+/// The segments frame with the optional columns it lacks added, empty (a
+/// workspace written before they existed).
+pub fn with_optional_columns(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    for name in OPTIONAL_SEGMENT_COLUMNS {
+        if !df.schema().contains(name) {
+            let empty: Vec<Option<&str>> = vec![None; df.height()];
+            df.with_column(Column::new(name.into(), empty))?;
+        }
+    }
+    Ok(df)
 }
 
 /// Participants as a data frame.
@@ -435,6 +461,8 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
         c::<String>(df, "attributes")?,
     );
     let votes: Vec<Option<i64>> = c(df, "votes")?;
+    let methods: Vec<Option<String>> = crate::rows::read_column_or_absent(df, "method")?;
+    let method_parts: Vec<Option<String>> = crate::rows::read_column_or_absent(df, "part")?;
     // Workspaces written before segments had keys have no `key` column.
     let keys: Vec<Option<String>> = if df.schema().contains("key") {
         c(df, "key")?
@@ -463,6 +491,8 @@ pub fn segments_from(df: &DataFrame) -> PolarsResult<Vec<Segment>> {
             deadline: deadlines[i].clone(),
             indicator: inds[i].clone(),
             attributes: attrs[i].clone(),
+            method: methods[i].clone(),
+            part: method_parts[i].clone(),
         });
     }
     Ok(out)
@@ -562,6 +592,8 @@ mod tests {
                 lang: "fr".into(),
                 text: "x".into(),
                 attributes: "{\"a\":\"b\"}".into(),
+                method: Some("swot".into()),
+                part: Some("threats".into()),
                 ..Default::default()
             },
         ];
@@ -570,6 +602,32 @@ mod tests {
         assert_eq!(bytes, again, "same rows, same bytes");
         let back = segments_from(&from_parquet(&bytes).unwrap()).unwrap();
         assert_eq!(back, rows);
+    }
+
+    #[test]
+    fn segments_written_before_methods_read_them_as_empty() {
+        let rows = vec![Segment {
+            id: "s:1".into(),
+            source_id: "s".into(),
+            group: "Lille".into(),
+            position: 1,
+            lang: "fr".into(),
+            text: "x".into(),
+            attributes: "{}".into(),
+            ..Default::default()
+        }];
+        let old = segments_frame(&rows)
+            .unwrap()
+            .drop_many(OPTIONAL_SEGMENT_COLUMNS);
+        assert!(check_segments_schema(&old).is_err());
+        let upgraded = with_optional_columns(old.clone()).unwrap();
+        check_segments_schema(&upgraded).unwrap();
+        assert_eq!(segments_from(&old).unwrap(), rows);
+        // An old frame and a new one stack once upgraded.
+        let mut both = upgraded;
+        both.vstack_mut_owned(segments_frame(&rows).unwrap())
+            .unwrap();
+        assert_eq!(both.height(), 2);
     }
 
     #[test]

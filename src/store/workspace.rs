@@ -69,6 +69,8 @@ impl Workspace {
                 .map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
         }
         if let Some(df) = read(SEGMENTS)? {
+            let df =
+                tables::with_optional_columns(df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
             tables::check_segments_schema(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
             ws.tables.segments = df;
         }

@@ -388,6 +388,7 @@ mod tests {
             cache: &Cache::default(),
             glossary: None,
             curation: None,
+            methods: None,
         };
         assert!(CodeTree::from_frame(input.codes).unwrap().is_empty());
         assert!(Groups::of(&input).unwrap().is_empty());

@@ -1,6 +1,8 @@
 //! Cross-group synthesis with polars: the theme-by-group matrix,
-//! convergence, co-occurrence, divergence, quotes, and recommendations
-//! merged across groups. Pure: data frames in, data frames out.
+//! convergence, co-occurrence, divergence, quotes, recommendations merged
+//! across groups, and the parts of workshop methods (SWOT, empathy map…)
+//! merged across groups with their tensions. Pure: data frames in, data
+//! frames out.
 
 pub mod coded;
 pub mod config;
@@ -9,6 +11,7 @@ pub mod cooccurrence;
 pub mod divergence;
 pub mod groups;
 pub mod matrix;
+pub mod methods;
 pub mod quotes;
 pub mod recommendations;
 #[cfg(test)]
@@ -24,6 +27,7 @@ use self::convergence::ConvergenceRow;
 use self::cooccurrence::CooccurrenceRow;
 use self::divergence::DivergenceRow;
 use self::matrix::MatrixRow;
+use self::methods::{MethodItemRow, MethodMemberRow, TensionRow};
 use self::quotes::QuoteRow;
 use self::recommendations::{EvidenceRow, MemberRow, NonProposalRow, RecommendationRow};
 
@@ -53,6 +57,9 @@ pub struct Input<'a> {
     /// The consultant's decisions on the merged recommendations, checked
     /// against the members.
     pub curation: Option<&'a recommendations::Curation>,
+    /// The study's workshop methods (`[methods]`); `None`: the built-in
+    /// ones only.
+    pub methods: Option<&'a crate::corpus::method::MethodSet>,
 }
 
 /// Every synthesis table of a study, as typed rows.
@@ -76,12 +83,19 @@ pub struct Synthesis {
     pub evidence: Vec<EvidenceRow>,
     /// The recommendation items set aside as non-proposals.
     pub non_proposals: Vec<NonProposalRow>,
+    /// The items of each workshop method's parts, merged across groups.
+    pub method_items: Vec<MethodItemRow>,
+    /// Every note of a method and the merged item it belongs to.
+    pub method_members: Vec<MethodMemberRow>,
+    /// Themes placed in opposite parts by different groups.
+    pub tensions: Vec<TensionRow>,
 }
 
 /// Computes every synthesis table.
 pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
     let quotes = quotes::quotes(input)?;
     let merged = recommendations::merge(input, &quotes)?;
+    let methods = methods::methods(input)?;
     Ok(Synthesis {
         matrix: matrix::matrix(input)?,
         convergence: convergence::convergence(input)?,
@@ -92,5 +106,8 @@ pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
         members: merged.members,
         evidence: merged.evidence,
         non_proposals: merged.non_proposals,
+        method_items: methods.items,
+        method_members: methods.members,
+        tensions: methods.tensions,
     })
 }

@@ -31,6 +31,7 @@ impl Study {
             cache: Box::leak(Box::default()),
             glossary: None,
             curation: None,
+            methods: None,
         }
     }
 }
@@ -125,6 +126,13 @@ impl Builder {
                 negated,
             },
         ));
+    }
+
+    /// Changes the segment `id` (its method, part, votes…).
+    pub fn set(&mut self, id: &str, f: impl FnOnce(&mut Segment)) {
+        if let Some(s) = self.segments.iter_mut().find(|s| s.id == id) {
+            f(s);
+        }
     }
 
     /// The frames.

@@ -48,6 +48,25 @@ fn html_report_is_self_contained_with_every_section() {
     assert!(html.contains("3 working groups"));
     // 15 themes by 3 groups.
     assert_eq!(html.matches("<g class=\"cell\">").count(), 15 * 3);
+    // The cross-group SWOT as a 2×2 and the empathy map as its canvas,
+    // each item with its support, votes and groups, traceable to its notes.
+    assert!(html.contains("<section id=\"methods\">"));
+    for m in ["swot", "empathy"] {
+        assert!(
+            html.contains(&format!("<section class=\"method\" id=\"method-{m}\">")),
+            "{m}"
+        );
+    }
+    assert!(html.contains("SWOT across groups: strengths, weaknesses, opportunities and threats"));
+    assert!(html.contains("Prix trop élevé pour qui démarre son activité (160 €/mois)"));
+    assert!(html.contains("●● 2/2 · 3 votes · Lille, Marseille"));
+    assert!(
+        html.contains("●● 2/2 · 3 votes · Bruxelles, Lille"),
+        "the noise pain"
+    );
+    assert!(html.contains("<title>empathy.pains.1 · 2 notes: "));
+    assert!(html.contains("class=\"persona\""));
+    assert!(html.contains("<td>Transports et trajet <span class=\"code\">acces.transport</span></td><td>Strengths</td><td>Marseille</td><td>Weaknesses</td><td>Lille, Marseille</td>"));
 
     // Same study, same bytes.
     let again = env

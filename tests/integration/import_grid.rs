@@ -364,3 +364,250 @@ fn group_or_group_column_is_required() {
     let out = import(&env, "formats/grid.tsv", &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Writes `text` as `name` in the test directory and imports it with
+/// `args`, the path given as written (relative), as a user would.
+fn import_written(env: &TestEnv, name: &str, text: &str, args: &[&str]) -> std::process::Output {
+    std::fs::write(env.dir.path().join(name), text).unwrap();
+    let mut all = vec!["import", "grid", name];
+    all.extend_from_slice(args);
+    env.study_cmd(&all).output().unwrap()
+}
+
+#[test]
+fn a_swot_grid_takes_its_quadrants_from_columns_or_frames() {
+    let env = TestEnv::new();
+    let columns = "Forces;Faiblesses;Opportunités;Menaces\n\
+        Le café partagé;Le bruit des appels;Un tiers-lieu partenaire;La hausse du loyer\n\
+        La fibre;;;\n";
+    let out = import_written(
+        &env,
+        "swot.csv",
+        columns,
+        &["--group", "Lille", "--method", "swot"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let frames = "Content,Frame,Author,Votes\n\
+        Loyer trop cher,Weaknesses,Ana,3\n\
+        A terrace,Strengths,Ben,1\n";
+    let out = import_written(
+        &env,
+        "board.csv",
+        frames,
+        &[
+            "--group",
+            "Bruxelles",
+            "--kind",
+            "notes",
+            "--method",
+            "swot",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: Vec<(String, String, String)> = env
+        .segments(&[])
+        .iter()
+        .map(|s| {
+            (
+                s["method"].as_str().unwrap_or_default().to_owned(),
+                s["part"].as_str().unwrap_or_default().to_owned(),
+                s["text"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String)> = [
+        ("swot", "strengths", "Le café partagé"),
+        ("swot", "weaknesses", "Le bruit des appels"),
+        ("swot", "opportunities", "Un tiers-lieu partenaire"),
+        ("swot", "threats", "La hausse du loyer"),
+        ("swot", "strengths", "La fibre"),
+        ("swot", "weaknesses", "Loyer trop cher"),
+        ("swot", "strengths", "A terrace"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(got, want);
+    // The manifest records the method, and a rebuild reads it back.
+    let toml = std::fs::read_to_string(env.study().join("study.toml")).unwrap();
+    assert_eq!(toml.matches("method = \"swot\"").count(), 2, "{toml}");
+    let before = env.segments(&[]);
+    env.cmd()
+        .args(["run", "study", "--quiet"])
+        .assert()
+        .success();
+    assert_eq!(env.segments(&[]), before);
+}
+
+#[test]
+fn a_wrong_part_name_is_an_error_at_its_file_line_and_column() {
+    let env = TestEnv::new();
+    let study = |env: &TestEnv| {
+        let mut s = env.snapshot();
+        s.retain(|p, _| p.starts_with(env.study()));
+        s
+    };
+    let before = study(&env);
+    let header = "Forces;Faiblesses;Oportunités;Menaces\nLe café;Le bruit;Un partenaire;Le bail\n";
+    let out = import_written(
+        &env,
+        "swot.csv",
+        header,
+        &[
+            "--group",
+            "G",
+            "--method",
+            "swot",
+            "--text-column",
+            "Oportunités",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let frame = "Content,Frame\nLe café,Forces\nLe bruit,Problèmes\n";
+    let out2 = import_written(
+        &env,
+        "board.csv",
+        frame,
+        &["--group", "G", "--kind", "notes", "--method", "swot"],
+    );
+    assert_eq!(out2.status.code(), Some(1));
+    let out3 = import_written(&env, "m.csv", frame, &["--group", "G", "--method", "swto"]);
+    assert_eq!(out3.status.code(), Some(1));
+    insta::assert_snapshot!(format!(
+        "{}{}{}",
+        stderr(&out),
+        stderr(&out2),
+        stderr(&out3)
+    ));
+    assert_eq!(study(&env), before, "nothing imported");
+}
+
+#[test]
+fn a_study_defines_its_own_method_in_study_toml() {
+    let env = TestEnv::new();
+    let manifest = env.study().join("study.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\n[methods.retro]\nlabel = \"Rétrospective\"\nparts = [\n  { name = \"keep\", synonyms = [\"à garder\"], opposite = \"stop\" },\n  { name = \"stop\", synonyms = [\"à arrêter\"] },\n]\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let grid = "À garder;À arrêter\nLe café du matin;Les réunions trop longues\n";
+    let out = import_written(
+        &env,
+        "retro.csv",
+        grid,
+        &["--group", "G", "--method", "retro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let parts: Vec<String> = env
+        .segments(&[])
+        .iter()
+        .map(|s| s["part"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(parts, ["keep", "stop"]);
+    // A name that is none of its parts lists them.
+    let out = import_written(
+        &env,
+        "retro2.csv",
+        "À garder;À changer\nx;y\n",
+        &[
+            "--group",
+            "G",
+            "--method",
+            "retro",
+            "--text-column",
+            "À changer",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("retro2.csv:1:2: column \"À changer\" is not a part of retro; expected one of: keep (à garder), stop (à arrêter)"),
+        "{err}"
+    );
+}
+
+/// The example study's workshop files in their real-world shapes: an XLSX
+/// with one column per quadrant, a whiteboard export with a frame column, a
+/// Miro board as its REST API returns it.
+#[test]
+fn workshop_methods_import_from_columns_frames_and_a_miro_board() {
+    let env = TestEnv::new();
+    let parts = |env: &TestEnv, source: &str| -> Vec<String> {
+        env.segments(&["--source", source])
+            .iter()
+            .map(|s| s["part"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let count = |v: &[String], p: &str| v.iter().filter(|x| *x == p).count();
+    let xlsx = "coop-workspaces/lille/atelier-swot-empathie.xlsx";
+    let out = import(
+        &env,
+        xlsx,
+        &["--group", "Lille", "--sheet", "SWOT", "--method", "swot"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let swot = parts(&env, "lille-atelier-swot-empathie");
+    assert_eq!(
+        [
+            count(&swot, "strengths"),
+            count(&swot, "weaknesses"),
+            count(&swot, "opportunities"),
+            count(&swot, "threats")
+        ],
+        [4, 4, 3, 3]
+    );
+    let out = import(
+        &env,
+        "coop-workspaces/marseille/swot-post-it.csv",
+        &[
+            "--group",
+            "Marseille",
+            "--kind",
+            "notes",
+            "--method",
+            "swot",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let segs = env.segments(&["--source", "marseille-swot-post-it"]);
+    let first = &segs[0];
+    assert_eq!(
+        (first["part"].as_str(), first["participant"].as_str()),
+        (Some("strengths"), Some("Inès Bouzid"))
+    );
+    assert_eq!(segs.len(), 15);
+    let out = import(
+        &env,
+        "coop-workspaces/bruxelles/empathy-map-miro.json",
+        &[
+            "--group",
+            "Bruxelles",
+            "--lang",
+            "en",
+            "--method",
+            "empathy",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let segs = env.segments(&["--source", "bruxelles-empathy-map-miro"]);
+    assert_eq!(segs.len(), 17);
+    let noise = segs
+        .iter()
+        .find(|s| s["text"] == "Noise and calls in the open space")
+        .unwrap();
+    assert_eq!(noise["part"], "pains");
+    assert_eq!(noise["kind"], "note");
+    // The board's two pages, its frames and its dot votes.
+    let st = env.status();
+    assert_eq!(st["sources"][2]["format"], "miro");
+    let bytes = std::fs::read(env.study().join("data/segments.parquet")).unwrap();
+    let df = qualsynth::store::tables::from_parquet(&bytes).unwrap();
+    let rows = qualsynth::store::tables::segments_from(&df).unwrap();
+    let votes: Option<i64> = rows
+        .iter()
+        .filter(|s| s.source_id == "bruxelles-empathy-map-miro")
+        .map(|s| s.votes.unwrap_or(0))
+        .reduce(|a, b| a + b);
+    assert_eq!(votes, Some(12));
+}

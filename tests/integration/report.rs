@@ -43,6 +43,8 @@ fn all_tables_as_markdown_have_headings() {
         "## Convergence",
         "## Quotes",
         "## Sources",
+        "## Workshop methods",
+        "## Tensions",
     ] {
         assert!(md.contains(&format!("{h}\n")), "{h} missing");
     }
@@ -258,7 +260,10 @@ fn xlsx_has_a_sheet_per_table_with_headers_and_typed_cells() {
             "convergence",
             "quotes",
             "sources",
-            "non_proposals"
+            "non_proposals",
+            "swot",
+            "empathy",
+            "tensions"
         ]
     );
     let header = |wb: &mut Xlsx<_>, sheet: &str| -> Vec<String> {
@@ -469,9 +474,149 @@ fn json_report_follows_its_published_schema() {
         "convergence",
         "quotes",
         "sources",
+        "methods",
+        "tensions",
     ] {
         assert!(!v["tables"][t].as_array().unwrap().is_empty(), "{t}");
     }
+}
+
+/// The example study's cross-group SWOT and empathy map, as programs read
+/// them: parsed JSON, compared as values.
+#[test]
+fn json_has_the_cross_group_swot_and_empathy_map() {
+    let env = synthesized();
+    let v: serde_json::Value =
+        serde_json::from_str(&report(&env, &["--table", "all", "--format", "json"])).unwrap();
+    let items = v["tables"]["methods"].as_array().unwrap();
+    // Every group-backed item of each part, in rank order.
+    let shared: Vec<(String, String, u64, u64, Option<i64>)> = items
+        .iter()
+        .filter(|i| i["support"].as_u64() > Some(1))
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_owned(),
+                i["item"].as_str().unwrap().to_owned(),
+                i["support"].as_u64().unwrap(),
+                i["groups_total"].as_u64().unwrap(),
+                i["votes_total"].as_i64(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64, u64, Option<i64>)> = [
+        (
+            "swot.strengths.1",
+            "Le modèle coopératif, les membres décident ensemble",
+            Some(0),
+        ),
+        (
+            "swot.weaknesses.1",
+            "Prix trop élevé pour qui démarre son activité (160 €/mois)",
+            Some(3),
+        ),
+        (
+            "swot.weaknesses.2",
+            "Fermé à 18 h 30 et le samedi, impossible de venir après l'école",
+            Some(2),
+        ),
+        (
+            "swot.opportunities.1",
+            "Un tarif social selon les revenus pour les jeunes indépendants",
+            Some(3),
+        ),
+        (
+            "swot.threats.1",
+            "Le propriétaire annonce une hausse du loyer à la fin du bail, en 2027",
+            Some(2),
+        ),
+        (
+            "empathy.pains.1",
+            "Noise and calls in the open space",
+            Some(3),
+        ),
+        (
+            "empathy.pains.2",
+            "The price of a fixed desk for people starting out",
+            Some(2),
+        ),
+        (
+            "empathy.pains.3",
+            "Closed on Saturdays and after 7 pm",
+            Some(1),
+        ),
+    ]
+    .iter()
+    .map(|(id, t, v)| ((*id).to_owned(), (*t).to_owned(), 2, 2, *v))
+    .collect();
+    assert_eq!(shared, want);
+    // Each item is traceable to its notes, from both groups.
+    let noise = items.iter().find(|i| i["id"] == "empathy.pains.1").unwrap();
+    assert_eq!(noise["groups"], serde_json::json!(["Bruxelles", "Lille"]));
+    let notes: Vec<&str> = noise["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 2);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("bruxelles-empathy-map-miro:")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("lille-empathie:")),
+        "{notes:?}"
+    );
+    // Tensions: transport a strength in Marseille, a weakness in Lille;
+    // a pain in Lille, a gain in Bruxelles.
+    let tensions: Vec<(
+        String,
+        String,
+        String,
+        String,
+        serde_json::Value,
+        serde_json::Value,
+    )> = v["tables"]["tensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let s = |k: &str| t[k].as_str().unwrap().to_owned();
+            (
+                s("method"),
+                s("code"),
+                s("part_a"),
+                s("part_b"),
+                t["groups_a"].clone(),
+                t["groups_b"].clone(),
+            )
+        })
+        .collect();
+    let j = |g: &[&str]| serde_json::json!(g);
+    assert!(
+        tensions.contains(&(
+            "swot".into(),
+            "acces.transport".into(),
+            "strengths".into(),
+            "weaknesses".into(),
+            j(&["Marseille"]),
+            j(&["Lille", "Marseille"])
+        )),
+        "{tensions:?}"
+    );
+    assert!(
+        tensions.contains(&(
+            "empathy".into(),
+            "acces.transport".into(),
+            "pains".into(),
+            "gains".into(),
+            j(&["Lille"]),
+            j(&["Bruxelles"])
+        )),
+        "{tensions:?}"
+    );
 }
 
 #[test]

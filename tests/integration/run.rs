@@ -15,7 +15,7 @@ fn the_example_study_rebuilds_from_its_manifest() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("3 groups (Bruxelles, Lille, Marseille)")
-            && text.contains("8 sources, 19 participants, 192 segments"),
+            && text.contains("12 sources, 19 participants, 253 segments"),
         "{text}"
     );
     let st = env.status();
@@ -39,13 +39,15 @@ fn the_example_study_rebuilds_from_its_manifest() {
         .collect();
     assert_eq!(
         formats,
-        ["txt", "csv", "csv", "vtt", "xlsx", "csv", "docx", "csv"]
+        [
+            "txt", "csv", "csv", "vtt", "xlsx", "csv", "docx", "csv", "xlsx", "xlsx", "csv", "miro"
+        ]
     );
     // The manifest names a codebook, so run codes and synthesises the
     // study, prints the board's table and writes the reports.
     // Parents count as applied through their children.
     assert!(
-        text.contains("15 of 15 codes applied, 361 codings"),
+        text.contains("15 of 15 codes applied, 446 codings"),
         "{text}"
     );
     assert!(text.contains("16 recommendations merged into 11"), "{text}");
@@ -191,10 +193,12 @@ fn the_manifest_chooses_the_report_files() {
         [
             "synthese-convergence.csv",
             "synthese-matrix.csv",
+            "synthese-methods.csv",
             "synthese-non_proposals.csv",
             "synthese-quotes.csv",
             "synthese-recommendations.csv",
             "synthese-sources.csv",
+            "synthese-tensions.csv",
             "synthese-themes.csv",
             "synthese.json",
             "synthese.md"

@@ -66,6 +66,8 @@ fn csv_output_parses_with_stable_columns() {
             "position",
             "kind",
             "question",
+            "method",
+            "part",
             "text"
         ]
     );

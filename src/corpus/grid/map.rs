@@ -48,7 +48,7 @@ pub fn map_table(
     opts: &GridOptions,
 ) -> Result<(Vec<String>, Vec<RawSegment>), ParseError> {
     let mut segments = Vec::new();
-    let names = map_table_into(table, opts, &mut |s| {
+    let names = map_table_into(table, opts, None, &mut |s| {
         segments.push(s);
         Ok(())
     })?;
@@ -57,14 +57,30 @@ pub fn map_table(
 
 /// Like [`map_table`], but hands each segment to `sink` as soon as it is
 /// made, so that a large grid never holds all its segments at once.
-/// Returns the text columns used.
+/// Returns the text columns used. `sheet_part` is the part of the grid's
+/// method its sheet names, when the workbook has a sheet per part.
+///
+/// With a method, a segment's part comes from, in order: the sheet
+/// (`sheet_part`); the frame column (a sticky-note export); the header of
+/// its column. Without `--text-column`, the text columns are then the
+/// columns whose headers name a part; a column of free text that names no
+/// part is an error, as is a header, frame or sheet that names no part of
+/// a method that is not open.
 pub fn map_table_into(
     table: &Table,
     opts: &GridOptions,
+    sheet_part: Option<&str>,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<Vec<String>, ParseError> {
-    let plan = Plan::new(&table.headers, table.first_column, opts, Some(&table.rows))?
-        .expect("the rows were given");
+    let plan = Plan::new(
+        &table.headers,
+        table.first_column,
+        table.header_line,
+        opts,
+        Some(&table.rows),
+        sheet_part,
+    )?
+    .expect("the rows were given");
     let mut keys = RowKeys::default();
     for row in &table.rows {
         let key = keys.key(&plan, row)?;
@@ -90,17 +106,33 @@ pub struct Plan {
     mapped: Mapped,
     text: Vec<usize>,
     attribute_columns: Vec<usize>,
+    /// The workshop method, if any, and where each segment's part comes
+    /// from: the sheet, else the frame column, else its column's header.
+    method: Option<crate::corpus::method::Method>,
+    sheet_part: Option<String>,
+    column_part: HashMap<usize, String>,
 }
 
 impl Plan {
     /// Chooses the columns. `rows` are needed only when no text column is
     /// named or recognisable by its header (the free-text guess reads every
-    /// row): without them that case gives `None`.
+    /// row, as do a method's part columns and a sheet's): without them
+    /// that case gives `None`. `sheet_part` is the part of the grid's
+    /// method its sheet names, when the workbook has a sheet per part.
+    ///
+    /// With a method, a segment's part comes from, in order: the sheet
+    /// (`sheet_part`); the frame column (a sticky-note export); the header
+    /// of its column. Without `--text-column`, the text columns are then
+    /// the columns whose headers name a part; a column of free text that
+    /// names no part is an error, as is a header, frame or sheet that names
+    /// no part of a method that is not open.
     pub fn new(
         headers: &[String],
         first_column: u64,
+        header_line: u64,
         opts: &GridOptions,
         rows: Option<&[Row]>,
+        sheet_part: Option<&str>,
     ) -> Result<Option<Plan>, ParseError> {
         let mut taken: HashSet<usize> = HashSet::new();
 
@@ -155,6 +187,16 @@ impl Plan {
                 fill(&mut mapped.colour, COLOUR);
             }
         }
+        let method = opts.method.as_ref();
+        if method.is_some() && sheet_part.is_none() && mapped.frame.is_none() {
+            mapped.frame = recognise(headers, FRAME, &taken);
+            taken.extend(mapped.frame);
+        }
+        let by_header = sheet_part.is_none() && mapped.frame.is_none();
+        if let Some(m) = method.filter(|_| by_header && text.is_empty()) {
+            let Some(rows) = rows else { return Ok(None) };
+            text = part_columns((headers, first_column, header_line), rows, m, &taken)?;
+        }
         if text.is_empty() {
             let found = match opts.kind {
                 GridKind::Recommendations => recognise(headers, RECOMMENDATION_TEXT, &taken)
@@ -173,6 +215,19 @@ impl Plan {
                     .collect(),
             };
         }
+        if text.is_empty() && sheet_part.is_some() {
+            let Some(rows) = rows else { return Ok(None) };
+            // A sheet per part often holds one short item per row.
+            text = recognise(headers, NOTE_TEXT, &taken)
+                .or_else(|| recognise(headers, RECOMMENDATION_TEXT, &taken))
+                .or_else(|| {
+                    (0..headers.len()).find(|i| {
+                        !taken.contains(i) && rows.iter().any(|r| !r.cells[*i].trim().is_empty())
+                    })
+                })
+                .into_iter()
+                .collect();
+        }
         if text.is_empty() {
             return Err(ParseError::file(format!(
                 "no text column found: no column holds mostly free text; the grid has columns: {}; pass --text-column NAME",
@@ -180,6 +235,20 @@ impl Plan {
             )));
         }
         taken.extend(text.iter().copied());
+        // The part of each text column, when the headers name the parts.
+        let mut column_part: HashMap<usize, String> = HashMap::new();
+        if let Some(m) = method.filter(|_| by_header) {
+            for &i in &text {
+                let p = m.part_of(&headers[i]).map_err(|e| {
+                    ParseError::at(
+                        header_line,
+                        first_column + i as u64,
+                        e.describe(&format!("column \"{}\"", headers[i])),
+                    )
+                })?;
+                column_part.insert(i, p);
+            }
+        }
 
         let kind = match opts.kind {
             GridKind::Observations => SegmentKind::Observation,
@@ -200,6 +269,9 @@ impl Plan {
             mapped,
             text,
             attribute_columns,
+            method: method.cloned(),
+            sheet_part: sheet_part.map(str::to_owned),
+            column_part,
         }))
     }
 
@@ -224,6 +296,24 @@ impl Plan {
         }
         let mut template = self.row_template(row)?;
         template.key = key;
+        if let Some(m) = &self.method {
+            template.method = Some(m.name.clone());
+            template.part = match (&self.sheet_part, self.mapped.frame) {
+                (Some(p), _) => Some(p.clone()),
+                (None, Some(f)) => {
+                    let written = row.cells[f].trim();
+                    let what = if written.is_empty() {
+                        format!("frame (column \"{}\")", headers[f])
+                    } else {
+                        format!("frame \"{written}\" (column \"{}\")", headers[f])
+                    };
+                    Some(m.part_of(written).map_err(|e| {
+                        ParseError::at(row.line, self.first_column + f as u64, e.describe(&what))
+                    })?)
+                }
+                (None, None) => None,
+            };
+        }
         if let Some(c) = self.role {
             template.role = crate::corpus::transcript::role_cell(row.cells[c].trim(), &headers[c])
                 .map_err(|m| ParseError::at(row.line, self.first_column + c as u64, m))?;
@@ -245,6 +335,9 @@ impl Plan {
                 template.participant_attributes.clear();
                 seg.text = item.text;
                 seg.question = Some(headers[i].clone());
+                if let Some(p) = self.column_part.get(&i) {
+                    seg.part = Some(p.clone());
+                }
                 if self.split_items {
                     seg.attributes
                         .insert("item".to_owned(), (n + 1).to_string());
@@ -331,6 +424,55 @@ impl Plan {
             ..RawSegment::default()
         })
     }
+}
+
+/// The columns whose headers name a part of `m`, in grid order. A column
+/// of free text that names none is an error for a method that is not open
+/// (a misspelt part would otherwise be left out); so is a grid where no
+/// header names a part. An open method whose headers name none of its
+/// parts gets no columns here: its text columns are chosen as usual, each
+/// header a part as written.
+fn part_columns(
+    (headers, first_column, header_line): (&[String], u64, u64),
+    rows: &[Row],
+    m: &crate::corpus::method::Method,
+    taken: &HashSet<usize>,
+) -> Result<Vec<usize>, ParseError> {
+    let free: Vec<usize> = (0..headers.len()).filter(|i| !taken.contains(i)).collect();
+    let parts: Vec<usize> = free
+        .iter()
+        .copied()
+        .filter(|&i| m.names_a_part(&headers[i]))
+        .collect();
+    if m.open {
+        return Ok(parts);
+    }
+    if parts.is_empty() {
+        return Err(ParseError::at_line(
+            header_line,
+            format!(
+                "no column names a part of {}: the grid has columns: {}; expected one of: {}",
+                m.name,
+                headers.join(", "),
+                m.expected()
+            ),
+        ));
+    }
+    for &i in &free {
+        if !parts.contains(&i) && is_free_text(rows.iter().map(|r| r.cells[i].as_str())) {
+            return Err(ParseError::at(
+                header_line,
+                first_column + i as u64,
+                format!(
+                    "column \"{}\" holds text but is not a part of {}; expected one of: {}; rename it, or name the part columns with --text-column",
+                    headers[i],
+                    m.name,
+                    m.expected()
+                ),
+            ));
+        }
+    }
+    Ok(parts)
 }
 
 /// The id column's values, each checked present and unique in the grid:
@@ -578,6 +720,206 @@ mod tests {
         let e = map_table(&t, &GridOptions::default()).unwrap_err();
         assert!(e.message.contains("--text-column"), "{e}");
         assert!(e.message.contains("id, n"), "{e}");
+    }
+
+    fn swot() -> GridOptions {
+        GridOptions {
+            method: crate::corpus::method::Method::builtin("swot"),
+            ..GridOptions::default()
+        }
+    }
+
+    fn parts(segs: &[RawSegment]) -> Vec<(&str, &str)> {
+        segs.iter()
+            .map(|s| (s.part.as_deref().unwrap_or("-"), s.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_swot_grid_with_one_column_per_quadrant() {
+        let t = table(&[
+            &["Forces", "Faiblesses", "Opportunités", "Menaces", "Votes"],
+            &["Le café", "Le bruit", "Un partenaire", "Le bail", "2"],
+            &["Le matériel", "", "", "La hausse du loyer", ""],
+        ]);
+        let (cols, segs) = map_table(&t, &swot()).unwrap();
+        assert_eq!(cols, ["Forces", "Faiblesses", "Opportunités", "Menaces"]);
+        assert_eq!(
+            parts(&segs),
+            [
+                ("strengths", "Le café"),
+                ("weaknesses", "Le bruit"),
+                ("opportunities", "Un partenaire"),
+                ("threats", "Le bail"),
+                ("strengths", "Le matériel"),
+                ("threats", "La hausse du loyer"),
+            ]
+        );
+        assert!(segs.iter().all(|s| s.method.as_deref() == Some("swot")));
+        // Other columns are kept as attributes.
+        assert_eq!(segs[0].attributes["Votes"], "2");
+        assert_eq!(segs[0].kind, SegmentKind::Observation);
+    }
+
+    #[test]
+    fn a_sticky_note_export_takes_the_part_from_the_frame() {
+        let t = table(&[
+            &["Content", "Frame", "Author", "Votes"],
+            &["Loyer trop cher", "Faiblesses", "Ana", "3"],
+            &["Terrasse", "Strengths", "Ben", ""],
+        ]);
+        for kind in [GridKind::Notes, GridKind::Observations] {
+            let opts = GridOptions {
+                kind,
+                text_columns: vec!["Content".into()],
+                ..swot()
+            };
+            let (_, segs) = map_table(&t, &opts).unwrap();
+            assert_eq!(
+                parts(&segs),
+                [("weaknesses", "Loyer trop cher"), ("strengths", "Terrasse")]
+            );
+        }
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            ..swot()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(segs[0].votes, Some(3));
+        assert_eq!(segs[0].attributes["frame"], "Faiblesses");
+    }
+
+    #[test]
+    fn a_wrong_part_name_is_an_error_at_its_cell() {
+        // A header: at the header cell.
+        let t = table(&[&["Forces", "Oportunités"], &["Le café", "Un partenaire"]]);
+        let opts = GridOptions {
+            text_columns: vec!["Forces".into(), "Oportunités".into()],
+            ..swot()
+        };
+        let e = map_table(&t, &opts).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(2)), "{e}");
+        assert_eq!(
+            e.message,
+            "column \"Oportunités\" is not a part of swot; expected one of: strengths (forces, sterktes), weaknesses (faiblesses, zwaktes), opportunities (opportunités, kansen), threats (menaces, bedreigingen)"
+        );
+        // A misspelt column of text is not silently left out.
+        let t = table(&[
+            &["Forces", "Oportunités"],
+            &[
+                "Le café partagé du matin",
+                "Un partenaire à Roubaix pour les tarifs",
+            ],
+        ]);
+        let e = map_table(&t, &swot()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(2)), "{e}");
+        assert!(
+            e.message
+                .starts_with("column \"Oportunités\" holds text but is not a part of swot"),
+            "{e}"
+        );
+        // No header names a part.
+        let t = table(&[&["Idée"], &["Un partenaire à Roubaix"]]);
+        let e = map_table(&t, &swot()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), None), "{e}");
+        assert!(
+            e.message
+                .starts_with("no column names a part of swot: the grid has columns: Idée;"),
+            "{e}"
+        );
+        // A frame: at the row's line and the frame column.
+        let t = table(&[
+            &["Content", "Frame"],
+            &["Le café", "Forces"],
+            &["Le bruit", "Problèmes"],
+            &["Sans cadre", ""],
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            ..swot()
+        };
+        let e = map_table(&t, &opts).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(2)), "{e}");
+        assert!(
+            e.message.starts_with("frame \"Problèmes\" (column \"Frame\") is not a part of swot; expected one of: strengths"),
+            "{e}"
+        );
+        let t = table(&[&["Content", "Frame"], &["Sans cadre", ""]]);
+        let e = map_table(&t, &opts).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(2)), "{e}");
+        assert!(
+            e.message
+                .starts_with("empty frame (column \"Frame\"); swot expects one of"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_empathy_map_and_open_methods() {
+        let t = table(&[
+            &[
+                "Participant",
+                "Dit",
+                "Pense",
+                "Fait",
+                "Ressent",
+                "Douleurs",
+                "Gains",
+            ],
+            &[
+                "Ana",
+                "« Trop cher »",
+                "Je viendrais plus",
+                "Vient le mardi",
+                "Fatigue",
+                "Le trajet",
+                "Le café",
+            ],
+        ]);
+        let opts = GridOptions {
+            method: crate::corpus::method::Method::builtin("empathy"),
+            participant_column: Some("Participant".into()),
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        let got: Vec<&str> = segs.iter().map(|s| s.part.as_deref().unwrap()).collect();
+        assert_eq!(got, ["says", "thinks", "does", "feels", "pains", "gains"]);
+        assert_eq!(segs[0].speaker.as_deref(), Some("Ana"));
+        // A brainstorm board: clusters are frames as written.
+        let t = table(&[
+            &["Note", "Zone", "Votes"],
+            &["Un coin enfants", "Idées folles", "4"],
+            &["Un tarif solidaire", "Tarifs", "2"],
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            method: crate::corpus::method::Method::builtin("brainstorm"),
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(
+            parts(&segs),
+            [
+                ("Idées folles", "Un coin enfants"),
+                ("Tarifs", "Un tarif solidaire")
+            ]
+        );
+        // A journey map with one column per stage.
+        let t = table(&[
+            &["Découverte", "Premier jour", "Au quotidien"],
+            &[
+                "Le bouche-à-oreille",
+                "Un badge qui ne marche pas",
+                "Le bruit des appels",
+            ],
+        ]);
+        let opts = GridOptions {
+            method: crate::corpus::method::Method::builtin("journey"),
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        let got: Vec<&str> = segs.iter().map(|s| s.part.as_deref().unwrap()).collect();
+        assert_eq!(got, ["Découverte", "Premier jour", "Au quotidien"]);
     }
 
     #[test]

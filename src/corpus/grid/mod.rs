@@ -9,6 +9,7 @@
 mod csv_read;
 mod headers;
 mod map;
+mod miro;
 mod sheet;
 mod split;
 mod stream;
@@ -71,6 +72,8 @@ pub enum GridFormat {
     Xlsx,
     /// OpenDocument spreadsheet.
     Ods,
+    /// A Miro board's items as its REST API returns them (JSON).
+    Miro,
 }
 
 impl GridFormat {
@@ -81,6 +84,7 @@ impl GridFormat {
             GridFormat::Csv => "csv",
             GridFormat::Xlsx => "xlsx",
             GridFormat::Ods => "ods",
+            GridFormat::Miro => "miro",
         }
     }
 
@@ -91,6 +95,7 @@ impl GridFormat {
             "csv" => GridFormat::Csv,
             "xlsx" => GridFormat::Xlsx,
             "ods" => GridFormat::Ods,
+            "miro" => GridFormat::Miro,
             _ => return None,
         })
     }
@@ -142,6 +147,9 @@ pub struct GridOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Recommendation and note columns given by name.
     pub columns: ColumnMap,
+    /// The workshop method the grid is (SWOT, empathy map…): every
+    /// segment gets the part its column, sheet or frame names.
+    pub method: Option<crate::corpus::method::Method>,
 }
 
 /// A grid as parsed, with what was detected.
@@ -211,6 +219,12 @@ pub fn parse_grid_into(
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<GridInfo, ParseError> {
     let format = resolve_format(file_name, bytes, opts.format)?;
+    if format == GridFormat::Miro {
+        return read_board_into(bytes, opts, sink);
+    }
+    if let Some(info) = parse_part_sheets(bytes, format, opts, sink)? {
+        return Ok(info);
+    }
     if matches!(format, GridFormat::Csv | GridFormat::Auto) {
         let (text, delimiter, encoding) = csv_read::decode_csv(
             bytes,
@@ -232,7 +246,7 @@ pub fn parse_grid_into(
         }
     }
     let (table, format, sheet, delimiter, encoding) = read_any(file_name, bytes, opts)?;
-    let text_columns = map::map_table_into(&table, opts, sink)?;
+    let text_columns = map::map_table_into(&table, opts, None, sink)?;
     Ok(GridInfo {
         format,
         sheet,
@@ -241,6 +255,94 @@ pub fn parse_grid_into(
         headers: table.headers,
         text_columns,
     })
+}
+
+/// A Miro board export: its sticky notes, read as notes (or as
+/// recommendations when the grid kind says so), the frame as the part of
+/// the method.
+fn read_board_into(
+    bytes: &[u8],
+    opts: &GridOptions,
+    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+) -> Result<GridInfo, ParseError> {
+    let table = miro::read_board(bytes, opts.method.as_ref())?;
+    let mut notes = opts.clone();
+    if notes.kind == GridKind::Observations {
+        notes.kind = GridKind::Notes;
+    }
+    if notes.text_columns.is_empty() {
+        notes.text_columns = vec![miro::HEADERS[0].to_owned()];
+    }
+    let text_columns = map::map_table_into(&table, &notes, None, sink)?;
+    Ok(GridInfo {
+        format: GridFormat::Miro,
+        sheet: None,
+        delimiter: None,
+        encoding: Some("UTF-8"),
+        headers: table.headers,
+        text_columns,
+    })
+}
+
+/// A workbook with a sheet per part of the grid's method (a sheet
+/// `Forces`, a sheet `Faiblesses`…), when no sheet is named: every sheet
+/// that names a part is read, in workbook order, its segments in that
+/// part; the other sheets (instructions, a cover) are left out. `None`
+/// when the grid is not such a workbook.
+fn parse_part_sheets(
+    bytes: &[u8],
+    format: GridFormat,
+    opts: &GridOptions,
+    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+) -> Result<Option<GridInfo>, ParseError> {
+    let (Some(m), None) = (&opts.method, &opts.sheet) else {
+        return Ok(None);
+    };
+    let f = match format {
+        GridFormat::Xlsx => SheetFormat::Xlsx,
+        GridFormat::Ods => SheetFormat::Ods,
+        _ => return Ok(None),
+    };
+    let names: Vec<String> = sheet::sheet_names(bytes, f)?
+        .into_iter()
+        .filter(|n| m.names_a_part(n))
+        .collect();
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let (mut headers, mut text_columns) = (Vec::new(), Vec::new());
+    for name in &names {
+        let part = m
+            .part_of(name)
+            .map_err(|e| ParseError::file(e.to_string()))?;
+        let g = sheet::read_sheet(bytes, f, Some(name))?;
+        let cols = map::map_table_into(&g.table, opts, Some(&part), sink)
+            .map_err(|e| in_sheet(e, name))?;
+        for h in g.table.headers {
+            if !headers.contains(&h) {
+                headers.push(h);
+            }
+        }
+        for c in cols {
+            if !text_columns.contains(&c) {
+                text_columns.push(c);
+            }
+        }
+    }
+    Ok(Some(GridInfo {
+        format,
+        sheet: Some(names.join(", ")),
+        delimiter: None,
+        encoding: None,
+        headers,
+        text_columns,
+    }))
+}
+
+/// An error in one sheet of a workbook read sheet by sheet says which.
+fn in_sheet(mut e: ParseError, sheet: &str) -> ParseError {
+    e.message = format!("sheet \"{sheet}\": {}", e.message);
+    e
 }
 
 /// Reads a grid file as a table of text cells (header row, then rows with
@@ -271,6 +373,7 @@ fn read_any(file_name: &str, bytes: &[u8], opts: &GridOptions) -> Result<ReadTab
             )?;
             (g.table, None, Some(g.delimiter), Some(g.encoding))
         }
+        GridFormat::Miro => (miro::read_board(bytes, None)?, None, None, Some("UTF-8")),
         GridFormat::Xlsx | GridFormat::Ods => {
             let f = if format == GridFormat::Xlsx {
                 SheetFormat::Xlsx
@@ -307,10 +410,11 @@ fn extension(file_name: &str) -> String {
 }
 
 /// The format to read: the option, else the extension (`.csv` `.tsv`
-/// `.txt` → CSV, `.xlsx` `.xlsm` → XLSX, `.ods` → ODS), else the content (a
-/// zip with `xl/workbook.xml` is XLSX, one with `content.xml` and a
-/// `mimetype` is ODS, anything else is read as CSV). A CSV name on a zip is
-/// resolved by content too.
+/// `.txt` → CSV, `.xlsx` `.xlsm` → XLSX, `.ods` → ODS, `.json` → a Miro
+/// board), else the content (a zip with `xl/workbook.xml` is XLSX, one
+/// with `content.xml` and a `mimetype` is ODS, JSON items with a
+/// `sticky_note` are a Miro board, anything else is read as CSV). A CSV
+/// name on a zip is resolved by content too.
 fn resolve_format(
     file_name: &str,
     bytes: &[u8],
@@ -323,6 +427,7 @@ fn resolve_format(
         "csv" | "tsv" | "tab" | "txt" => Some(GridFormat::Csv),
         "xlsx" | "xlsm" => Some(GridFormat::Xlsx),
         "ods" => Some(GridFormat::Ods),
+        "json" => Some(GridFormat::Miro),
         _ => None,
     };
     let is_zip = bytes.starts_with(b"PK\x03\x04");
@@ -337,6 +442,9 @@ fn resolve_format(
         ));
     }
     if !is_zip {
+        if miro::looks_like_board(bytes) {
+            return Ok(GridFormat::Miro);
+        }
         return Ok(GridFormat::Csv);
     }
     let names = entry_names(bytes, "XLSX or ODS")?;
@@ -384,6 +492,7 @@ mod tests {
             GridFormat::Csv,
             GridFormat::Xlsx,
             GridFormat::Ods,
+            GridFormat::Miro,
         ] {
             assert_eq!(GridFormat::parse(f.as_str()), Some(f));
         }
@@ -574,6 +683,86 @@ mod tests {
             assert_eq!(s.attributes["item"], "2");
             // Other columns of a sticky note describe the note.
             assert_eq!(s.attributes["Rôle"], "membre");
+        }
+    }
+
+    #[test]
+    fn a_workbook_with_a_sheet_per_quadrant() {
+        let book = xlsx(&[
+            (
+                "Consignes",
+                &[&["Une idée par ligne, dans l'onglet du quadrant"]],
+            ),
+            (
+                "Forces",
+                &[
+                    &["Idée", "Votes"],
+                    &["Le café partagé", "n:3"],
+                    &["La terrasse", ""],
+                ],
+            ),
+            ("Faiblesses", &[&["Idée", "Votes"], &["Le bruit", "n:1"]]),
+            ("Menaces", &[&["Texte"], &["La hausse du loyer"]]),
+        ]);
+        let opts = GridOptions {
+            kind: GridKind::Notes,
+            method: crate::corpus::method::Method::builtin("swot"),
+            ..GridOptions::default()
+        };
+        let g = parse_grid("swot.xlsx", &book, &opts).unwrap();
+        let got: Vec<(&str, &str, Option<i64>)> = g
+            .segments
+            .iter()
+            .map(|s| (s.part.as_deref().unwrap(), s.text.as_str(), s.votes))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("strengths", "Le café partagé", Some(3)),
+                ("strengths", "La terrasse", None),
+                ("weaknesses", "Le bruit", Some(1)),
+                ("threats", "La hausse du loyer", None),
+            ]
+        );
+        assert_eq!(g.sheet.as_deref(), Some("Forces, Faiblesses, Menaces"));
+        // A named sheet is read alone, its columns as the parts.
+        let named = GridOptions {
+            sheet: Some("Forces".into()),
+            ..opts.clone()
+        };
+        let e = parse_grid("swot.xlsx", &book, &named).unwrap_err();
+        assert!(e.message.contains("no column names a part of swot"), "{e}");
+    }
+
+    #[test]
+    fn a_miro_board_by_extension_and_by_content() {
+        let opts = GridOptions {
+            method: crate::corpus::method::Method::builtin("swot"),
+            ..GridOptions::default()
+        };
+        for name in ["board.json", "board", "board.txt.json"] {
+            let g = parse_grid(name, miro::tests::PAGE.as_bytes(), &opts)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(g.format, GridFormat::Miro);
+            let got: Vec<(&str, &str, Option<i64>)> = g
+                .segments
+                .iter()
+                .map(|s| (s.part.as_deref().unwrap(), s.text.as_str(), s.votes))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    (
+                        "strengths",
+                        "Good coffee & a terrace\nFriendly hosts",
+                        Some(0)
+                    ),
+                    ("weaknesses", "Closed on Saturdays", Some(2)),
+                ]
+            );
+            assert_eq!(g.segments[0].kind, SegmentKind::Note);
+            assert_eq!(g.segments[1].attributes["colour"], "light_pink");
+            assert_eq!(g.segments[1].line, Some(17));
         }
     }
 

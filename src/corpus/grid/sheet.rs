@@ -62,6 +62,21 @@ pub fn read_sheet(
     }
 }
 
+/// The names of a workbook's sheets, in workbook order.
+pub fn sheet_names(bytes: &[u8], format: SheetFormat) -> Result<Vec<String>, ParseError> {
+    let what = format.label();
+    check_archive(bytes, what)?;
+    let corrupt = |e: &dyn std::fmt::Display| ParseError::file(format!("corrupt {what} file: {e}"));
+    Ok(match format {
+        SheetFormat::Xlsx => Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| corrupt(&e))?
+            .sheet_names(),
+        SheetFormat::Ods => Ods::new(Cursor::new(bytes))
+            .map_err(|e| corrupt(&e))?
+            .sheet_names(),
+    })
+}
+
 fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, ParseError> {
     let Some(wanted) = wanted else {
         return names

@@ -112,8 +112,8 @@ pub(super) fn stream_records<R: Read>(
 ) -> Result<Result<Option<Columns>, NotText>, ParseError> {
     let mut record = csv::ByteRecord::new();
     // The header: the first record with a non-blank cell.
-    let headers = loop {
-        let Some(_) = records.next_record(&mut record)? else {
+    let (headers, header_line) = loop {
+        let Some(line) = records.next_record(&mut record)? else {
             return Err(ParseError::file(
                 "the grid has no rows; expected a header row and data rows",
             ));
@@ -123,10 +123,10 @@ pub(super) fn stream_records<R: Read>(
             Err(e) => return Ok(Err(e)),
         };
         if cells.iter().any(|c| !c.trim().is_empty()) {
-            break name_headers(&cells);
+            break (name_headers(&cells), line);
         }
     };
-    let Some(plan) = Plan::new(&headers, 1, opts, None)? else {
+    let Some(plan) = Plan::new(&headers, 1, header_line, opts, None, None)? else {
         return Ok(Ok(None));
     };
     let width = headers.len();

@@ -30,6 +30,9 @@ pub struct Table {
     /// 1-based column number of the first cell of each row (spreadsheets
     /// whose used range starts after column A), for error positions.
     pub first_column: u64,
+    /// 1-based line (CSV) or row number (spreadsheet) of the header row,
+    /// for errors about a header.
+    pub header_line: u64,
 }
 
 impl Table {
@@ -44,7 +47,7 @@ impl Table {
         let mut records = records
             .into_iter()
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
-        let Some((_, header_cells)) = records.next() else {
+        let Some((header_line, header_cells)) = records.next() else {
             return Err(ParseError::file(
                 "the grid has no rows; expected a header row and data rows",
             ));
@@ -59,6 +62,7 @@ impl Table {
             headers,
             rows,
             first_column,
+            header_line,
         })
     }
 }

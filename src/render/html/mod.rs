@@ -6,14 +6,18 @@
 //! Sections, each present when its table is given and not empty: the ranked
 //! recommendations (members and evidence in a `<details>`, printed open),
 //! a support bar chart, a theme-by-group heatmap (from `themes`, else
-//! `matrix`), the convergence classes, the quotes under each theme and the
-//! sources. The stylesheet is `report.css`, included at build time.
+//! `matrix`), the convergence classes, the workshop methods (the SWOT as a
+//! 2×2, the empathy map as its canvas, with their tensions), the quotes
+//! under each theme and the sources. The stylesheet is `report.css`,
+//! included at build time.
 
 mod charts;
+mod methods;
 mod sections;
 
 use super::report::lines::{
-    ConvergenceLine, MatrixLine, NonProposalLine, QuoteLine, RecommendationLine, SourceLine, Themes,
+    ConvergenceLine, MatrixLine, MethodLine, NonProposalLine, QuoteLine, RecommendationLine,
+    SourceLine, TensionLine, Themes,
 };
 use super::report::{RecDetail, Table};
 
@@ -61,6 +65,10 @@ pub fn to_html_with(
     if !t.conv.is_empty() {
         any = true;
         sections::convergence(&mut out, t.conv);
+    }
+    if !t.methods.is_empty() {
+        any = true;
+        methods::section(&mut out, t.methods, t.tensions);
     }
     if !t.quotes.is_empty() {
         any = true;
@@ -146,6 +154,9 @@ struct Tables<'a> {
     quotes: &'a [QuoteLine],
     sources: &'a [SourceLine],
     non_proposals: &'a [NonProposalLine],
+    methods: &'a [MethodLine],
+    /// `None` when the tensions table was not asked for.
+    tensions: Option<&'a [TensionLine]>,
 }
 
 impl<'a> Tables<'a> {
@@ -158,6 +169,8 @@ impl<'a> Tables<'a> {
             quotes: &[],
             sources: &[],
             non_proposals: &[],
+            methods: &[],
+            tensions: None,
         };
         for table in tables {
             match table {
@@ -168,6 +181,8 @@ impl<'a> Tables<'a> {
                 Table::Quotes(r) => t.quotes = r,
                 Table::Sources(r) => t.sources = r,
                 Table::NonProposals(r) => t.non_proposals = r,
+                Table::Methods(r) => t.methods = r,
+                Table::Tensions(r) => t.tensions = Some(r),
             }
         }
         t

@@ -89,6 +89,9 @@ pub(super) fn header(out: &mut String, study: &str, t: &Tables, heat: &Heat) {
     if !t.conv.is_empty() {
         toc.push(("convergence", "Convergence"));
     }
+    if !t.methods.is_empty() {
+        toc.push(("methods", "Workshop methods"));
+    }
     if !t.quotes.is_empty() {
         toc.push(("quotes", "Quotes"));
     }

@@ -165,6 +165,8 @@ fn empty(kind: Kind) -> Table {
         Kind::Quotes => Table::Quotes(vec![]),
         Kind::Sources => Table::Sources(vec![]),
         Kind::NonProposals => Table::NonProposals(vec![]),
+        Kind::Methods => Table::Methods(vec![]),
+        Kind::Tensions => Table::Tensions(vec![]),
     }
 }
 

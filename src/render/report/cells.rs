@@ -144,6 +144,47 @@ pub fn listing(t: &Table) -> Listing {
             }
             l
         }
+        Table::Methods(rows) => {
+            let mut l = Listing::new(&[
+                "method", "part", "rank", "item", "groups", "support", "votes", "notes",
+            ]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.method_label),
+                    some(&r.part_label),
+                    some(r.rank),
+                    some(&r.item),
+                    some(r.groups.join(", ")),
+                    some(format!("{}/{}", r.support, r.groups_total)),
+                    r.votes_total.map(|n| n.to_string()),
+                    some(r.notes.join(", ")),
+                ]);
+            }
+            l
+        }
+        Table::Tensions(rows) => {
+            let mut l = Listing::new(&[
+                "method",
+                "theme",
+                "code",
+                "part",
+                "groups",
+                "opposite",
+                "opposite groups",
+            ]);
+            for r in rows {
+                l.rows.push(vec![
+                    some(&r.method),
+                    some(&r.label),
+                    some(&r.code),
+                    some(part_label(&r.method, &r.part_a)),
+                    some(r.groups_a.join(", ")),
+                    some(part_label(&r.method, &r.part_b)),
+                    some(r.groups_b.join(", ")),
+                ]);
+            }
+            l
+        }
         Table::NonProposals(rows) => {
             let mut l = Listing::new(&["group", "reason", "text"]);
             for r in rows {
@@ -166,6 +207,13 @@ pub fn listing(t: &Table) -> Listing {
             l
         }
     }
+}
+
+/// A part's name for people: its built-in label (`Strengths`), else the
+/// part as stored.
+pub(crate) fn part_label(method: &str, part: &str) -> String {
+    crate::corpus::method::Method::builtin(method)
+        .map_or_else(|| part.to_owned(), |m| m.part_label(part).to_owned())
 }
 
 /// A stance as people read it in a table: `for`, `against`, or `–`.
@@ -389,6 +437,70 @@ pub fn sheet(t: &Table) -> Sheet {
                         count_u64(r.line),
                         count_u64(r.time_ms),
                         text(&r.quote),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Methods(rows) => Sheet {
+            columns: vec![
+                col("method", Text),
+                col("part", Text),
+                col("part_order", Count),
+                col("rank", Count),
+                col("id", Text),
+                col("item", Text),
+                col("groups", Text),
+                col("support", Count),
+                col("groups_total", Count),
+                col("votes_total", Count),
+                col("codes", Text),
+                col("notes", Text),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.method),
+                        text(&r.part),
+                        count(r.part_order),
+                        count(r.rank),
+                        text(&r.id),
+                        text(&r.item),
+                        list(&r.groups),
+                        count(r.support),
+                        count(r.groups_total),
+                        r.votes_total.map_or(Value::Null, Value::Int),
+                        list(&r.codes),
+                        list(&r.notes),
+                    ]
+                })
+                .collect(),
+        },
+        Table::Tensions(rows) => Sheet {
+            columns: vec![
+                col("method", Text),
+                col("code", Text),
+                col("label", Text),
+                col("part_a", Text),
+                col("part_b", Text),
+                col("groups_a", Text),
+                col("groups_b", Text),
+                col("notes_a", Text),
+                col("notes_b", Text),
+            ],
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        text(&r.method),
+                        text(&r.code),
+                        text(&r.label),
+                        text(&r.part_a),
+                        text(&r.part_b),
+                        list(&r.groups_a),
+                        list(&r.groups_b),
+                        list(&r.notes_a),
+                        list(&r.notes_b),
                     ]
                 })
                 .collect(),

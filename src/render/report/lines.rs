@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::corpus::Source;
 use crate::synthesis::convergence::ConvergenceRow;
 use crate::synthesis::matrix::MatrixRow;
+use crate::synthesis::methods::{MethodItemRow, TensionRow};
 use crate::synthesis::quotes::QuoteRow;
 use crate::synthesis::recommendations::{NonProposalRow, RecommendationRow};
 
@@ -28,6 +29,10 @@ pub struct Input<'a> {
     pub sources: &'a [Source],
     /// The recommendation items set aside as non-proposals.
     pub non_proposals: &'a [NonProposalRow],
+    /// The items of the workshop methods' parts.
+    pub method_items: &'a [MethodItemRow],
+    /// Themes in opposite parts of a method.
+    pub tensions: &'a [TensionRow],
 }
 
 /// Row filters.
@@ -219,6 +224,62 @@ pub struct QuoteLine {
     pub quote: String,
 }
 
+/// An item of a part of a workshop method, merged across groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodLine {
+    /// The method (`swot`, `empathy`…).
+    pub method: String,
+    /// Its name for people (`SWOT`).
+    pub method_label: String,
+    /// The part (`strengths`…).
+    pub part: String,
+    /// Its name for people (`Strengths`).
+    pub part_label: String,
+    /// The part's place in the method, from 1.
+    pub part_order: u32,
+    /// Rank within the part, from 1.
+    pub rank: u32,
+    /// `swot.weaknesses.1`.
+    pub id: String,
+    /// The representative wording.
+    pub item: String,
+    /// Groups with a note of it, sorted.
+    pub groups: Vec<String>,
+    /// Those groups (k).
+    pub support: u32,
+    /// Groups that used the method (n).
+    pub groups_total: u32,
+    /// Dot votes, when some note has votes.
+    pub votes_total: Option<i64>,
+    /// Codes of its notes.
+    pub codes: Vec<String>,
+    /// The segments of its notes.
+    pub notes: Vec<String>,
+}
+
+/// A theme placed in opposite parts of a method by different groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TensionLine {
+    /// The method.
+    pub method: String,
+    /// The code id.
+    pub code: String,
+    /// Its label.
+    pub label: String,
+    /// One part (`strengths`).
+    pub part_a: String,
+    /// The opposite part (`weaknesses`).
+    pub part_b: String,
+    /// Groups placing it in `part_a`.
+    pub groups_a: Vec<String>,
+    /// Groups placing it in `part_b`.
+    pub groups_b: Vec<String>,
+    /// The notes in `part_a`.
+    pub notes_a: Vec<String>,
+    /// The notes in `part_b`.
+    pub notes_b: Vec<String>,
+}
+
 /// An imported source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceLine {
@@ -396,6 +457,49 @@ pub fn non_proposals(rows: &[NonProposalRow], f: &Filter) -> Vec<NonProposalLine
             reason: r.reason.clone(),
             segment_id: r.segment_id.clone(),
             member_id: r.member_id.clone(),
+        })
+        .collect()
+}
+
+/// The workshop methods' items kept by the filter (an item of a group, or
+/// with a code under the code).
+pub fn methods(rows: &[MethodItemRow], f: &Filter) -> Vec<MethodLine> {
+    rows.iter()
+        .filter(|r| f.groups_ok(&r.groups) && f.codes_ok(&r.codes))
+        .map(|r| MethodLine {
+            method: r.method.clone(),
+            method_label: r.method_label.clone(),
+            part: r.part.clone(),
+            part_label: r.part_label.clone(),
+            part_order: r.part_order,
+            rank: r.rank,
+            id: r.item_id.clone(),
+            item: r.wording.clone(),
+            groups: r.groups.clone(),
+            support: r.support,
+            groups_total: r.groups_total,
+            votes_total: r.votes_total,
+            codes: r.codes.clone(),
+            notes: r.segment_ids.clone(),
+        })
+        .collect()
+}
+
+/// The tensions kept by the filter (a group on either side; the code or
+/// one under it).
+pub fn tensions(rows: &[TensionRow], f: &Filter) -> Vec<TensionLine> {
+    rows.iter()
+        .filter(|r| (f.groups_ok(&r.groups_a) || f.groups_ok(&r.groups_b)) && f.code_ok(&r.code))
+        .map(|r| TensionLine {
+            method: r.method.clone(),
+            code: r.code.clone(),
+            label: r.label.clone(),
+            part_a: r.part_a.clone(),
+            part_b: r.part_b.clone(),
+            groups_a: r.groups_a.clone(),
+            groups_b: r.groups_b.clone(),
+            notes_a: r.segments_a.clone(),
+            notes_b: r.segments_b.clone(),
         })
         .collect()
 }

@@ -42,6 +42,15 @@
 //! - `non_proposals`: `group`, `text`, `reason` (`pointer`, `heading`,
 //!   `placeholder`, `too short`, `pattern`, `curated`), `segment_id`,
 //!   `member_id` (str).
+//! - `methods` (added within version 2): the items of the workshop
+//!   methods' parts, by method, part and rank: `method`, `method_label`,
+//!   `part`, `part_label` (str), `part_order`, `rank` (int), `id`, `item`
+//!   (str), `groups` ([str]), `support`, `groups_total` (int: the groups
+//!   that used the method), `votes_total` (int|null), `codes`, `notes`
+//!   ([str]: the notes' segment ids).
+//! - `tensions` (added within version 2): `method`, `code`, `label`,
+//!   `part_a`, `part_b` (str), `groups_a`, `groups_b`, `notes_a`,
+//!   `notes_b` ([str]).
 
 pub(crate) mod cells;
 pub mod details;
@@ -52,7 +61,8 @@ use serde_json::{Map, Value, json};
 
 pub use self::details::{Evidence, Member, RecDetail};
 use self::lines::{
-    ConvergenceLine, MatrixLine, NonProposalLine, QuoteLine, RecommendationLine, SourceLine,
+    ConvergenceLine, MatrixLine, MethodLine, NonProposalLine, QuoteLine, RecommendationLine,
+    SourceLine, TensionLine,
 };
 pub use self::lines::{Filter, Input, Themes};
 use crate::render::listing::Listing;
@@ -79,11 +89,15 @@ pub enum Kind {
     Sources,
     /// Recommendation items that propose nothing.
     NonProposals,
+    /// The parts of the workshop methods, merged across groups.
+    Methods,
+    /// Themes in opposite parts of a method.
+    Tensions,
 }
 
 impl Kind {
     /// Every table, in report order.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Recommendations,
         Kind::Themes,
         Kind::Matrix,
@@ -91,6 +105,8 @@ impl Kind {
         Kind::Quotes,
         Kind::Sources,
         Kind::NonProposals,
+        Kind::Methods,
+        Kind::Tensions,
     ];
 
     /// Key in JSON and CSV file stem.
@@ -103,6 +119,8 @@ impl Kind {
             Kind::Quotes => "quotes",
             Kind::Sources => "sources",
             Kind::NonProposals => "non_proposals",
+            Kind::Methods => "methods",
+            Kind::Tensions => "tensions",
         }
     }
 
@@ -116,6 +134,8 @@ impl Kind {
             Kind::Quotes => "Quotes",
             Kind::Sources => "Sources",
             Kind::NonProposals => "Non-proposals",
+            Kind::Methods => "Workshop methods",
+            Kind::Tensions => "Tensions",
         }
     }
 }
@@ -137,6 +157,10 @@ pub enum Table {
     Sources(Vec<SourceLine>),
     /// Non-proposals.
     NonProposals(Vec<NonProposalLine>),
+    /// Workshop methods' items.
+    Methods(Vec<MethodLine>),
+    /// Tensions between opposite parts.
+    Tensions(Vec<TensionLine>),
 }
 
 impl Table {
@@ -150,6 +174,8 @@ impl Table {
             Table::Quotes(r) => r.truncate(n),
             Table::Sources(r) => r.truncate(n),
             Table::NonProposals(r) => r.truncate(n),
+            Table::Methods(r) => r.truncate(n),
+            Table::Tensions(r) => r.truncate(n),
         }
     }
 
@@ -163,6 +189,8 @@ impl Table {
             Table::Quotes(_) => Kind::Quotes,
             Table::Sources(_) => Kind::Sources,
             Table::NonProposals(_) => Kind::NonProposals,
+            Table::Methods(_) => Kind::Methods,
+            Table::Tensions(_) => Kind::Tensions,
         }
     }
 
@@ -176,6 +204,8 @@ impl Table {
             Table::Quotes(r) => r.len(),
             Table::Sources(r) => r.len(),
             Table::NonProposals(r) => r.len(),
+            Table::Methods(r) => r.len(),
+            Table::Tensions(r) => r.len(),
         }
     }
 
@@ -204,6 +234,8 @@ impl Table {
             Table::Quotes(r) => serde_json::to_value(r),
             Table::Sources(r) => serde_json::to_value(r),
             Table::NonProposals(r) => serde_json::to_value(r),
+            Table::Methods(r) => serde_json::to_value(r),
+            Table::Tensions(r) => serde_json::to_value(r),
         }
     }
 
@@ -230,6 +262,8 @@ pub fn build(kind: Kind, input: &Input, filter: &Filter) -> Table {
         Kind::NonProposals => {
             Table::NonProposals(lines::non_proposals(input.non_proposals, filter))
         }
+        Kind::Methods => Table::Methods(lines::methods(input.method_items, filter)),
+        Kind::Tensions => Table::Tensions(lines::tensions(input.tensions, filter)),
     }
 }
 
@@ -341,6 +375,8 @@ mod tests {
             quotes: &[],
             sources: &[],
             non_proposals: &[],
+            method_items: &[],
+            tensions: &[],
         };
         build(Kind::Recommendations, &input, f)
     }

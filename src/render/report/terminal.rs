@@ -10,9 +10,13 @@ use crate::render::listing::Listing;
 
 /// Columns that may wrap; the others keep their content's width so that
 /// the text columns get the room.
-const WRAPPING: [&str; 8] = [
+const WRAPPING: [&str; 12] = [
+    "theme",
     "participant",
     "recommendation",
+    "item",
+    "notes",
+    "opposite groups",
     "text",
     "groups",
     "label",
@@ -42,7 +46,9 @@ fn full_support(cell: &str) -> bool {
 
 /// Columns hidden first when a terminal is too narrow for every column to
 /// keep its text readable, in the order they go.
-const DROPPABLE: [&str; 18] = [
+const DROPPABLE: [&str; 19] = [
+    // The notes' ids are in Markdown, CSV and JSON.
+    "notes",
     // Owner, target and deadline all ticked: shown by the three columns.
     "actionable",
     "stance",
@@ -65,7 +71,7 @@ const DROPPABLE: [&str; 18] = [
 ];
 
 /// Columns holding a list of groups, shortened in the terminal.
-const GROUP_LISTS: [&str; 3] = ["groups", "raised by", "specific to"];
+const GROUP_LISTS: [&str; 4] = ["groups", "raised by", "specific to", "opposite groups"];
 
 /// Names shown of a list of groups before the count of the others.
 const GROUPS_SHOWN: usize = 5;
@@ -85,7 +91,7 @@ fn shorten_groups(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Narrowest readable width of a wrapping column.
 fn min_text_width(name: &str) -> usize {
     match name {
-        "recommendation" | "quote" | "text" => 24,
+        "recommendation" | "quote" | "text" | "item" => 24,
         _ => 12,
     }
 }

@@ -140,6 +140,7 @@ impl Study {
             cache: &crate::synthesis::Cache::default(),
             glossary,
             curation,
+            methods: None,
         };
         Frames::of(&merge(&input, quotes).unwrap())
     }
@@ -506,6 +507,7 @@ fn example_study_similarities_leave_a_margin() {
         cache: &crate::synthesis::Cache::default(),
         glossary: None,
         curation: None,
+        methods: None,
     };
     let tree = CodeTree::from_frame(input.codes).unwrap();
     let owned = strs(&study.segments, "segment_id");
@@ -1241,6 +1243,7 @@ fn empty_input_gives_empty_frames_with_their_columns() {
         cache: &crate::synthesis::Cache::default(),
         glossary: None,
         curation: None,
+        methods: None,
     };
     let m = Frames::of(&merge(&input, &[]).unwrap());
     assert_eq!(m.recommendations.width(), 20);
