@@ -41,6 +41,7 @@ pub enum RegexError {
 /// Compiles a rule's regular expression with the size limit every part of
 /// qualsynth uses; the error says what is wrong on one line.
 pub fn compile_regex(re: &str) -> Result<regex::Regex, RegexError> {
+    let shown = short_regex(re);
     regex::RegexBuilder::new(re)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
@@ -55,16 +56,29 @@ pub fn compile_regex(re: &str) -> Result<regex::Regex, RegexError> {
                     .unwrap_or(s.lines().last().unwrap_or("syntax error"))
                     .to_owned();
                 RegexError::Invalid {
-                    re: re.to_owned(),
+                    re: shown,
                     why: what,
                 }
             }
-            regex::Error::CompiledTooBig(_) => RegexError::TooBig(re.to_owned()),
+            regex::Error::CompiledTooBig(_) => RegexError::TooBig(shown),
             other => RegexError::Invalid {
-                re: re.to_owned(),
+                re: shown,
                 why: other.to_string(),
             },
         })
+}
+
+/// Longest regular expression a message quotes whole, in characters.
+const SHOWN_REGEX: usize = 80;
+
+/// A regular expression as messages quote it: cut to its first
+/// [`SHOWN_REGEX`] characters and `…` when longer (a 100,000-word
+/// alternation would fill the terminal).
+pub fn short_regex(re: &str) -> String {
+    match re.char_indices().nth(SHOWN_REGEX) {
+        Some((i, _)) => format!("{}…", &re[..i]),
+        None => re.to_owned(),
+    }
 }
 
 /// Checks a codebook; diagnostics come in code order.
