@@ -14,6 +14,9 @@ use unicode_normalization::char::is_combining_mark;
 use super::formats::common::{has_stemmer, suggest};
 use super::model::{Code, Codebook, Diagnostic, Origin, Pattern, Semantics, Severity, guid_key};
 
+/// Deepest code tree accepted: a code may have at most 99 ancestors.
+pub const MAX_DEPTH: usize = 100;
+
 /// Largest compiled size of a rule's regular expression (1 MiB).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -38,6 +41,7 @@ pub enum RegexError {
 /// Compiles a rule's regular expression with the size limit every part of
 /// qualsynth uses; the error says what is wrong on one line.
 pub fn compile_regex(re: &str) -> Result<regex::Regex, RegexError> {
+    let shown = short_regex(re);
     regex::RegexBuilder::new(re)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
@@ -52,16 +56,29 @@ pub fn compile_regex(re: &str) -> Result<regex::Regex, RegexError> {
                     .unwrap_or(s.lines().last().unwrap_or("syntax error"))
                     .to_owned();
                 RegexError::Invalid {
-                    re: re.to_owned(),
+                    re: shown,
                     why: what,
                 }
             }
-            regex::Error::CompiledTooBig(_) => RegexError::TooBig(re.to_owned()),
+            regex::Error::CompiledTooBig(_) => RegexError::TooBig(shown),
             other => RegexError::Invalid {
-                re: re.to_owned(),
+                re: shown,
                 why: other.to_string(),
             },
         })
+}
+
+/// Longest regular expression a message quotes whole, in characters.
+const SHOWN_REGEX: usize = 80;
+
+/// A regular expression as messages quote it: cut to its first
+/// [`SHOWN_REGEX`] characters and `…` when longer (a 100,000-word
+/// alternation would fill the terminal).
+pub fn short_regex(re: &str) -> String {
+    match re.char_indices().nth(SHOWN_REGEX) {
+        Some((i, _)) => format!("{}…", &re[..i]),
+        None => re.to_owned(),
+    }
 }
 
 /// Checks a codebook; diagnostics come in code order.
@@ -282,40 +299,83 @@ pub fn incomplete_codes(cb: &Codebook, reader: &[Diagnostic]) -> HashSet<String>
         .collect()
 }
 
-/// One error per cycle of parents, at the parent of its first code.
+/// One error per cycle of parents, at the parent of its first code (in
+/// codebook order), then one per code nested deeper than [`MAX_DEPTH`]
+/// levels (the first such code of each branch). Each code's parent chain
+/// is walked once: linear in the number of codes, however deep the tree.
 fn cycles(cb: &Codebook, first: &HashMap<&str, usize>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut reported: HashSet<usize> = HashSet::new();
-    for (i, c) in cb.codes.iter().enumerate() {
-        if reported.contains(&i) || c.parent.as_deref() == Some(c.id.as_str()) {
-            continue;
-        }
-        let mut path = vec![i];
-        let mut at = i;
-        while let Some(&p) = cb.codes[at].parent.as_deref().and_then(|p| first.get(p)) {
-            if p == at {
-                break; // its own parent: reported above
-            }
-            if let Some(k) = path.iter().position(|&x| x == p) {
-                if k == 0 {
-                    let members: Vec<usize> = path.clone();
-                    if members.iter().all(|m| !reported.contains(m)) {
-                        let mut names: Vec<String> = members
-                            .iter()
-                            .map(|&m| format!("\"{}\"", cb.codes[m].id))
-                            .collect();
-                        names.push(names[0].clone());
-                        out.push(Diagnostic::error(
-                            c.parent_origin,
-                            format!("cycle of parents: {}", names.join(" → ")),
-                        ));
-                    }
-                    reported.extend(members);
-                }
+    const UNSEEN: usize = usize::MAX;
+    const ON_PATH: usize = usize::MAX - 1;
+    let n = cb.codes.len();
+    let parent = |i: usize| {
+        cb.codes[i]
+            .parent
+            .as_deref()
+            .and_then(|p| first.get(p).copied())
+            .filter(|&p| p != i)
+    };
+    // The level of each code (1 for a top-level code); a code in a cycle,
+    // or under one, counts from the cycle as from the top.
+    let mut level = vec![UNSEEN; n];
+    let mut found: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut path = Vec::new();
+    for i in 0..n {
+        path.clear();
+        let mut at = Some(i);
+        while let Some(a) = at {
+            if level[a] != UNSEEN {
                 break;
             }
-            path.push(p);
-            at = p;
+            level[a] = ON_PATH;
+            path.push(a);
+            at = parent(a);
+        }
+        let mut base = match at {
+            Some(a) if level[a] == ON_PATH => {
+                // A cycle: the path from `a` on.
+                let k = path.iter().position(|&x| x == a).unwrap_or(0);
+                let members = path.split_off(k);
+                let lowest = (0..members.len()).min_by_key(|&j| members[j]).unwrap_or(0);
+                let mut ordered = members[lowest..].to_vec();
+                ordered.extend_from_slice(&members[..lowest]);
+                for &m in &members {
+                    level[m] = 0;
+                }
+                found.push((ordered[0], ordered));
+                0
+            }
+            Some(a) => level[a],
+            None => 0,
+        };
+        for &c in path.iter().rev() {
+            base += 1;
+            level[c] = base;
+        }
+    }
+    found.sort_unstable();
+    let mut out: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|(m, members)| {
+            let mut names: Vec<String> = members
+                .iter()
+                .map(|&x| format!("\"{}\"", cb.codes[x].id))
+                .collect();
+            names.push(names[0].clone());
+            Diagnostic::error(
+                cb.codes[m].parent_origin,
+                format!("cycle of parents: {}", names.join(" → ")),
+            )
+        })
+        .collect();
+    for (i, c) in cb.codes.iter().enumerate() {
+        if level[i] == MAX_DEPTH + 1 {
+            out.push(Diagnostic::error(
+                c.parent_origin,
+                format!(
+                    "code \"{}\" is nested deeper than {MAX_DEPTH} levels of parents; the code tree may be at most {MAX_DEPTH} levels deep",
+                    c.id
+                ),
+            ));
         }
     }
     out
@@ -365,6 +425,62 @@ mod tests {
             .into_iter()
             .map(|d| (d.severity, d.origin.line, d.origin.column, d.message))
             .collect()
+    }
+
+    /// A chain of `n` codes, each the parent of the next.
+    fn chain(n: usize) -> Codebook {
+        let codes = (0..n)
+            .map(|i| Code {
+                id: format!("c{i}"),
+                parent: (i > 0).then(|| format!("c{}", i - 1)),
+                parent_origin: Origin {
+                    line: i as u32 + 1,
+                    column: 10,
+                },
+                rules: Vec::new(),
+                ..Code::default()
+            })
+            .collect();
+        Codebook {
+            codes,
+            ..Codebook::default()
+        }
+    }
+
+    #[test]
+    fn a_tree_deeper_than_the_limit_is_one_error_per_branch() {
+        let errors = |cb: &Codebook| -> Vec<(Origin, String)> {
+            check(cb)
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| (d.origin, d.message))
+                .collect()
+        };
+        assert!(errors(&chain(MAX_DEPTH)).is_empty());
+        let e = errors(&chain(MAX_DEPTH + 50));
+        assert_eq!(
+            e,
+            [(
+                Origin {
+                    line: 101,
+                    column: 10
+                },
+                "code \"c100\" is nested deeper than 100 levels of parents; the code tree may be at most 100 levels deep".to_owned()
+            )]
+        );
+        // 100,000 levels (a hostile .qdc or TOML): one error, in linear
+        // time (the walk up each code's parents was quadratic).
+        assert_eq!(errors(&chain(100_000)).len(), 1);
+        // A cycle under a long chain is reported once, from its first code.
+        let mut cb = chain(300);
+        cb.codes[0].parent = Some("c299".into());
+        let e = errors(&cb);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].1
+                .starts_with("cycle of parents: \"c0\" → \"c299\" → \"c298\""),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -105,27 +105,37 @@ fn tree_rows(cb: &Codebook) -> Vec<(String, &Code)> {
                 .is_none_or(|p| !ids.contains(p) || p == cb.codes[i].id)
         })
         .collect();
+    // Each code's children, in codebook order, found once.
+    let mut kids: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, c) in cb.codes.iter().enumerate() {
+        if let Some(p) = c.parent.as_deref() {
+            kids.entry(p).or_default().push(i);
+        }
+    }
     let mut rows = Vec::new();
-    let mut pending: Vec<usize> = Vec::new();
+    let mut scan = 0;
     loop {
         for &i in &roots {
             done[i] = true;
         }
         let count = roots.len();
         for (k, &i) in roots.iter().enumerate() {
-            walk(cb, i, "", k + 1 == count, &mut done, &mut rows);
+            walk(cb, &kids, i, "", k + 1 == count, &mut done, &mut rows);
         }
-        pending.extend((0..n).filter(|&i| !done[i]).take(1));
-        match pending.pop() {
-            Some(i) => roots = vec![i],
-            None => break,
+        while scan < n && done[scan] {
+            scan += 1;
         }
+        if scan == n {
+            break;
+        }
+        roots = vec![scan];
     }
     rows
 }
 
 fn walk<'a>(
     cb: &'a Codebook,
+    kids: &std::collections::HashMap<&str, Vec<usize>>,
     i: usize,
     indent: &str,
     last: bool,
@@ -134,15 +144,19 @@ fn walk<'a>(
 ) {
     let c = &cb.codes[i];
     rows.push((format!("{indent}{}", if last { "└─ " } else { "├─ " }), c));
-    let children: Vec<usize> = (0..cb.codes.len())
-        .filter(|&k| !done[k] && cb.codes[k].parent.as_deref() == Some(c.id.as_str()))
+    let children: Vec<usize> = kids
+        .get(c.id.as_str())
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .copied()
+        .filter(|&k| !done[k])
         .collect();
     for &k in &children {
         done[k] = true;
     }
     let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
     for (n, &k) in children.iter().enumerate() {
-        walk(cb, k, &deeper, n + 1 == children.len(), done, rows);
+        walk(cb, kids, k, &deeper, n + 1 == children.len(), done, rows);
     }
 }
 

@@ -687,4 +687,6 @@ mod dict;
 mod segment;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;

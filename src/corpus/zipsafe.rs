@@ -153,6 +153,24 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_that_lies_about_its_size_is_cut_at_the_size_it_declares() {
+        // 64 MiB of zeros declared as 1,000 bytes: the size check and the
+        // ratio check pass, and the zip reader stops at the declared size.
+        let big = vec![b'0'; 64 << 20];
+        let mut z = zip_with(&[("word/document.xml", &big)]);
+        let patch = |z: &mut Vec<u8>, signature: &[u8], at: usize| {
+            let i = z.windows(4).position(|w| w == signature).unwrap();
+            z[i + at..i + at + 4].copy_from_slice(&1000u32.to_le_bytes());
+        };
+        patch(&mut z, b"PK\x03\x04", 22);
+        patch(&mut z, b"PK\x01\x02", 24);
+        check_archive(&z, "DOCX").unwrap();
+        let e = read_entry(&z, "word/document.xml", "DOCX").unwrap_err();
+        assert!(e.message.starts_with("corrupt DOCX file: "), "{e}");
+        assert!(e.message.contains("declared uncompressed size"), "{e}");
+    }
+
+    #[test]
     fn corrupt_and_not_zip() {
         assert!(
             check_archive(b"hello", "XLSX")

@@ -196,13 +196,13 @@ pub fn write_csv_dir(dir: &Path, tables: &[Table]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for t in tables {
         let path = dir.join(format!("{}.csv", t.kind().name()));
-        write_atomic(&path, &report::to_csv(t)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        // The error names the file already (`cannot write …`).
+        write_atomic(&path, &report::to_csv(t)?)?;
     }
     Ok(())
 }
 
 /// Writes a one-file report atomically.
 pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    Ok(write_atomic(path, bytes)?)
 }

@@ -46,9 +46,11 @@ impl Staged {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| StoreError::io(dir, "create a temporary file in", e))?;
+        // The error names the file being written, not its temporary; the
+        // temporary is removed when `tmp` drops.
         tmp.write_all(bytes)
             .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| StoreError::io(tmp.path(), "write", e))?;
+            .map_err(|e| StoreError::io(path, "write", e))?;
         self.files.push((tmp, path.to_owned()));
         Ok(())
     }
@@ -120,6 +122,39 @@ mod tests {
         assert_eq!(mode(&private), 0o600);
         // Readable by the owner and, as the umask allows, by others.
         assert_eq!(mode(&open) & 0o600, 0o600);
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file_and_leaves_no_temporary() {
+        // A full disk, as far as this test can make one: a directory
+        // where the file should be makes the rename fail; the write error
+        // itself is covered by scripts/full-disk.sh.
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.parquet");
+        std::fs::create_dir(&a).unwrap();
+        std::fs::write(a.join("x"), b"x").unwrap();
+        let e = write_atomic(&a, b"one").unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("cannot replace {}", a.display())),
+            "{e}"
+        );
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.parquet"]);
+        let full = StoreError::io(
+            &a,
+            "write",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(
+            full.to_string(),
+            format!(
+                "cannot write {}: no space left on device (the disk is full)",
+                a.display()
+            )
+        );
     }
 
     #[test]

@@ -109,6 +109,8 @@ fn plain_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::StorageFull => "no space left on device (the disk is full)".to_owned(),
+        std::io::ErrorKind::QuotaExceeded => "disk quota exceeded".to_owned(),
         _ => {
             let s = e.to_string();
             match s.find(" (os error") {

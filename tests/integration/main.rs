@@ -14,6 +14,7 @@ mod html;
 mod import_grid;
 mod import_transcript;
 mod init;
+mod limits;
 mod pipes;
 mod pseudonymize;
 mod refi;

@@ -60,8 +60,10 @@ pub fn pattern_error(origin: Origin, text: &str, e: &PatternError) -> Diagnostic
 
 /// Splits a `;`-separated list of rules into `(byte offset, rule)` pieces,
 /// trimmed, empty pieces dropped. A `/regex/` may hold `;`: it ends at a
-/// `/` followed by `;` or the end. Elsewhere `\;` stands for a `;` that
-/// belongs to the rule (a dictionary entry like `;)`) and `\\` for `\`.
+/// `/` followed by `;` or the end; inside it, a `;` after a `/` (and white
+/// space) is written with one more `\` before it (`/a/\;b/` is `a/;b`,
+/// see [`join_rules`]). Elsewhere `\;` stands for a `;` that belongs to
+/// the rule (a dictionary entry like `;)`) and `\\` for `\`.
 pub fn split_rules(cell: &str) -> Vec<(usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     let bytes = cell.as_bytes();
@@ -102,10 +104,12 @@ pub fn split_rules(cell: &str) -> Vec<(usize, Cow<'_, str>)> {
         };
         let piece = cell[start..stop].trim_end();
         if !piece.is_empty() {
-            let piece = if !regex && piece.contains('\\') {
-                Cow::Owned(unescape_rule(piece))
-            } else {
+            let piece = if !piece.contains('\\') {
                 Cow::Borrowed(piece)
+            } else if regex {
+                Cow::Owned(slash_semicolons(piece, false))
+            } else {
+                Cow::Owned(unescape_rule(piece))
             };
             out.push((start, piece));
         }
@@ -134,15 +138,43 @@ fn unescape_rule(piece: &str) -> String {
     out
 }
 
+/// A regular expression's text with every `;` that follows a `/` (and
+/// white space, and backslashes) given one more `\` before it
+/// (`escape`), or one fewer (the inverse), so that no `/;` inside it reads
+/// as its end. `\;` and `;` mean the same in a regular expression.
+fn slash_semicolons(text: &str, escape: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    let mut rest = text;
+    while let Some(i) = rest.find('/') {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let ws = rest.len() - rest.trim_start().len();
+        let slashes = rest[ws..].bytes().take_while(|&b| b == b'\\').count();
+        if rest[ws + slashes..].starts_with(';') && (escape || slashes > 0) {
+            out.push_str(&rest[..ws]);
+            let n = if escape { slashes + 1 } else { slashes - 1 };
+            out.extend(std::iter::repeat_n('\\', n));
+            rest = &rest[ws + slashes..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Joins rule texts with `; ` (the inverse of [`split_rules`]): in a rule
-/// other than a regular expression, `;` is written `\;` and `\` `\\`.
+/// other than a regular expression, `;` is written `\;` and `\` `\\`; in a
+/// regular expression, a `;` after a `/` gets one more `\`.
 pub fn join_rules<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
     rules
         .into_iter()
         .map(|r| {
             let t = rule_text(r);
             if matches!(r.pattern, Pattern::Regex(_)) {
-                t
+                if t.contains(';') {
+                    slash_semicolons(&t, true)
+                } else {
+                    t
+                }
             } else {
                 t.replace('\\', "\\\\").replace(';', "\\;")
             }
@@ -354,6 +386,33 @@ mod tests {
             back,
             ["loyer", "/\\d+;€/", "a NEAR/2 b", ";)", "x\\", "a\\b"]
         );
+    }
+
+    #[test]
+    fn a_regex_with_a_slash_before_a_semicolon_round_trips() {
+        // Found by the format round-trip property: `/x/;y/` was read back
+        // as the regex `x` and the word `y/`.
+        let texts = [
+            "/x/;y/",
+            "/x/ ; y/",
+            "/a/\\;b/",
+            "/u\\/\\\\;v/",
+            "/;/",
+            "/a;b/",
+        ];
+        let rules: Vec<Rule> = texts
+            .iter()
+            .map(|t| rule(t, None, false, Origin::default()).unwrap())
+            .collect();
+        let joined = join_rules(&rules);
+        assert!(
+            joined.starts_with("/x/\\;y/; /x/ \\; y/; /a/\\\\;b/"),
+            "{joined}"
+        );
+        let back: Vec<_> = split_rules(&joined).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(back, texts);
+        // A `\;` after a `/` in a hand-written list is that `;`.
+        assert_eq!(split_rules("/a/\\;b/")[0].1, "/a/;b/");
     }
 
     #[test]

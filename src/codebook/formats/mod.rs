@@ -9,6 +9,8 @@ pub mod common;
 pub mod lexicoder;
 pub mod liwc;
 pub mod native;
+#[cfg(test)]
+mod props;
 pub mod quanteda;
 pub mod refi;
 pub mod sheet;

@@ -37,6 +37,10 @@ use crate::codebook::model::{
     Code, Codebook, CodebookOptions, Diagnostic, Origin, Rule, Semantics, guid_key,
 };
 
+/// Deepest element nesting accepted, as in REFI-QDA projects
+/// ([`crate::refi::read::MAX_DEPTH`]).
+const MAX_DEPTH: usize = crate::refi::read::MAX_DEPTH;
+
 const BLOCK: &str = "qualsynth ";
 const OPTIONS: &str = "qualsynth codebook:";
 
@@ -146,6 +150,13 @@ pub fn read_in(text: &str, name: &str, project: &str) -> (Option<Codebook>, Vec<
             Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
+                if open.len() >= MAX_DEPTH {
+                    diags.push(Diagnostic::error(
+                        index.origin(pos),
+                        format!("elements nest deeper than {MAX_DEPTH} levels; refusing the file"),
+                    ));
+                    return (None, diags);
+                }
                 let local = local(e);
                 if !root_seen {
                     root_seen = true;
@@ -283,6 +294,13 @@ pub fn read_in(text: &str, name: &str, project: &str) -> (Option<Codebook>, Vec<
                         )),
                     }
                 }
+            }
+            Event::DocType(d) if d.contains('[') => {
+                diags.push(Diagnostic::error(
+                    index.origin(pos),
+                    "a DOCTYPE with declarations (entities, a DTD) is not accepted in a REFI-QDA codebook",
+                ));
+                return (None, diags);
             }
             Event::Comment(c) => {
                 let body: &str = &c;
@@ -633,6 +651,13 @@ impl Tree {
             parent: vec![None; n],
             order: Vec::with_capacity(n),
         };
+        let mut kids: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, c) in cb.codes.iter().enumerate() {
+            if let Some(p) = c.parent.as_deref() {
+                kids.entry(p).or_default().push(i);
+            }
+        }
         let mut done = vec![false; n];
         let tops: Vec<usize> = (0..n)
             .filter(|&i| {
@@ -645,24 +670,34 @@ impl Tree {
         for i in tops.into_iter().chain(0..n) {
             if !done[i] {
                 t.roots.push(i);
-                t.visit(cb, i, &mut done);
+                t.visit(cb, &kids, i, &mut done);
             }
         }
         t
     }
 
-    fn visit(&mut self, cb: &Codebook, i: usize, done: &mut [bool]) {
+    fn visit(
+        &mut self,
+        cb: &Codebook,
+        kids: &std::collections::HashMap<&str, Vec<usize>>,
+        i: usize,
+        done: &mut [bool],
+    ) {
         done[i] = true;
         self.order.push(i);
         let id = cb.codes[i].id.as_str();
-        let kids: Vec<usize> = (0..cb.codes.len())
-            .filter(|&k| !done[k] && cb.codes[k].parent.as_deref() == Some(id))
+        let mine: Vec<usize> = kids
+            .get(id)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|&k| !done[k])
             .collect();
-        for k in kids {
+        for k in mine {
             if !done[k] {
                 self.children[i].push(k);
                 self.parent[k] = Some(i);
-                self.visit(cb, k, done);
+                self.visit(cb, kids, k, done);
             }
         }
     }
@@ -891,6 +926,55 @@ mod tests {
         assert_eq!(d[0].severity, Severity::Error);
         let (cb, _) = read("<CodeBook><Codes></Code></CodeBook>", "t");
         assert!(cb.is_none());
+    }
+
+    #[test]
+    fn entity_declarations_and_deep_nesting_are_refused_with_a_location() {
+        let mut laughs =
+            String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">");
+        for i in 1..10 {
+            laughs.push_str(&format!(
+                "<!ENTITY lol{i} \"{}\">",
+                format!("&lol{};", i - 1).repeat(10)
+            ));
+        }
+        laughs.push_str("]>\n<CodeBook><Codes><Code name=\"&lol9;\" isCodable=\"true\"><Description>&lol9;</Description></Code></Codes></CodeBook>");
+        let (cb, d) = read(&laughs, "t");
+        assert!(cb.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].severity, d[0].origin),
+            (Severity::Error, Origin { line: 2, column: 1 })
+        );
+        assert!(d[0].message.contains("DOCTYPE with declarations"), "{d:?}");
+        // Undeclared, an entity is only a warning, never expanded.
+        let (cb, d) = read(
+            "<CodeBook><Codes><Code name=\"a\" isCodable=\"true\"><Description>x &lol9; y</Description></Code></Codes></CodeBook>",
+            "t",
+        );
+        assert_eq!(cb.unwrap().codes[0].definition.as_deref(), Some("x  y"));
+        assert!(d[0].message.contains("unknown entity &lol9;"), "{d:?}");
+        // 100,000 nested codes: each id would hold its parents' (gigabytes).
+        let deep = format!(
+            "<CodeBook><Codes>\n{}{}</Codes></CodeBook>",
+            "<Code name=\"c\" isCodable=\"true\">".repeat(100_000),
+            "</Code>".repeat(100_000)
+        );
+        let (cb, d) = read(&deep, "t");
+        assert!(cb.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "elements nest deeper than 256 levels; refusing the file"
+        );
+        assert_eq!(d[0].origin.line, 2);
+        // 254 levels of codes (256 elements) are read.
+        let ok = format!(
+            "<CodeBook><Codes>{}{}</Codes></CodeBook>",
+            "<Code name=\"c\" isCodable=\"true\">".repeat(254),
+            "</Code>".repeat(254)
+        );
+        assert_eq!(read(&ok, "t").0.unwrap().codes.len(), 254);
     }
 
     #[test]

@@ -334,11 +334,11 @@ impl Coder {
                             Ok(re) => regexes.push((r, re)),
                             Err(regex::Error::CompiledTooBig(limit)) => errors.push(Diagnostic::error(
                                 rule.origin,
-                                format!("regular expression /{p}/ is too large (over {limit} bytes compiled); simplify it"),
+                                format!("regular expression /{}/ is too large (over {limit} bytes compiled); simplify it", crate::codebook::check::short_regex(p)),
                             )),
                             Err(e) => errors.push(Diagnostic::error(
                                 rule.origin,
-                                format!("regular expression /{p}/ does not compile: {}", one_line(&e.to_string())),
+                                format!("regular expression /{}/ does not compile: {}", crate::codebook::check::short_regex(p), one_line(&e.to_string())),
                             )),
                         }
                     }

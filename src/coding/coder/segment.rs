@@ -180,7 +180,11 @@ impl Coder {
         });
         out.dedup_by_key(|c| (c.c0, c.c1, c.code));
         if !self.dictionary && !excluded.is_empty() {
-            out.retain(|c| !excluded.contains(&c.code));
+            // One entry per code: an exclusion matching all over a long
+            // segment would make this quadratic.
+            excluded.sort_unstable();
+            excluded.dedup();
+            out.retain(|c| excluded.binary_search(&c.code).is_err());
         }
         out
     }

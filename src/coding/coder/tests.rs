@@ -425,6 +425,64 @@ fn dictionary_fast_counts_equal_codings() {
 }
 
 #[test]
+fn an_exclusion_matching_all_over_a_long_segment_costs_linear_time() {
+    // Each exclusion hit was kept, and every candidate compared with all
+    // of them: a 2 MB segment took 30 s to code, 8 MB over 6 minutes.
+    let c = coder(&[
+        rule("rent", "loyer"),
+        ("rent", "pas", None, true),
+        rule("cost", "cher"),
+    ]);
+    let text = "le loyer pas cher ".repeat(50_000);
+    let k = c.code_segment(&text, "fr");
+    assert_eq!(k.len(), 50_000);
+    assert!(k.iter().all(|x| x.code == "cost" && x.matched == "cher"));
+}
+
+#[test]
+fn a_codebook_of_twenty_thousand_rules_compiles_and_codes_each_rule() {
+    // Hand-run with 100,000 (README, Limits); kinds mixed as in real
+    // dictionaries: words, prefixes, stems, phrases, NEAR.
+    let n = 20_000;
+    let texts: Vec<String> = (0..n)
+        .map(|i| match i % 5 {
+            0 => format!("mot{i}"),
+            1 => format!("pre{i}x*"),
+            2 => format!("~chanteur{i}"),
+            3 => format!("mot{i} suite{i}"),
+            _ => format!("gauche{i} NEAR/2 droite{i}"),
+        })
+        .collect();
+    let codes: Vec<String> = (0..200).map(|c| format!("c{c}")).collect();
+    let rules: Vec<R> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (codes[i % 200].as_str(), t.as_str(), None, false))
+        .collect();
+    let c = coder(&rules);
+    let text = "mot15, pre16xyz mot18 suite18 ; gauche19 et droite19 ; mot1234";
+    let got: Vec<(String, String)> = c
+        .code_segment(text, "fr")
+        .into_iter()
+        .map(|k| (k.code, k.matched))
+        .collect();
+    let want = [
+        ("c15", "mot15"),
+        ("c16", "pre16xyz"),
+        ("c18", "mot18 suite18"),
+        ("c19", "gauche19 et droite19"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    assert_eq!(got, want);
+    // `mot1234` is no rule (1234 % 5 == 4), `~chanteur17` matches its plural.
+    assert_eq!(c.code_segment("les chanteur17s", "fr")[0].code, "c17");
+    assert_eq!(c.codes().len(), 200);
+}
+
+#[test]
 fn code_all_keeps_order() {
     let c = coder(&[rule("rent", "loyer")]);
     let docs: Vec<(String, &str)> = (0..500)

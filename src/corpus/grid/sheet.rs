@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xlsx, XlsxError};
 
 use super::super::error::ParseError;
 use super::super::zipsafe::check_archive;
@@ -26,6 +26,12 @@ impl SheetFormat {
         }
     }
 }
+
+/// Largest number of cells a sheet may give: its rows that hold a value
+/// times the columns from its first to its last value. A stray cell far
+/// from the table (at `XFD1048576`, say) would otherwise make every row
+/// 16,384 cells wide, or, read as one rectangle, ask for terabytes.
+pub const MAX_CELLS: u64 = 50_000_000;
 
 /// A sheet as read, with the name of the sheet used.
 #[derive(Debug, Clone)]
@@ -50,13 +56,44 @@ pub fn read_sheet(
         SheetFormat::Xlsx => {
             let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
             let name = choose_sheet(&wb.sheet_names(), sheet)?;
-            let range = wb.worksheet_range(&name).map_err(|e| corrupt(&e))?;
-            to_grid(&range, name)
+            // Cell by cell rather than `worksheet_range`, which allocates
+            // the rectangle from the first to the last cell before any
+            // limit can be checked.
+            let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+            match wb.worksheet_cells_reader(&name) {
+                Ok(mut reader) => {
+                    while let Some(cell) = reader.next_cell().map_err(|e| corrupt(&e))? {
+                        if !matches!(cell.get_value(), DataRef::Empty) {
+                            cells.push((cell.get_position(), Data::from(cell.get_value().clone())));
+                        }
+                    }
+                }
+                // A chart sheet: no cells.
+                Err(XlsxError::NotAWorksheet(_)) => {}
+                Err(e) => return Err(corrupt(&e)),
+            }
+            sparse_grid(cells, name)
         }
         SheetFormat::Ods => {
-            let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+            let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                OdsError::CellLimitExceeded { requested, .. } => ParseError::file(format!(
+                    "the workbook repeats cells to {requested} cells, more than the limit of {MAX_CELLS}; export the table alone"
+                )),
+                e => corrupt(&e),
+            })?;
             let name = choose_sheet(&wb.sheet_names(), sheet)?;
             let range = wb.worksheet_range(&name).map_err(|e| corrupt(&e))?;
+            let rows = range
+                .rows()
+                .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
+                .count() as u64;
+            check_cells(
+                &name,
+                rows,
+                range.width() as u64,
+                range.start(),
+                range.end(),
+            )?;
             to_grid(&range, name)
         }
     }
@@ -75,6 +112,83 @@ pub fn sheet_names(bytes: &[u8], format: SheetFormat) -> Result<Vec<String>, Par
             .map_err(|e| corrupt(&e))?
             .sheet_names(),
     })
+}
+
+/// Refuses a sheet of more than [`MAX_CELLS`] cells (`rows` that hold a
+/// value × `columns` from the first value to the last, at `first` and
+/// `last`, 0-based).
+fn check_cells(
+    sheet: &str,
+    rows: u64,
+    columns: u64,
+    first: Option<(u32, u32)>,
+    last: Option<(u32, u32)>,
+) -> Result<(), ParseError> {
+    if rows.saturating_mul(columns) <= MAX_CELLS {
+        return Ok(());
+    }
+    let at = |p: Option<(u32, u32)>| {
+        p.map_or(String::new(), |(r, c)| {
+            format!("{}{}", column_name(c), r + 1)
+        })
+    };
+    Err(ParseError::file(format!(
+        "sheet \"{sheet}\" spans {rows} rows with values by {columns} columns (from {} to {}), more than the limit of {MAX_CELLS} cells; delete the stray cells far from the table, or export the table alone",
+        at(first),
+        at(last)
+    )))
+}
+
+/// A 0-based column index as spreadsheet letters (`0` is `A`, `26` `AA`).
+fn column_name(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A sheet from its non-empty cells (position 0-based, in any order; a
+/// later cell at the same position wins, as in calamine): every row that
+/// holds a value, as wide as the columns from the first value to the last.
+fn sparse_grid(mut cells: Vec<((u32, u32), Data)>, sheet: String) -> Result<SheetGrid, ParseError> {
+    cells.sort_by_key(|(pos, _)| *pos);
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return Err(ParseError::file(format!(
+            "sheet \"{sheet}\" is empty; expected a header row and data rows"
+        )));
+    };
+    let (row0, row1) = (first.0.0, last.0.0);
+    let col0 = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let col1 = cells.iter().map(|((_, c), _)| *c).max().unwrap_or(0);
+    let width = u64::from(col1 - col0) + 1;
+    let mut rows = 0u64;
+    let mut prev = None;
+    for ((r, _), _) in &cells {
+        if prev != Some(*r) {
+            rows += 1;
+            prev = Some(*r);
+        }
+    }
+    check_cells(&sheet, rows, width, Some((row0, col0)), Some((row1, col1)))?;
+    let width = width as usize;
+    let mut records: Vec<(u64, Vec<String>)> = Vec::new();
+    for ((r, c), value) in cells {
+        let line = u64::from(r) + 1;
+        if records.last().is_none_or(|(l, _)| *l != line) {
+            records.push((line, vec![String::new(); width]));
+        }
+        if let Some((_, row)) = records.last_mut() {
+            row[(c - col0) as usize] = cell_text(&value);
+        }
+    }
+    let table = Table::from_records(records, u64::from(col0) + 1)?;
+    Ok(SheetGrid { table, sheet })
 }
 
 fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, ParseError> {
@@ -266,5 +380,142 @@ mod tests {
         assert_eq!(cell_text(&Data::DateTime(t)), "18:00:00");
         let t = calamine::ExcelDateTime::new(1.5, calamine::ExcelDateTimeType::TimeDelta, false);
         assert_eq!(cell_text(&Data::DateTime(t)), "36:00:00");
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    //! Hostile workbooks: entity expansion ("billion laughs"), deep
+    //! nesting, cells that span a huge rectangle. Each gives a clear error
+    //! or an answer, at a bounded cost.
+
+    use super::super::test_files::{ods_content, xlsx_parts};
+    use super::*;
+
+    const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+
+    /// A DOCTYPE whose entity `lol9` expands to 10^9 `lol`s.
+    fn laughs() -> String {
+        let mut d = String::from(r#"<!DOCTYPE lolz [<!ENTITY lol0 "lol">"#);
+        for i in 1..10 {
+            let refs = format!("&lol{};", i - 1).repeat(10);
+            d.push_str(&format!(r#"<!ENTITY lol{i} "{refs}">"#));
+        }
+        d.push_str("]>");
+        d
+    }
+
+    fn sheet(body: &str) -> String {
+        format!(r#"<?xml version="1.0"?><worksheet {NS}><sheetData>{body}</sheetData></worksheet>"#)
+    }
+
+    fn no_strings() -> String {
+        format!(r#"<?xml version="1.0"?><sst {NS} count="0" uniqueCount="0"></sst>"#)
+    }
+
+    const ODS_ROOT: &str = r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">"#;
+    const ODS_TAIL: &str =
+        "</table:table></office:spreadsheet></office:body></office:document-content>";
+
+    fn ods_cell(text: &str) -> String {
+        format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        )
+    }
+
+    #[test]
+    fn entities_are_never_expanded() {
+        let cells = r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>"#;
+        let shared = format!(
+            r#"<?xml version="1.0"?>{}<sst {NS} count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>"#,
+            laughs()
+        );
+        let e =
+            read_sheet(&xlsx_parts(&sheet(cells), &shared), SheetFormat::Xlsx, None).unwrap_err();
+        assert!(e.message.contains("unrecognized entity `&lol9;`"), "{e}");
+        let content = format!(
+            r#"<?xml version="1.0"?>{}{ODS_ROOT}{}{ODS_TAIL}"#,
+            laughs(),
+            ods_cell("&lol9;")
+        );
+        let e = read_sheet(&ods_content(&content), SheetFormat::Ods, None).unwrap_err();
+        assert!(e.message.contains("unrecognized entity `&lol9;`"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_read_without_recursion() {
+        let deep = format!("{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
+        let xml = format!(
+            r#"<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>v</t></is></c></row></sheetData>{deep}</worksheet>"#
+        );
+        let g = read_sheet(&xlsx_parts(&xml, &no_strings()), SheetFormat::Xlsx, None).unwrap();
+        assert_eq!(g.table.rows[0].cells, ["v"]);
+        let spans = format!(
+            "{}x{}",
+            "<text:span>".repeat(40_000),
+            "</text:span>".repeat(40_000)
+        );
+        let content = format!(
+            r#"<?xml version="1.0"?>{ODS_ROOT}{}{}{ODS_TAIL}"#,
+            ods_cell("h"),
+            ods_cell(&spans)
+        );
+        let g = read_sheet(&ods_content(&content), SheetFormat::Ods, None).unwrap();
+        assert_eq!(g.table.rows[0].cells, ["x"]);
+    }
+
+    #[test]
+    fn a_stray_far_cell_is_a_clear_error_not_terabytes() {
+        // calamine's `worksheet_range` asked for 549,755,813,888 bytes here
+        // and aborted the process.
+        let cells = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>b</t></is></c></row>"#;
+        let xml = format!(
+            r#"<?xml version="1.0"?><worksheet {NS}><dimension ref="A1:XFD1048576"/><sheetData>{}</sheetData></worksheet>"#,
+            cells
+        );
+        let g = read_sheet(&xlsx_parts(&xml, &no_strings()), SheetFormat::Xlsx, None).unwrap();
+        assert_eq!(g.table.headers.len(), 16_384);
+        assert_eq!(g.table.rows.len(), 1);
+        assert_eq!(g.table.rows[0].line, 1_048_576);
+        assert_eq!(g.table.rows[0].cells[16_383], "b");
+        // Many rows that wide: refused, naming the sheet and the span.
+        let mut rows = String::new();
+        for r in 1..=3100 {
+            rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
+        }
+        rows.push_str(r#"<row r="3101"><c r="XFD3101"><v>1</v></c></row>"#);
+        let e = read_sheet(
+            &xlsx_parts(&sheet(&rows), &no_strings()),
+            SheetFormat::Xlsx,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "sheet \"S\" spans 3101 rows with values by 16384 columns (from A1 to XFD3101), more than the limit of 50000000 cells; delete the stray cells far from the table, or export the table alone"
+        );
+        let content = format!(
+            r#"<?xml version="1.0"?>{ODS_ROOT}<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>{ODS_TAIL}"#
+        );
+        let e = read_sheet(&ods_content(&content), SheetFormat::Ods, None).unwrap_err();
+        assert!(e.message.contains("more than the limit"), "{e}");
+    }
+
+    #[test]
+    fn cells_in_any_order_and_repeated_read_as_calamine_reads_them() {
+        let cells = r#"<row r="3"><c r="C3" t="inlineStr"><is><t>z</t></is></c><c r="B3"><v>2</v></c></row><row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="C2" t="inlineStr"><is><t>y</t></is></c></row><row r="3"><c r="B3"><v>5</v></c></row>"#;
+        let g = read_sheet(
+            &xlsx_parts(&sheet(cells), &no_strings()),
+            SheetFormat::Xlsx,
+            None,
+        )
+        .unwrap();
+        assert_eq!(g.table.first_column, 2);
+        assert_eq!(g.table.headers, ["x", "y"]);
+        assert_eq!(g.table.rows.len(), 1);
+        assert_eq!(
+            (g.table.rows[0].line, &g.table.rows[0].cells[..]),
+            (3, &["5".to_owned(), "z".to_owned()][..])
+        );
     }
 }

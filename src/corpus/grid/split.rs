@@ -26,7 +26,8 @@
 //!   carry the heading ([`Item::heading`]); a short heading also prefixes
 //!   their text (`RIC constituant : Modifier l'article 11…`), a long one (an
 //!   introduction such as `Les propositions retenues sont :`) does not. A
-//!   heading with no item after it is an item itself.
+//!   heading with no item after it (or only bare markers) is an item
+//!   itself.
 //! - Trailing `;` and white space are trimmed; empty items are dropped.
 
 /// Bullet characters that may start a line.
@@ -81,6 +82,8 @@ struct Building {
     text: String,
     bullet: bool,
     heading: Option<usize>,
+    /// How many headings come before it.
+    after: usize,
 }
 
 /// A heading and what became of it.
@@ -88,8 +91,6 @@ struct Heading {
     text: String,
     /// Short: it prefixes its items.
     prefixes: bool,
-    /// Some item belongs to it.
-    used: bool,
 }
 
 fn split_lines(text: &str) -> Vec<Item> {
@@ -118,7 +119,6 @@ fn split_lines(text: &str) -> Vec<Item> {
             headings.push(Heading {
                 text: body.to_owned(),
                 prefixes,
-                used: false,
             });
             current = Some((headings.len() - 1, None));
             prev_line = None;
@@ -149,18 +149,17 @@ fn split_lines(text: &str) -> Vec<Item> {
                         None
                     }
                 };
-                if let Some(h) = heading {
-                    headings[h].used = true;
-                }
                 items.push(Building {
                     text: body.to_owned(),
                     bullet,
                     heading,
+                    after: headings.len(),
                 });
             }
         }
     }
-    // Headings with no items of their own become items, in their place.
+    // Headings with no items of their own (none, or only bare markers)
+    // become items, in their place.
     let mut out = Vec::new();
     let mut emitted = vec![false; headings.len()];
     let lone = |h: &Heading| {
@@ -170,29 +169,30 @@ fn split_lines(text: &str) -> Vec<Item> {
         })
     };
     for item in items {
-        if let Some(h) = item.heading {
-            for (j, done) in emitted.iter_mut().enumerate().take(h) {
-                if !*done && !headings[j].used {
-                    out.extend(lone(&headings[j]));
-                }
-                *done = true;
-            }
-            emitted[h] = true;
-        }
         let heading = item.heading.map(|h| &headings[h]);
         let text = match heading {
             Some(h) if h.prefixes => format!("{} {}", h.text, item.text),
             _ => item.text,
         };
-        if let Some(text) = clean(&text) {
-            out.push(Item {
-                text,
-                heading: heading.map(|h| h.text.trim_end_matches(':').trim_end().to_owned()),
-            });
+        let Some(text) = clean(&text) else {
+            continue;
+        };
+        if let Some(h) = item.heading {
+            emitted[h] = true;
         }
+        for (j, done) in emitted.iter_mut().enumerate().take(item.after) {
+            if !*done {
+                out.extend(lone(&headings[j]));
+            }
+            *done = true;
+        }
+        out.push(Item {
+            text,
+            heading: heading.map(|h| h.text.trim_end_matches(':').trim_end().to_owned()),
+        });
     }
     for (j, h) in headings.iter().enumerate() {
-        if !emitted[j] && !h.used {
+        if !emitted[j] {
             out.extend(lone(h));
         }
     }
@@ -507,6 +507,19 @@ mod tests {
     }
 
     #[test]
+    fn a_long_heading_over_bare_markers_is_kept_as_an_item() {
+        // Found by the splitting property: the introduction's only item was
+        // a bare marker, and the whole cell gave no item.
+        let intro = "Les propositions retenues par les participants de la réunion sont :";
+        assert_eq!(split_items(&format!("{intro}\ny)")), [intro]);
+        assert_eq!(
+            split_items(&format!("{intro}\n-\n- \nAutre")),
+            [intro, "Autre"]
+        );
+        assert_eq!(split_items("Vide :\n-"), ["Vide :"]);
+    }
+
+    #[test]
     fn bullets() {
         assert_eq!(strip_bullet("- a"), Some(("-", "a")));
         assert_eq!(strip_bullet("-a"), Some(("-", "a")));
@@ -523,5 +536,175 @@ mod tests {
         assert_eq!(strip_bullet("o\tx"), Some(("o", "x")));
         assert_eq!(strip_bullet("ou bien"), None);
         assert_eq!(strip_bullet("2019-2020"), None);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    //! What splitting may drop, and nothing else: white space, line ends,
+    //! the marker at the start of a line (or of a one-line cell's part),
+    //! the `;` that separate a one-line cell's parts or end an item, and the
+    //! `:` ending a heading (kept in [`Item::heading`] without it).
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces cells are made of: words (some that leave a line open, some
+    /// in capitals), markers, separators, brackets and quotes, headings.
+    const PIECES: &[&str] = &[
+        "Baisser",
+        "la",
+        "TVA",
+        "de",
+        "et",
+        "réduire",
+        "RIC",
+        "1.5",
+        "-5",
+        "2019-2020",
+        "(x",
+        "y)",
+        "[a",
+        "b]",
+        "«",
+        "»",
+        "“",
+        "”",
+        "\"",
+        ";",
+        ":",
+        " :",
+        ",",
+        "-",
+        "- ",
+        "* ",
+        "**",
+        "• ",
+        "–",
+        "\u{F0B7}\t",
+        "o\t",
+        "o",
+        "1. ",
+        "2)",
+        "3.",
+        "7-",
+        "8 - ",
+        "16/",
+        "1°",
+        "a)",
+        "é)",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\n",
+        "\r\n",
+        "\r",
+        "\n\n",
+        "Les propositions retenues par les participants de la réunion sont :",
+    ];
+
+    /// The characters of `s` other than white space.
+    fn visible(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !c.is_whitespace())
+    }
+
+    /// Whether `marker` has the shape of a line marker: one bullet, Word's
+    /// outline `o`, one to three digits then `.` `)` `-` `–` `/` `°` or
+    /// ` - `/` – `, or an ASCII letter then `)`.
+    fn marker_shaped(marker: &str) -> bool {
+        let mut cs = marker.chars();
+        let first = cs.next();
+        let rest: String = cs.collect();
+        let digits = marker.bytes().take_while(u8::is_ascii_digit).count();
+        match first {
+            Some(c) if is_bullet(c) => rest.is_empty(),
+            Some('o') if rest.is_empty() => true,
+            Some(c) if c.is_ascii_alphabetic() => rest == ")",
+            _ => {
+                (1..=3).contains(&digits)
+                    && [".", ")", "-", "–", "/", "°", " - ", " – "].contains(&&marker[digits..])
+            }
+        }
+    }
+
+    /// The characters a cell must keep, in order: each line (or, in a
+    /// one-line cell, each `;`-separated part) without its marker, its
+    /// trailing `;`, and, for a line that became a heading, its trailing
+    /// `:`; white space aside. Also checks each marker's shape.
+    fn kept(cell: &str, headings: &[&str]) -> Result<String, TestCaseError> {
+        let text = cell.replace("\r\n", "\n").replace('\r', "\n");
+        let text = text.trim();
+        let parts: Vec<&str> = if text.contains('\n') {
+            text.split('\n').map(str::trim).collect()
+        } else {
+            split_semicolons(text)
+        };
+        let mut out = String::new();
+        for part in parts {
+            let body = match strip_bullet(part) {
+                Some((marker, rest)) => {
+                    prop_assert!(marker_shaped(marker), "marker {marker:?} of {part:?}");
+                    rest
+                }
+                None => part,
+            };
+            let mut body = body.trim_end().trim_end_matches(';').trim_end();
+            let heading = body.trim_end_matches(':').trim_end();
+            if body.ends_with(':') && headings.contains(&heading) {
+                body = heading;
+            }
+            out.extend(visible(body));
+        }
+        Ok(out)
+    }
+
+    /// The characters the items carry, in order: the heading where its
+    /// block starts, then each item's text; white space aside.
+    fn carried(items: &[Item]) -> String {
+        let mut out = String::new();
+        let mut block: Option<&str> = None;
+        for item in items {
+            if let Some(h) = item.heading.as_deref()
+                && block != Some(h)
+            {
+                out.extend(visible(h));
+            }
+            block = item.heading.as_deref();
+            out.extend(visible(&item.text));
+        }
+        out
+    }
+
+    /// Whether `needle`'s characters appear in `hay` in order.
+    fn subsequence(needle: &str, hay: &str) -> bool {
+        let mut hay = hay.chars();
+        needle.chars().all(|c| hay.any(|h| h == c))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Splitting loses no text but markers, separators, white space
+        /// and a heading's `:`; no item is empty or padded.
+        #[test]
+        fn splitting_keeps_every_character_but_markers_and_separators(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..30),
+        ) {
+            let cell = pieces.concat();
+            let items = split_cell(&cell);
+            let headings: Vec<&str> = items.iter().filter_map(|i| i.heading.as_deref()).collect();
+            let kept = kept(&cell, &headings)?;
+            let carried = carried(&items);
+            prop_assert!(
+                subsequence(&kept, &carried),
+                "lost text: cell {:?}\nkept    {:?}\ncarried {:?}\nitems {:?}",
+                cell, kept, carried, items
+            );
+            for item in &items {
+                prop_assert!(!item.text.is_empty() && item.text.trim() == item.text, "{item:?}");
+            }
+        }
     }
 }

@@ -315,6 +315,32 @@ mod tests {
     }
 
     #[test]
+    fn entities_are_never_expanded_and_deep_nesting_is_read() {
+        let mut laughs = String::from("<!DOCTYPE w:document [<!ENTITY lol0 \"lol\">");
+        for i in 1..10 {
+            let refs = format!("&lol{};", i - 1).repeat(10);
+            laughs.push_str(&format!("<!ENTITY lol{i} \"{refs}\">"));
+        }
+        laughs.push_str("]>");
+        let doc = body(&p(&r("P1: &lol9;"))).replacen("?>", &format!("?>{laughs}"), 1);
+        let e = parse(&docx_with(&doc)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "malformed word/document.xml: unknown entity \"&lol9;\""
+        );
+        // 100,000 nested elements around a run: an answer, no recursion.
+        let deep = format!(
+            "{}{}{}",
+            "<w:sdt>".repeat(100_000),
+            r("P1: bonjour"),
+            "</w:sdt>".repeat(100_000)
+        );
+        let segs = parse(&docx_with(&body(&p(&deep)))).unwrap();
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].text, "bonjour");
+    }
+
+    #[test]
     fn utf16_document_part() {
         let doc = body(&p(&r("P1: bonjour")));
         let mut utf16 = vec![0xFF, 0xFE];
