@@ -581,7 +581,7 @@ mod tests {
             (
                 b"a,b,c,d\n1,2,3,4\n1,2,3,4,5\n",
                 Some(3),
-                None,
+                Some(5),
                 "5 fields, expected 4 like the header; check the delimiter or an unbalanced quote",
             ),
             (

@@ -140,7 +140,7 @@ pub(super) fn stream_records<R: Read>(
                 Err(e) => return Ok(Err(e)),
             };
             if cells.iter().any(|c| !c.trim().is_empty()) {
-                batch.push(fit_row(line, cells, width)?);
+                batch.push(fit_row(line, cells, width, 1)?);
             }
         }
         if batch.len() == BATCH_ROWS || (line.is_none() && !batch.is_empty()) {

@@ -56,7 +56,7 @@ impl Table {
         let width = headers.len();
         let mut rows = Vec::new();
         for (line, cells) in records {
-            rows.push(fit_row(line, cells, width)?);
+            rows.push(fit_row(line, cells, width, first_column)?);
         }
         Ok(Table {
             headers,
@@ -69,12 +69,19 @@ impl Table {
 
 /// A data row made as wide as the header: an error if it has more cells
 /// and the extra ones are not blank (some exporters add trailing
-/// delimiters), padded if it has fewer.
-pub(super) fn fit_row(line: u64, mut cells: Vec<String>, width: usize) -> Result<Row, ParseError> {
+/// delimiters), at the first of them that is not, padded if it has fewer.
+/// `first_column` is the column number of the row's first cell.
+pub(super) fn fit_row(
+    line: u64,
+    mut cells: Vec<String>,
+    width: usize,
+    first_column: u64,
+) -> Result<Row, ParseError> {
     if cells.len() > width {
-        if cells[width..].iter().any(|c| !c.trim().is_empty()) {
-            return Err(ParseError::at_line(
+        if let Some(extra) = cells[width..].iter().position(|c| !c.trim().is_empty()) {
+            return Err(ParseError::at(
                 line,
+                first_column + (width + extra) as u64,
                 format!(
                     "{} fields, expected {width} like the header; check the delimiter or an unbalanced quote",
                     cells.len()
@@ -155,7 +162,10 @@ mod tests {
     fn long_rows_are_an_error_at_their_line() {
         let e =
             Table::from_records([rec(1, &["a", "b"]), rec(7, &["1", "2", "3"])], 1).unwrap_err();
-        assert_eq!(e.line, Some(7));
+        // At the first extra cell that is not blank.
+        assert_eq!((e.line, e.column), (Some(7), Some(3)));
+        let far = Table::from_records([rec(1, &["a"]), rec(2, &["1", " ", "x"])], 4).unwrap_err();
+        assert_eq!((far.line, far.column), (Some(2), Some(6)));
         assert!(
             e.message
                 .starts_with("3 fields, expected 2 like the header; check the delimiter"),
