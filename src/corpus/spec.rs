@@ -390,7 +390,7 @@ impl SourceSpec {
         &self,
         file_name: &str,
         head: &[u8],
-        rest: impl std::io::Read,
+        rest: impl std::io::Read + Send,
         sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
     ) -> Result<Option<(&'static str, Option<&'static str>)>, ParseError> {
         let kind = self

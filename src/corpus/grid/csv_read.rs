@@ -91,13 +91,13 @@ pub(super) fn check_delimiter(d: u8) -> Result<(), ParseError> {
 /// file is never held whole.
 pub struct Records<R: Read> {
     reader: csv::Reader<Tracked<R>>,
-    lines: std::rc::Rc<std::cell::RefCell<Lines>>,
+    lines: std::sync::Arc<std::sync::Mutex<Lines>>,
 }
 
 impl<R: Read> Records<R> {
     /// Reads `input` with `delimiter` (ASCII, not a quote or line break).
     pub fn new(input: R, delimiter: u8) -> Self {
-        let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::new(delimiter)));
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Lines::new(delimiter)));
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -113,7 +113,10 @@ impl<R: Read> Records<R> {
     /// Reads the next record into `record`; its line, or `None` at the end.
     pub fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<Option<u64>, ParseError> {
         let more = self.reader.read_byte_record(record);
-        let mut lines = self.lines.borrow_mut();
+        let mut lines = self
+            .lines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(e) = lines.io_error.take() {
             return Err(ParseError::file(format!("cannot read the file: {e}")));
         }
@@ -148,21 +151,27 @@ impl<R: Read> Records<R> {
 /// (for record lines) and quotes (for an unbalanced one).
 struct Tracked<R> {
     inner: R,
-    lines: std::rc::Rc<std::cell::RefCell<Lines>>,
+    lines: std::sync::Arc<std::sync::Mutex<Lines>>,
 }
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self.inner.read(buf) {
             Ok(n) => {
-                self.lines.borrow_mut().feed(&buf[..n]);
+                self.lines
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .feed(&buf[..n]);
                 Ok(n)
             }
             Err(e) => {
                 // Kept for the record that asked, with the csv reader's own
                 // error beside it.
                 let kept = std::io::Error::new(e.kind(), e.to_string());
-                self.lines.borrow_mut().io_error = Some(e);
+                self.lines
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .io_error = Some(e);
                 Err(kept)
             }
         }

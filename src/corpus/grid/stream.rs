@@ -39,7 +39,7 @@ pub(super) struct NotText;
 pub fn stream_grid_into(
     file_name: &str,
     head: &[u8],
-    rest: impl Read,
+    rest: impl Read + Send,
     opts: &GridOptions,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
 ) -> Result<Streamed, ParseError> {
@@ -105,7 +105,7 @@ fn delimiter_from_head(
 /// UTF-8 text.
 pub(super) type Columns = (Vec<String>, Vec<String>);
 
-pub(super) fn stream_records<R: Read>(
+pub(super) fn stream_records<R: Read + Send>(
     mut records: Records<R>,
     opts: &GridOptions,
     sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
@@ -130,35 +130,84 @@ pub(super) fn stream_records<R: Read>(
         return Ok(Ok(None));
     };
     let width = headers.len();
-    let mut keys = RowKeys::default();
-    let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
-    loop {
-        let line = records.next_record(&mut record)?;
-        if let Some(line) = line {
-            let cells = match cells_of(&record) {
-                Ok(c) => c,
-                Err(e) => return Ok(Err(e)),
+    // A reader thread parses the next batches while this one maps (on the
+    // rayon pool) and hands on the last.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_batches(records, width, &tx));
+        let mut keys = RowKeys::default();
+        for batch in rx {
+            let rows = match batch {
+                Batch::Rows(rows) => rows,
+                Batch::NotText => return Ok(Err(NotText)),
+                Batch::Error(e) => return Err(e),
             };
-            if cells.iter().any(|c| !c.trim().is_empty()) {
-                batch.push(fit_row(line, cells, width, 1)?);
-            }
-        }
-        if batch.len() == BATCH_ROWS || (line.is_none() && !batch.is_empty()) {
-            let mapped: Vec<Result<Vec<RawSegment>, ParseError>> = batch
+            let mapped: Vec<Result<Vec<RawSegment>, ParseError>> = rows
                 .par_iter()
                 .map(|row| plan.segments(row, None))
                 .collect();
-            for (row, segments) in batch.iter().zip(mapped) {
+            for (row, segments) in rows.iter().zip(mapped) {
                 let key = keys.key(&plan, row)?;
                 for mut seg in segments? {
                     seg.key.clone_from(&key);
                     sink(seg)?;
                 }
             }
-            batch.clear();
         }
-        if line.is_none() {
-            return Ok(Ok(Some((headers.clone(), plan.text_names()))));
+        Ok(Ok(Some((headers.clone(), plan.text_names()))))
+    })
+}
+
+/// What the reader thread hands on: rows in file order, then the end of
+/// the channel, or why it stopped.
+enum Batch {
+    Rows(Vec<Row>),
+    NotText,
+    Error(ParseError),
+}
+
+/// Reads the data records into batches of [`BATCH_ROWS`] rows (blank
+/// records left out) until the end, an error, or a receiver gone.
+fn read_batches<R: Read>(
+    mut records: Records<R>,
+    width: usize,
+    tx: &std::sync::mpsc::SyncSender<Batch>,
+) {
+    let mut record = csv::ByteRecord::new();
+    let mut batch: Vec<Row> = Vec::with_capacity(BATCH_ROWS);
+    loop {
+        let line = match records.next_record(&mut record) {
+            Ok(line) => line,
+            Err(e) => {
+                let _ = tx.send(Batch::Error(e));
+                return;
+            }
+        };
+        if let Some(line) = line {
+            let Ok(cells) = cells_of(&record) else {
+                let _ = tx.send(Batch::NotText);
+                return;
+            };
+            if cells.iter().any(|c| !c.trim().is_empty()) {
+                match fit_row(line, cells, width, 1) {
+                    Ok(row) => batch.push(row),
+                    Err(e) => {
+                        let _ = tx.send(Batch::Rows(std::mem::take(&mut batch)));
+                        let _ = tx.send(Batch::Error(e));
+                        return;
+                    }
+                }
+            }
+        }
+        let end = line.is_none();
+        if batch.len() == BATCH_ROWS || (end && !batch.is_empty()) {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            if tx.send(Batch::Rows(full)).is_err() {
+                return;
+            }
+        }
+        if end {
+            return;
         }
     }
 }
