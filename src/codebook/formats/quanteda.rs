@@ -36,13 +36,35 @@ enum Frame {
     Map(Vec<(Node, Node)>, Option<Node>, Origin),
 }
 
-#[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
+    /// The text's number of lines and the end of its last line: every
+    /// node's position is kept inside the text (see [`within_text`]).
+    lines: u32,
+    end: Origin,
 }
 
 impl Builder {
+    /// A builder for nodes of `text`.
+    fn new(text: &str) -> Self {
+        let lines = crate::codebook::diagnostics::LineIndex::new(text)
+            .len()
+            .max(1) as u32;
+        Builder {
+            stack: Vec::new(),
+            root: None,
+            lines,
+            end: within_text(
+                text,
+                Origin {
+                    line: lines + 1,
+                    column: 1,
+                },
+            ),
+        }
+    }
+
     fn push(&mut self, n: Node) {
         match self.stack.last_mut() {
             None => {
@@ -64,6 +86,13 @@ impl MarkedEventReceiver for Builder {
         let o = Origin {
             line: mark.line() as u32,
             column: mark.col() as u32 + 1,
+        };
+        // The parser places events at the end of input on the line after
+        // the last one (an empty key with no line break after it: `? `).
+        let o = match o.line {
+            0 => Origin { line: 1, column: 1 },
+            l if l > self.lines => self.end,
+            _ => o,
         };
         match ev {
             Event::Scalar(s, style, _, _) => {
@@ -114,7 +143,7 @@ fn within_text(text: &str, o: Origin) -> Origin {
 /// Reads a quanteda YAML dictionary.
 pub fn read(text: &str, name: &str) -> (Option<Codebook>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut builder = Builder::default();
+    let mut builder = Builder::new(text);
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
         let m = e.marker();
@@ -219,6 +248,27 @@ mod tests {
                 "{x:?} in {lines} lines"
             );
         }
+    }
+
+    /// Found by the `codebook_yml` fuzz target: `? ` (an empty key at the
+    /// end of input) gave a warning on the line after the only one.
+    #[test]
+    fn fuzz_codebook_yml_a29dcce1_empty_key_past_the_last_line() {
+        for src in ["? ", "?", "a: [b]\n? ", "a:\r? "] {
+            let (_, d) = read(src, "q");
+            let lines = crate::codebook::diagnostics::LineIndex::new(src)
+                .len()
+                .max(1) as u32;
+            for x in &d {
+                assert!(
+                    x.origin.line >= 1 && x.origin.line <= lines,
+                    "{src:?}: {x:?} in {lines} lines"
+                );
+            }
+        }
+        let (_, d) = read("? ", "q");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("belong to no category"), "{d:?}");
     }
 
     /// Found by the `codebook_yml` fuzz target: a document that is not a
