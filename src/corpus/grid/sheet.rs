@@ -49,6 +49,29 @@ pub fn read_sheet(
     format: SheetFormat,
     sheet: Option<&str>,
 ) -> Result<SheetGrid, ParseError> {
+    guarded(format, || read_sheet_unguarded(bytes, format, sheet))
+}
+
+/// Runs a calamine read, a panic in it (found by fuzzing: a cell reference
+/// whose row number overflows) becoming a "corrupt file" error rather
+/// than the end of the process.
+fn guarded<T>(
+    format: SheetFormat,
+    read: impl FnOnce() -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ParseError::file(format!(
+            "corrupt {} file: its XML could not be read (a malformed cell reference or structure)",
+            format.label()
+        )))
+    })
+}
+
+fn read_sheet_unguarded(
+    bytes: &[u8],
+    format: SheetFormat,
+    sheet: Option<&str>,
+) -> Result<SheetGrid, ParseError> {
     let what = format.label();
     check_archive(bytes, what)?;
     let corrupt = |e: &dyn std::fmt::Display| ParseError::file(format!("corrupt {what} file: {e}"));
@@ -101,6 +124,10 @@ pub fn read_sheet(
 
 /// The names of a workbook's sheets, in workbook order.
 pub fn sheet_names(bytes: &[u8], format: SheetFormat) -> Result<Vec<String>, ParseError> {
+    guarded(format, || sheet_names_unguarded(bytes, format))
+}
+
+fn sheet_names_unguarded(bytes: &[u8], format: SheetFormat) -> Result<Vec<String>, ParseError> {
     let what = format.label();
     check_archive(bytes, what)?;
     let corrupt = |e: &dyn std::fmt::Display| ParseError::file(format!("corrupt {what} file: {e}"));
@@ -517,5 +544,23 @@ mod hostile {
             (g.table.rows[0].line, &g.table.rows[0].cells[..]),
             (3, &["5".to_owned(), "z".to_owned()][..])
         );
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::*;
+
+    /// Found by the `grid_xlsx` fuzz target: a cell reference whose row
+    /// number overflows made calamine panic (`attempt to multiply with
+    /// overflow`); it must be an error or a table, never a panic.
+    #[test]
+    fn fuzz_grid_xlsx_9920b1f1_cell_reference_overflow() {
+        let bytes = include_bytes!("../../../fixtures/fuzz/grid_xlsx-9920b1f1.xlsx");
+        // Overflow panics with debug assertions (tests, fuzzing); a
+        // release build wraps and reads on.
+        if let Err(e) = read_sheet(bytes, SheetFormat::Xlsx, None) {
+            assert!(e.message.starts_with("corrupt XLSX file"), "{e}");
+        }
     }
 }
