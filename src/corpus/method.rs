@@ -325,7 +325,8 @@ impl Method {
             });
         }
         let full = key(trimmed);
-        let short = key(&bare(trimmed));
+        // Without a note in parentheses or after a colon: `Forces (internes)`.
+        let short = key(&crate::corpus::grid::bare(trimmed));
         let exact = self.parts.iter().find(|p| {
             p.synonyms.iter().any(|s| {
                 let k = key(s);
@@ -422,23 +423,6 @@ fn key(s: &str) -> Vec<String> {
             _ => w.to_owned(),
         })
         .collect()
-}
-
-/// The name without a note in parentheses or brackets and without what
-/// follows a colon: `Forces (internes)`, `Menaces : ce qui peut nuire`.
-fn bare(s: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for c in s.chars() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            ':' if depth == 0 => break,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// `needle` occurs as consecutive words of `hay`.

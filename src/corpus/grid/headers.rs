@@ -39,7 +39,7 @@ pub(super) fn words(s: &str) -> Vec<String> {
 
 /// The header without a parenthesised or bracketed note and without what
 /// follows a colon: `Votes (total)` and `Priorité : 1-3` give the bare name.
-pub(super) fn bare(header: &str) -> String {
+pub(crate) fn bare(header: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     for c in header.chars() {

@@ -17,6 +17,7 @@ mod table;
 #[cfg(test)]
 mod test_files;
 
+pub(crate) use headers::bare;
 pub use split::split_items;
 pub use stream::{Streamed, stream_grid_into};
 pub use table::{Row, Table};
