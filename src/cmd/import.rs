@@ -80,7 +80,7 @@ fn import_all(
         (_, true) => Mode::Add,
         _ => Mode::Once,
     };
-    let mut study = Study::open(&c.study.study)?;
+    let mut study = Study::open_for_import(&c.study.study)?;
     for (file, outcome) in import_files(&mut study, files, spec, mode)? {
         fb.info(&describe(&file, &outcome));
     }
@@ -100,7 +100,7 @@ pub fn qdpx(a: crate::cli::QdpxImportArgs, fb: &dyn Feedback) -> anyhow::Result<
         (_, true) => Mode::Add,
         _ => Mode::Once,
     };
-    let mut study = Study::open(&a.common.study.study)?;
+    let mut study = Study::open_for_import(&a.common.study.study)?;
     let r = crate::pipeline::refi::import_qdpx(&mut study, &a.file, &spec, mode)?;
     fb.info(&r.import);
     if let Some(cb) = &r.codebook {

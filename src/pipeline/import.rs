@@ -30,7 +30,7 @@ pub fn import_files(
         .iter()
         .any(|(_, o)| matches!(o, Outcome::Imported { .. } | Outcome::Replaced { .. }));
     if changed {
-        study.ws().save()?;
+        study.ws_mut().save()?;
     }
     Ok(out)
 }
@@ -78,6 +78,6 @@ pub fn rebuild(study: &mut Study, fb: &dyn Feedback) -> anyhow::Result<()> {
             "{path} changed since it was recorded; study.toml now records its new hash"
         ));
     }
-    study.ws().save()?;
+    study.ws_mut().save()?;
     Ok(())
 }

@@ -67,7 +67,7 @@ impl Feedback for Silent {
 }
 
 /// A study directory: its manifest and the tables it has, loaded once.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Study {
     ws: Workspace,
 }
@@ -92,6 +92,14 @@ impl Study {
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
         Ok(Study {
             ws: Workspace::open(dir)?,
+        })
+    }
+
+    /// Opens a study to import into: the segments stay on disk and are
+    /// written again a row group at a time when the import is saved.
+    pub fn open_for_import(dir: &Path) -> anyhow::Result<Self> {
+        Ok(Study {
+            ws: Workspace::open_for_import(dir)?,
         })
     }
 

@@ -25,7 +25,7 @@ use crate::synthesis::Synthesis;
 const FILE_WIDTH: u16 = 100;
 
 /// What a run did, for the caller to print.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Ran {
     /// The study names no codebook: it was imported only.
     Imported {
@@ -111,9 +111,9 @@ impl Batch<'_> {
             import::rebuild(&mut study, self.fb)?;
             self.state.import = Some(key.clone());
             self.state.write(dir)?;
-        } else {
-            study = Study::open(dir)?;
         }
+        // The import wrote the segments without holding them: read them.
+        study = Study::open(dir)?;
         let (groups, total) = by_group(&study.ws().tables)?;
         self.summary.groups = groups.into_iter().map(|g| g.group).collect();
         self.summary.stages.push(Stage {

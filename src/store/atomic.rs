@@ -27,7 +27,40 @@ impl Staged {
         self.stage_with_mode(path, bytes, 0o600)
     }
 
+    /// Stages the file `write` writes (to a temporary file beside
+    /// `path`), like [`Staged::stage`].
+    pub fn stage_with(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&std::fs::File) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let tmp = self.temporary(path, 0o666)?;
+        write(tmp.as_file())?;
+        self.adopt(tmp, path)
+    }
+
+    /// Stages a temporary file already written in `path`'s directory.
+    pub fn adopt(&mut self, tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), StoreError> {
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| StoreError::io(path, "write", e))?;
+        self.files.push((tmp, path.to_owned()));
+        Ok(())
+    }
+
     fn stage_with_mode(&mut self, path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
+        let mut tmp = self.temporary(path, mode)?;
+        // The error names the file being written, not its temporary; the
+        // temporary is removed when `tmp` drops.
+        tmp.write_all(bytes)
+            .and_then(|()| tmp.as_file().sync_all())
+            .map_err(|e| StoreError::io(path, "write", e))?;
+        self.files.push((tmp, path.to_owned()));
+        Ok(())
+    }
+
+    /// A temporary file beside `path` (creating the directory).
+    fn temporary(&self, path: &Path, mode: u32) -> Result<tempfile::NamedTempFile, StoreError> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -41,18 +74,11 @@ impl Staged {
         }
         #[cfg(not(unix))]
         let _ = mode;
-        let mut tmp = builder
+        builder
             .prefix(".qualsynth-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| StoreError::io(dir, "create a temporary file in", e))?;
-        // The error names the file being written, not its temporary; the
-        // temporary is removed when `tmp` drops.
-        tmp.write_all(bytes)
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| StoreError::io(path, "write", e))?;
-        self.files.push((tmp, path.to_owned()));
-        Ok(())
+            .map_err(|e| StoreError::io(dir, "create a temporary file in", e))
     }
 
     /// Renames every staged file into place, in staging order. If staging

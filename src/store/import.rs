@@ -9,7 +9,8 @@ use crate::corpus::ingest::{Ingester, SourceContext, slug};
 use crate::corpus::spec::SourceSpec;
 use crate::corpus::{Participant, Source};
 
-use super::tables::{SegmentFrameBuilder, Tables};
+use super::segfile::{SegmentPlan, SegmentSink};
+use super::tables::Tables;
 use super::{StoreError, Workspace, relative_path};
 
 /// What an import did with one file.
@@ -186,9 +187,11 @@ pub fn import_file(
         (Mode::Replace, [i]) => {
             let (i, id) = (*i, id_of(ws, *i));
             spec.id = Some(id.clone());
+            // Forgotten first: the new rows are written as they are read.
+            segment_plan(ws)?.remove(&id);
             let parsed = parse_source(ws, &spec, file, &shown)?;
             ws.tables.remove_source(&id).map_err(|e| table_err(ws, e))?;
-            let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
+            let (segments, participants) = (parsed.rows, parsed.participants.len());
             add(ws, parsed)?;
             ws.manifest.set_source(i, spec);
             let order: Vec<String> = manifest_ids(ws);
@@ -215,7 +218,7 @@ pub fn import_file(
     };
     spec.id = Some(id.clone());
     let parsed = parse_source(ws, &spec, file, &shown)?;
-    let (segments, participants) = (parsed.segments.height(), parsed.participants.len());
+    let (segments, participants) = (parsed.rows, parsed.participants.len());
     add(ws, parsed)?;
     ws.manifest.push_source(spec);
     Ok(Outcome::Imported {
@@ -240,6 +243,7 @@ pub fn rebuild(
 ) -> Result<Rebuilt, StoreError> {
     let mut out = Rebuilt::default();
     ws.tables = Tables::default();
+    ws.segment_plan = Some(SegmentPlan::empty());
     let specs = ws.manifest.manifest.sources.clone();
     for (i, mut spec) in specs.into_iter().enumerate() {
         progress(i, ws.manifest.manifest.sources.len(), &spec.path);
@@ -302,10 +306,11 @@ fn fresh_id(ws: &Workspace, spec: &SourceSpec) -> String {
         .unwrap_or(base)
 }
 
-/// A source read and given ids, ready to be added to the tables.
+/// A source read and given ids, ready to be added to the tables (its
+/// segments are in the plan's sink).
 struct ParsedRows {
     source: Source,
-    segments: polars::prelude::DataFrame,
+    rows: usize,
     participants: Vec<Participant>,
     groups: std::collections::BTreeSet<String>,
 }
@@ -323,13 +328,24 @@ fn table_err(ws: &Workspace, e: polars::prelude::PolarsError) -> StoreError {
 
 fn add(ws: &mut Workspace, p: ParsedRows) -> Result<(), StoreError> {
     ws.tables
-        .add_source(p.source, p.segments, p.participants, &p.groups)
-        .map_err(|e| table_err(ws, e))
+        .add_source(p.source, p.rows, p.participants, &p.groups);
+    Ok(())
 }
 
-/// Parses a source and gives its segments ids, streaming them into a
-/// columnar frame: a large CSV grid straight from the file, other files
-/// from their bytes. With pseudonymisation the segments are first
+/// The workspace's segment plan: a workspace opened with its segments in
+/// memory hands them to one first.
+fn segment_plan(ws: &mut Workspace) -> Result<&mut SegmentPlan, StoreError> {
+    if ws.segment_plan.is_none() {
+        let empty = crate::store::tables::segments_frame(&[]).map_err(|e| table_err(ws, e))?;
+        let df = std::mem::replace(&mut ws.tables.segments, empty);
+        ws.segment_plan = Some(SegmentPlan::in_memory(df, &ws.tables.sources));
+    }
+    Ok(ws.segment_plan.as_mut().expect("just made"))
+}
+
+/// Parses a source and gives its segments ids, streaming them to the
+/// plan's scratch table: a large CSV grid straight from the file, other
+/// files from their bytes. With pseudonymisation the segments are first
 /// collected, since every speaker needs a pseudonym before any text is
 /// scrubbed. `spec.hash` is the file's hash.
 fn parse_source(
@@ -353,17 +369,21 @@ fn parse_source(
         lang: &lang,
         pseudonymize: spec.pseudonymize,
     };
+    let (dir, table) = (ws.dir.join("data"), ws.dir.join(super::workspace::SEGMENTS));
+    segment_plan(ws)?;
+    let plan = ws.segment_plan.as_mut().expect("made above");
+    let frame = plan.sink(&dir, &table)?;
+    frame.begin(&id);
     let key = &mut ws.key;
     let streamed = if spec.pseudonymize {
         None
     } else {
-        stream_source(spec, file, shown, &ctx, key)?
+        stream_source(spec, file, shown, &ctx, key, frame)?
     };
-    let (format, encoding, ingester, frame) = match streamed {
+    let (format, encoding, ingester) = match streamed {
         Some(read) => read,
         None => {
             let bytes = read(file)?;
-            let mut frame = SegmentFrameBuilder::default();
             if spec.pseudonymize {
                 let parsed = spec.parse(shown, &bytes).map_err(|e| e.in_file(shown))?;
                 for s in parsed.segments.iter().filter_map(|s| s.speaker.as_deref()) {
@@ -373,7 +393,7 @@ fn parse_source(
                 for raw in parsed.segments {
                     frame.push(&ing.push(raw, key).map_err(|e| e.in_file(shown))?);
                 }
-                (parsed.format, parsed.encoding, ing, frame)
+                (parsed.format, parsed.encoding, ing)
             } else {
                 let mut ing = Ingester::new(ctx, key);
                 let (format, encoding) = spec
@@ -382,15 +402,12 @@ fn parse_source(
                         Ok(())
                     })
                     .map_err(|e| e.in_file(shown))?;
-                (format, encoding, ing, frame)
+                (format, encoding, ing)
             }
         }
     };
+    let rows = frame.rows();
     let (participants, groups) = ingester.finish();
-    let segments = frame.finish().map_err(|e| StoreError::Table {
-        path: shown.to_owned(),
-        message: format!("cannot build the segments of this source: {e}"),
-    })?;
     let source = Source {
         id: id.clone(),
         path: spec.path.clone(),
@@ -405,20 +422,15 @@ fn parse_source(
     };
     Ok(ParsedRows {
         source,
-        segments,
+        rows,
         participants,
         groups,
     })
 }
 
-/// What reading a source gave: its format and encoding, the ingester that
-/// saw its segments, and their frame.
-type Read<'a> = (
-    &'static str,
-    Option<&'static str>,
-    Ingester<'a>,
-    SegmentFrameBuilder,
-);
+/// What reading a source gave: its format and encoding, and the
+/// ingester that saw its segments.
+type Read<'a> = (&'static str, Option<&'static str>, Ingester<'a>);
 
 /// Reads a file larger than [`HEAD`] as a stream when its format allows;
 /// `None` when it has to be read whole.
@@ -428,6 +440,7 @@ fn stream_source<'a>(
     shown: &str,
     ctx: &SourceContext<'a>,
     key: &mut crate::corpus::pseudonym::PseudonymKey,
+    frame: &mut SegmentSink,
 ) -> Result<Option<Read<'a>>, StoreError> {
     use std::io::Read as _;
     let err = |e| StoreError::io(file, "read", e);
@@ -437,7 +450,6 @@ fn stream_source<'a>(
     if (head.len() as u64) < HEAD {
         return Ok(None);
     }
-    let mut frame = SegmentFrameBuilder::default();
     let mut ing = Ingester::new(ctx.clone(), key);
     let read = spec
         .parse_stream_into(shown, &head, std::io::BufReader::new(f), &mut |raw| {
@@ -445,5 +457,7 @@ fn stream_source<'a>(
             Ok(())
         })
         .map_err(|e| e.in_file(shown))?;
-    Ok(read.map(|(format, encoding)| (format, encoding, ing, frame)))
+    // Whether a file streams is known from its head, before any row.
+    debug_assert!(read.is_some() || frame.rows() == 0);
+    Ok(read.map(|(format, encoding)| (format, encoding, ing)))
 }

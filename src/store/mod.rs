@@ -8,6 +8,7 @@ pub mod import;
 pub mod manifest;
 pub mod runstate;
 pub mod schema;
+pub mod segfile;
 pub mod summary;
 pub mod synthesis;
 pub mod tables;

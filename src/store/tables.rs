@@ -52,22 +52,18 @@ impl Tables {
         Ok(())
     }
 
-    /// Adds a source's rows (after any old version was removed).
+    /// Adds a source of `segments` rows (written to the segment plan) and
+    /// its participants (after any old version was removed).
     pub fn add_source(
         &mut self,
         mut source: Source,
-        segments: DataFrame,
+        segments: usize,
         participants: Vec<Participant>,
         groups: &BTreeSet<String>,
-    ) -> PolarsResult<()> {
-        source.segments = segments.height() as u32;
+    ) {
+        source.segments = segments as u32;
         source.groups = groups.iter().cloned().collect();
         self.sources.push(source);
-        if self.segments.height() == 0 {
-            self.segments = segments;
-        } else {
-            self.segments.vstack_mut_owned(segments)?;
-        }
         let index: HashMap<String, usize> = self
             .participants
             .iter()
@@ -91,7 +87,6 @@ impl Tables {
             }
         }
         self.participants.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(())
     }
 
     /// Puts sources and segments in manifest order (stable output).

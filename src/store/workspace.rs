@@ -7,6 +7,7 @@ use crate::corpus::pseudonym::PseudonymKey;
 use super::StoreError;
 use super::atomic::Staged;
 use super::manifest::ManifestFile;
+use super::segfile::SegmentPlan;
 use super::tables::{self, Tables};
 
 /// The manifest's file name.
@@ -21,7 +22,7 @@ pub const SEGMENTS: &str = "data/segments.parquet";
 pub const KEY: &str = "private/pseudonyms.csv";
 
 /// A study directory loaded in memory.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Workspace {
     /// The study directory.
     pub dir: PathBuf,
@@ -31,6 +32,9 @@ pub struct Workspace {
     pub tables: Tables,
     /// Name-to-pseudonym key.
     pub key: PseudonymKey,
+    /// While importing: where the segments are (on disk, in memory, new),
+    /// `tables.segments` then being unused. `save` writes them.
+    pub(crate) segment_plan: Option<SegmentPlan>,
 }
 
 impl Workspace {
@@ -49,6 +53,17 @@ impl Workspace {
 
     /// Opens a study: the manifest, the tables if present, the key if present.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, true)
+    }
+
+    /// Opens a study to import into: like [`Workspace::open`], but the
+    /// segments table stays on disk (only its footer is read); `save`
+    /// copies it a row group at a time.
+    pub fn open_for_import(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, segments: bool) -> Result<Self, StoreError> {
         let mut ws = Self::open_manifest(dir)?;
         let read = |rel: &str| -> Result<Option<polars::prelude::DataFrame>, StoreError> {
             let path = dir.join(rel);
@@ -67,6 +82,13 @@ impl Workspace {
         if let Some(df) = read(PARTICIPANTS)? {
             ws.tables.participants = tables::participants_from(&df)
                 .map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
+        }
+        if !segments {
+            ws.segment_plan = Some(SegmentPlan::on_disk(
+                &dir.join(SEGMENTS),
+                &ws.tables.sources,
+            )?);
+            return Ok(ws);
         }
         if let Some(df) = read(SEGMENTS)? {
             let df =
@@ -104,12 +126,15 @@ impl Workspace {
             manifest,
             tables: Tables::default(),
             key,
+            segment_plan: None,
         })
     }
 
     /// Writes the tables, the key and the manifest: all staged first, then
-    /// renamed into place, so a failure leaves the previous state.
-    pub fn save(&self) -> Result<(), StoreError> {
+    /// renamed into place, so a failure leaves the previous state. After
+    /// an import the segments are on disk only (open the study again to
+    /// read them).
+    pub fn save(&mut self) -> Result<(), StoreError> {
         let mut staged = Staged::default();
         let frame = |path: &str, df: polars::prelude::PolarsResult<polars::prelude::DataFrame>| {
             let full = self.dir.join(path);
@@ -131,11 +156,17 @@ impl Workspace {
                 tables::participants_frame(&self.tables.participants),
             )?,
         )?;
-        put(
-            &mut staged,
-            SEGMENTS,
-            &frame(SEGMENTS, Ok(self.tables.segments.clone()))?,
-        )?;
+        match self.segment_plan.take() {
+            Some(plan) => {
+                let order: Vec<&str> = self.tables.sources.iter().map(|s| s.id.as_str()).collect();
+                plan.stage(&order, &self.dir.join(SEGMENTS), &mut staged)?;
+            }
+            None => put(
+                &mut staged,
+                SEGMENTS,
+                &frame(SEGMENTS, Ok(self.tables.segments.clone()))?,
+            )?,
+        }
         if !self.key.is_empty() {
             staged.stage_private(&self.dir.join(KEY), key_csv(&self.key).as_bytes())?;
         }
