@@ -568,7 +568,7 @@ pub struct GridArgs {
     /// Spreadsheet sheet (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// A column whose cells become segments (repeatable; default: chosen from the headers).
+    /// A column whose cells become segments (repeatable; default: chosen from the headers). Other columns become attributes, but for long free text.
     #[arg(long = "text-column", value_name = "COL")]
     pub text_columns: Vec<String>,
     /// The column naming each row's participant.

@@ -81,6 +81,8 @@ pub fn map_table_into(
         sheet_part,
     )?
     .expect("the rows were given");
+    let mut plan = plan;
+    plan.leave_out_long_text(&table.rows);
     let mut keys = RowKeys::default();
     for row in &table.rows {
         let key = keys.key(&plan, row)?;
@@ -113,7 +115,34 @@ pub struct Plan {
     column_part: HashMap<usize, String>,
 }
 
+/// Rows of a grid's start that tell whether a column left out of the
+/// text holds long free text (see [`Plan::leave_out_long_text`]).
+pub const ATTRIBUTE_SAMPLE: usize = 1000;
+
+/// Average characters of a non-empty cell above which a column of free
+/// text is too long to copy onto every segment as an attribute.
+const LONG_TEXT_CHARS: usize = 80;
+
 impl Plan {
+    /// Leaves out of the attributes the columns of long free text (the
+    /// answer to another question of a questionnaire, a comment): an
+    /// attribute is copied onto each of the row's segments, and such a
+    /// column made a consultation's study several times its size. The
+    /// first [`ATTRIBUTE_SAMPLE`] rows of `rows` decide, so a streamed
+    /// file decides as the whole file does. Import such a column as text
+    /// (`--text-column`, or `--add` as another source).
+    pub fn leave_out_long_text(&mut self, rows: &[Row]) {
+        let sample = &rows[..rows.len().min(ATTRIBUTE_SAMPLE)];
+        self.attribute_columns.retain(|&i| {
+            let cells = || sample.iter().map(|r| r.cells[i].as_str());
+            let (n, chars) = cells()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .fold((0usize, 0usize), |(n, c), v| (n + 1, c + v.chars().count()));
+            !(n > 0 && chars > LONG_TEXT_CHARS * n && is_free_text(cells()))
+        });
+    }
+
     /// Chooses the columns. `rows` are needed only when no text column is
     /// named or recognisable by its header (the free-text guess reads every
     /// row, as do a method's part columns and a sheet's): without them
@@ -590,6 +619,42 @@ mod tests {
         assert_eq!(s.attributes.len(), 1);
         assert_eq!(segs[1].line, Some(4));
         assert_eq!(segs[1].votes, None);
+    }
+
+    #[test]
+    fn long_free_text_left_out_of_the_text_is_not_an_attribute() {
+        let answer = "Il faudrait des transports en commun plus fréquents le soir et le week-end, et des tarifs adaptés aux revenus des familles modestes";
+        let other = "Baisser les taxes sur le carburant pour ceux qui n'ont pas d'autre choix que la voiture pour aller travailler tous les jours";
+        let t = table(&[
+            &["Thème", "Commentaire", "Proposition", "Autre"],
+            &["Transports", "Une note courte", "Des bus le soir", answer],
+            &["Fiscalité", "Encore une note", "Moins de taxes", other],
+            &["Transports", "", "Des trains", ""],
+        ]);
+        let opts = GridOptions {
+            text_columns: vec!["Proposition".into()],
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(segs.len(), 3);
+        // Short descriptors and short notes stay; the long answers to
+        // another question would be copied onto every segment: left out.
+        assert_eq!(segs[0].attributes["Thème"], "Transports");
+        assert_eq!(segs[0].attributes["Commentaire"], "Une note courte");
+        assert!(
+            !segs[0].attributes.contains_key("Autre"),
+            "{:?}",
+            segs[0].attributes
+        );
+        assert!(!segs[1].attributes.contains_key("Autre"));
+        // Named as text, the same column is read.
+        let opts = GridOptions {
+            text_columns: vec!["Autre".into()],
+            ..GridOptions::default()
+        };
+        let (_, segs) = map_table(&t, &opts).unwrap();
+        assert_eq!(segs[0].text, answer);
+        assert_eq!(segs[0].attributes["Proposition"], "Des bus le soir");
     }
 
     #[test]

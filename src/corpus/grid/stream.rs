@@ -17,6 +17,7 @@ use super::{GridFormat, GridInfo, GridOptions, resolve_format};
 /// Rows mapped per parallel batch: large enough to keep two cores busy,
 /// small enough that a batch's cells stay a few megabytes.
 const BATCH_ROWS: usize = 2048;
+const _: () = assert!(BATCH_ROWS >= super::map::ATTRIBUTE_SAMPLE);
 
 /// What streaming a grid gave.
 #[derive(Debug)]
@@ -126,7 +127,7 @@ pub(super) fn stream_records<R: Read + Send>(
             break (name_headers(&cells), line);
         }
     };
-    let Some(plan) = Plan::new(&headers, 1, header_line, opts, None, None)? else {
+    let Some(mut plan) = Plan::new(&headers, 1, header_line, opts, None, None)? else {
         return Ok(Ok(None));
     };
     let width = headers.len();
@@ -136,12 +137,17 @@ pub(super) fn stream_records<R: Read + Send>(
     std::thread::scope(|scope| {
         scope.spawn(move || read_batches(records, width, &tx));
         let mut keys = RowKeys::default();
+        let mut first = true;
         for batch in rx {
             let rows = match batch {
                 Batch::Rows(rows) => rows,
                 Batch::NotText => return Ok(Err(NotText)),
                 Batch::Error(e) => return Err(e),
             };
+            if std::mem::take(&mut first) {
+                // The first batch holds the sample (or the whole file).
+                plan.leave_out_long_text(&rows);
+            }
             let mapped: Vec<Result<Vec<RawSegment>, ParseError>> = rows
                 .par_iter()
                 .map(|row| plan.segments(row, None))
@@ -291,6 +297,28 @@ mod tests {
                 let got = streamed(text.as_bytes(), head, &opts()).unwrap().unwrap();
                 assert_eq!(got, whole.segments, "crlf {crlf} head {head}");
             }
+        }
+    }
+
+    #[test]
+    fn the_first_rows_decide_which_long_text_is_left_out_as_a_whole_file_does() {
+        let long = "une réponse longue à une autre question du questionnaire, qui parle des transports, des impôts et de la démocratie locale";
+        for long_first in [true, false] {
+            let mut text = String::from("Groupe;Participant;Idées;Autre\n");
+            for i in 0..3000 {
+                let other = if (i < 1500) == long_first {
+                    format!("{long} {i}")
+                } else {
+                    "court".into()
+                };
+                text.push_str(&format!("G{};P{};Idée numéro {i};{other}\n", i % 7, i % 13));
+            }
+            let whole = parse_grid("g.csv", text.as_bytes(), &opts()).unwrap();
+            let got = streamed(text.as_bytes(), 4096, &opts()).unwrap().unwrap();
+            assert_eq!(got, whole.segments, "long first: {long_first}");
+            let kept = got[0].attributes.contains_key("Autre");
+            assert_eq!(kept, !long_first, "{:?}", got[0].attributes);
+            assert_eq!(got[2999].attributes.contains_key("Autre"), !long_first);
         }
     }
 
