@@ -9,7 +9,7 @@ use crate::terminal as output;
 
 /// Codes the study, or explains one segment.
 pub fn study(a: CodeArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
-    let mut study = Study::open(&a.study)?;
+    let mut study = Study::open_segment_columns(&a.study, &code::CODING_COLUMNS)?;
     if let Some(id) = &a.explain {
         let shown: Vec<String> = code::explain(&mut study, a.codebook.as_deref(), id, fb)?
             .iter()

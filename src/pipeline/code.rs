@@ -184,6 +184,16 @@ fn speakers(t: &crate::store::tables::Tables) -> anyhow::Result<Vec<&str>> {
     }
 }
 
+/// The segment columns coding reads (`Study::open_segment_columns`).
+pub const CODING_COLUMNS: [&str; 6] = [
+    "segment_id",
+    "source_id",
+    "participant_id",
+    "key",
+    "text",
+    "lang",
+];
+
 /// Codes every segment of the study with the codebook (`given`, else the
 /// study's) and saves codings, codes and provenance with the manifest,
 /// atomically. A code limited to speaker roles keeps its codings in the

@@ -95,6 +95,13 @@ impl Study {
         })
     }
 
+    /// Opens a study with only `columns` of its segments read.
+    pub fn open_segment_columns(dir: &Path, columns: &[&str]) -> anyhow::Result<Self> {
+        Ok(Study {
+            ws: Workspace::open_segment_columns(dir, columns)?,
+        })
+    }
+
     /// Opens a study to import into: the segments stay on disk and are
     /// written again a row group at a time when the import is saved.
     pub fn open_for_import(dir: &Path) -> anyhow::Result<Self> {

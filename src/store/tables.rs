@@ -392,9 +392,18 @@ pub fn sources_frame(rows: &[Source]) -> PolarsResult<DataFrame> {
 
 /// Checks that a frame read from disk has the segments schema.
 pub fn check_segments_schema(df: &DataFrame) -> PolarsResult<()> {
+    check_segments_schema_of(df, true)
+}
+
+/// Checks the types of a segments frame's columns; with `all`, that it
+/// has every column (else only some were read).
+pub fn check_segments_schema_of(df: &DataFrame, all: bool) -> PolarsResult<()> {
     let expected = segments_frame(&[])?;
     for c in expected.columns() {
         let (name, dtype) = (c.name(), c.dtype());
+        if !all && !df.schema().contains(name) {
+            continue;
+        }
         let found = df.column(name)?.dtype();
         if found != dtype {
             polars_bail!(SchemaMismatch: "column {name} is {found}, expected {dtype}");

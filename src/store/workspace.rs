@@ -63,6 +63,38 @@ impl Workspace {
         Self::open_with(dir, false)
     }
 
+    /// Opens a study with only `columns` of the segments table read (a
+    /// stage that needs a few of its columns: coding reads the ids, texts,
+    /// languages and speakers, not the attributes).
+    pub fn open_segment_columns(dir: &Path, columns: &[&str]) -> Result<Self, StoreError> {
+        let mut ws = Self::open_with(dir, false)?;
+        ws.segment_plan = None;
+        use polars::prelude::{ParquetReader, SerReader};
+        let path = dir.join(SEGMENTS);
+        match std::fs::File::open(&path) {
+            Ok(f) => {
+                let schema = ParquetReader::new(f)
+                    .schema()
+                    .map_err(|e| table_err(&path, e))?;
+                let present: Vec<&str> = columns
+                    .iter()
+                    .copied()
+                    .filter(|c| schema.contains(c))
+                    .collect();
+                let f = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, "read", e))?;
+                let df = ParquetReader::new(f)
+                    .with_columns(Some(present.iter().map(|c| (*c).to_owned()).collect()))
+                    .finish()
+                    .map_err(|e| table_err(&path, e))?;
+                tables::check_segments_schema_of(&df, false).map_err(|e| table_err(&path, e))?;
+                ws.tables.segments = df;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io(&path, "read", e)),
+        }
+        Ok(ws)
+    }
+
     fn open_with(dir: &Path, segments: bool) -> Result<Self, StoreError> {
         let mut ws = Self::open_manifest(dir)?;
         let read = |rel: &str| -> Result<Option<polars::prelude::DataFrame>, StoreError> {
