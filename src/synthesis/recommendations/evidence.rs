@@ -16,8 +16,6 @@ pub(crate) const QUOTES_PER_GROUP: usize = 3;
 pub(crate) struct Coded {
     /// Segment rows by (group index, code index), sorted.
     by_cell: HashMap<(u32, u32), Vec<u32>>,
-    /// Counts already made, by group and code set.
-    memo: HashMap<(u32, Vec<u32>), u32>,
 }
 
 impl Coded {
@@ -40,19 +38,12 @@ impl Coded {
         for rows in by_cell.values_mut() {
             rows.sort_unstable();
         }
-        Coded {
-            by_cell,
-            memo: HashMap::new(),
-        }
+        Coded { by_cell }
     }
 
     /// Distinct segments of `group` coded with any of `codes` (or a
     /// descendant).
-    pub fn count(&mut self, group: u32, codes: &[u32]) -> u32 {
-        let key = (group, codes.to_vec());
-        if let Some(n) = self.memo.get(&key) {
-            return *n;
-        }
+    pub fn count(&self, group: u32, codes: &[u32]) -> u32 {
         let lists: Vec<&Vec<u32>> = codes
             .iter()
             .filter_map(|&c| self.by_cell.get(&(group, c)))
@@ -67,9 +58,7 @@ impl Coded {
                 rows.len()
             }
         };
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        self.memo.insert(key, n);
-        n
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 }
 

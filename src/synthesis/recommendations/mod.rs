@@ -406,18 +406,23 @@ fn label(body: &str) -> Option<&str> {
         .then_some(head)
 }
 
+/// What follows a short heading (`Transports : des bus le soir`), when
+/// the text has one: the body, if the heading names a code.
+fn heading_rest(text: &str) -> Option<&str> {
+    let (head, rest) = text.split_once(':')?;
+    let rest = rest.trim_start();
+    (head.chars().count() <= 80 && !rest.is_empty()).then_some(rest)
+}
+
 /// The body of an item: its text without a leading theme label (`Fiscalité
 /// : Baisser la TVA`, `DÉMOCRATIE et CITOYENNETÉ: DÉVELOPPER…`), a label
 /// whose content words are all words of one code label. Other labels
 /// (`RIC législatif : …`) stay: they say what the item is about.
 fn body<'t>(text: &'t str, lang: &str, labels: &[HashSet<u32>], v: &mut Vocabulary) -> &'t str {
-    let Some((head, rest)) = text.split_once(':') else {
+    let Some(rest) = heading_rest(text) else {
         return text;
     };
-    let rest = rest.trim_start();
-    if head.chars().count() > 80 || rest.is_empty() {
-        return text;
-    }
+    let head = text.split_once(':').map(|h| h.0).unwrap_or_default();
     let stems: HashSet<u32> = v.sequence(head, lang).into_iter().collect();
     if !stems.is_empty() && labels.iter().any(|l| stems.is_subset(l)) {
         rest
@@ -525,16 +530,38 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let mut props: Vec<usize> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
     let mut set_aside: Vec<(usize, &'static str)> = Vec::new();
-    for (k, r) in recs.iter_mut().enumerate() {
-        let lang = langs[k];
-        let body = body(r.text, lang, &all_labels, &mut vocabulary);
-        let concepts: Vec<(u32, u32, String)> = match input.glossary {
+    // Each item's glossary concepts and stance, in parallel, for the two
+    // bodies it can have (the whole text, or what follows a heading): the
+    // body itself is chosen in order below, since choosing it adds the
+    // heading's words to the vocabulary.
+    type Read = (Vec<(u32, u32, String)>, Stance);
+    let read_body = |body: &str, lang: &str| -> Read {
+        let concepts = match input.glossary {
             Some(g) => g
                 .code_segment(body, lang)
                 .into_iter()
                 .map(|c| (c.start, c.end, c.code))
                 .collect(),
             None => Vec::new(),
+        };
+        (concepts, stance(body, lang))
+    };
+    let read: Vec<(Read, Option<Read>)> = {
+        use rayon::prelude::*;
+        recs.par_iter()
+            .zip(langs.par_iter())
+            .map(|(r, lang)| {
+                let rest = heading_rest(r.text).map(|rest| read_body(rest, lang));
+                (read_body(r.text, lang), rest)
+            })
+            .collect()
+    };
+    for ((k, r), (whole, after_heading)) in recs.iter_mut().enumerate().zip(read) {
+        let lang = langs[k];
+        let body = body(r.text, lang, &all_labels, &mut vocabulary);
+        let (concepts, item_stance) = match after_heading {
+            Some(rest) if body.len() != r.text.len() => rest,
+            _ => whole,
         };
         let seq = vocabulary.sequence_with(body, lang, &concepts);
         let decided = curated.get(r.member_id.as_str()).and_then(|c| c.proposal);
@@ -543,7 +570,7 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
             Some(false) => Some("curated"),
             None => classifier.reason(body, &seq).map(Reason::as_str),
         };
-        r.stance = stance(body, lang);
+        r.stance = item_stance;
         match reason {
             Some(why) => set_aside.push((k, why)),
             None => {
@@ -600,7 +627,7 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     }
 
     // Evidence: coded segments other than recommendations, by group.
-    let mut coded = Coded::new(
+    let coded = Coded::new(
         &tree,
         seg_codes.iter().filter_map(|(&row, codes)| {
             if kinds[row] == Some("recommendation") {
@@ -617,10 +644,20 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
         props: &props,
         space: &space,
     };
-    let mut clusters: Vec<Cluster> = by_label
-        .into_values()
-        .map(|members| {
-            let mut c = describe(members, &view, &closeness, &groups, &mut coded);
+    // Described in parallel (the wording checks are regexes), then given
+    // their evidence in order (the counts share a memo).
+    let described: Vec<Cluster> = {
+        use rayon::prelude::*;
+        let all: Vec<Vec<usize>> = by_label.into_values().collect();
+        all.into_par_iter()
+            .map(|members| describe(members, &view, &closeness))
+            .collect()
+    };
+    let counts = evidence_counts(&described, &groups, &coded);
+    let mut clusters: Vec<Cluster> = described
+        .into_iter()
+        .map(|mut c| {
+            add_evidence(&mut c, &groups, &counts);
             if !curated.is_empty() {
                 let rows: Vec<_> = c
                     .members
@@ -718,13 +755,7 @@ fn segment_codes(
 }
 
 /// Everything the board table says about one cluster of recommendations.
-fn describe(
-    members: Vec<usize>,
-    view: &Proposals,
-    closeness: &[f64],
-    groups: &Groups,
-    coded: &mut Coded,
-) -> Cluster {
+fn describe(members: Vec<usize>, view: &Proposals, closeness: &[f64]) -> Cluster {
     let wording = members
         .iter()
         .copied()
@@ -766,19 +797,6 @@ fn describe(
     }
     codes.sort_unstable();
     codes.dedup();
-    let mut evidence_total = 0u32;
-    let mut evidence_by_group = Vec::new();
-    for g in &group_set {
-        let n = match groups.get(g) {
-            Some(gi) if !codes.is_empty() => coded.count(gi as u32, &codes),
-            _ => 0,
-        };
-        evidence_total = evidence_total.saturating_add(n);
-        evidence_by_group.push(GroupEvidence {
-            group: (*g).to_owned(),
-            segments: n,
-        });
-    }
     Cluster {
         wording,
         curated_wording: None,
@@ -797,13 +815,58 @@ fn describe(
             .map(|(level, _)| u32::from(level))
             .filter(|&l| l > 0),
         codes,
-        evidence_segments: evidence_total,
-        evidence_by_group,
+        evidence_segments: 0,
+        evidence_by_group: Vec::new(),
         has_owner: owner,
         has_target: target,
         has_deadline: deadline,
         members,
     }
+}
+
+/// The evidence counts every cluster needs, by (group index, codes):
+/// each distinct one counted once, in parallel.
+fn evidence_counts(
+    clusters: &[Cluster],
+    groups: &Groups,
+    coded: &Coded,
+) -> HashMap<(u32, Vec<u32>), u32> {
+    use rayon::prelude::*;
+    let keys: BTreeSet<(u32, &[u32])> = clusters
+        .iter()
+        .filter(|c| !c.codes.is_empty())
+        .flat_map(|c| {
+            c.groups
+                .iter()
+                .filter_map(|g| groups.get(g))
+                .map(|gi| (gi as u32, c.codes.as_slice()))
+        })
+        .collect();
+    let keys: Vec<(u32, &[u32])> = keys.into_iter().collect();
+    keys.par_iter()
+        .map(|&(g, codes)| ((g, codes.to_vec()), coded.count(g, codes)))
+        .collect()
+}
+
+/// A cluster's evidence: the coded segments of its groups that carry its
+/// codes, by group (`counts` from [`evidence_counts`]).
+fn add_evidence(c: &mut Cluster, groups: &Groups, counts: &HashMap<(u32, Vec<u32>), u32>) {
+    let mut total = 0u32;
+    for g in &c.groups {
+        let n = match groups.get(g) {
+            Some(gi) if !c.codes.is_empty() => counts
+                .get(&(gi as u32, c.codes.clone()))
+                .copied()
+                .unwrap_or(0),
+            _ => 0,
+        };
+        total = total.saturating_add(n);
+        c.evidence_by_group.push(GroupEvidence {
+            group: g.clone(),
+            segments: n,
+        });
+    }
+    c.evidence_segments = total;
 }
 
 /// Rounds a similarity for display (4 decimals).

@@ -34,6 +34,8 @@
 //! `non au RIC`, `no more …`, `geen …`) is `against`; any other is
 //! `neutral`. Words of other languages are read with the French lists.
 
+use std::collections::HashMap;
+
 use crate::synthesis::recommendations::wording::fold;
 
 /// The direction of a recommendation on its object.
@@ -426,39 +428,84 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `phrase` (words separated by spaces) stands at `words[i..]`.
-fn at(words: &[String], i: usize, phrase: &str) -> bool {
-    phrase
-        .split(' ')
-        .enumerate()
-        .all(|(n, p)| words.get(i + n).map(String::as_str) == Some(p))
+/// A list of markers indexed by their first word (each marker as words).
+struct Markers(HashMap<&'static str, Vec<Vec<&'static str>>>);
+
+impl Markers {
+    fn new(list: &'static [&'static str]) -> Self {
+        let mut by_first: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::new();
+        for m in list {
+            let words: Vec<&'static str> = m.split(' ').collect();
+            by_first.entry(words[0]).or_default().push(words);
+        }
+        Markers(by_first)
+    }
 }
 
-/// The length in words of the first marker of `list` at `words[i..]`.
-fn marker(words: &[String], i: usize, list: &[&str]) -> Option<usize> {
-    list.iter()
-        .filter(|m| at(words, i, m))
-        .map(|m| m.split(' ').count())
+/// A lexicon's lists, indexed.
+struct Indexed {
+    for_: Markers,
+    against: Markers,
+    neutral: Markers,
+    verdicts: Markers,
+    negators: Markers,
+    refusals: Markers,
+}
+
+fn indexed(lang: &str) -> &'static Indexed {
+    use std::sync::OnceLock;
+    static FR_IX: OnceLock<Indexed> = OnceLock::new();
+    static EN_IX: OnceLock<Indexed> = OnceLock::new();
+    static NL_IX: OnceLock<Indexed> = OnceLock::new();
+    let cell = match lang {
+        "en" => &EN_IX,
+        "nl" => &NL_IX,
+        _ => &FR_IX,
+    };
+    cell.get_or_init(|| {
+        let lex = lexicon(lang);
+        Indexed {
+            for_: Markers::new(lex.for_),
+            against: Markers::new(lex.against),
+            neutral: Markers::new(lex.neutral),
+            verdicts: Markers::new(lex.verdicts),
+            negators: Markers::new(lex.negators),
+            refusals: Markers::new(lex.refusals),
+        }
+    })
+}
+
+/// The length in words of the longest marker of `list` at `words[i..]`.
+fn marker(words: &[String], i: usize, list: &Markers) -> Option<usize> {
+    let candidates = list.0.get(words.get(i)?.as_str())?;
+    candidates
+        .iter()
+        .filter(|m| {
+            m.iter()
+                .enumerate()
+                .all(|(n, p)| words.get(i + n).map(String::as_str) == Some(*p))
+        })
+        .map(Vec::len)
         .max()
 }
 
 /// The stance of a recommendation written in `lang` (see the module doc).
 pub fn stance(text: &str, lang: &str) -> Stance {
-    let lex = lexicon(lang);
+    let lex = indexed(lang);
     let words = words(text);
-    if (0..words.len()).any(|i| marker(&words, i, lex.verdicts).is_some()) {
+    if (0..words.len()).any(|i| marker(&words, i, &lex.verdicts).is_some()) {
         return Stance::Against;
     }
     let negated_before = |i: usize| {
         (i.saturating_sub(3)..i)
-            .any(|j| marker(&words, j, lex.negators).is_some_and(|n| j + n <= i))
+            .any(|j| marker(&words, j, &lex.negators).is_some_and(|n| j + n <= i))
     };
     for i in 0..words.len() {
-        let found = if marker(&words, i, lex.against).is_some() {
+        let found = if marker(&words, i, &lex.against).is_some() {
             Some(Stance::Against)
-        } else if marker(&words, i, lex.for_).is_some() {
+        } else if marker(&words, i, &lex.for_).is_some() {
             Some(Stance::For)
-        } else if marker(&words, i, lex.neutral).is_some() {
+        } else if marker(&words, i, &lex.neutral).is_some() {
             Some(Stance::Neutral)
         } else {
             None
@@ -467,7 +514,7 @@ pub fn stance(text: &str, lang: &str) -> Stance {
             return if negated_before(i) { s.flipped() } else { s };
         }
     }
-    if marker(&words, 0, lex.refusals).is_some() {
+    if marker(&words, 0, &lex.refusals).is_some() {
         return Stance::Against;
     }
     Stance::Neutral
