@@ -9,7 +9,11 @@ use crate::terminal as output;
 
 /// Codes the study, or explains one segment.
 pub fn study(a: CodeArgs, fb: &dyn Feedback) -> anyhow::Result<()> {
-    let mut study = Study::open_segment_columns(&a.study, &code::CODING_COLUMNS)?;
+    let mut columns = code::CODING_COLUMNS.to_vec();
+    if a.explain.is_some() {
+        columns.push("key");
+    }
+    let mut study = Study::open_segment_columns(&a.study, &columns)?;
     if let Some(id) = &a.explain {
         let shown: Vec<String> = code::explain(&mut study, a.codebook.as_deref(), id, fb)?
             .iter()

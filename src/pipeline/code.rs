@@ -184,15 +184,13 @@ fn speakers(t: &crate::store::tables::Tables) -> anyhow::Result<Vec<&str>> {
     }
 }
 
-/// The segment columns coding reads (`Study::open_segment_columns`).
-pub const CODING_COLUMNS: [&str; 6] = [
-    "segment_id",
-    "source_id",
-    "participant_id",
-    "key",
-    "text",
-    "lang",
-];
+/// The segment columns coding reads (`Study::open_segment_columns`);
+/// `--explain` also reads the keys.
+pub const CODING_COLUMNS: [&str; 5] = ["segment_id", "source_id", "participant_id", "text", "lang"];
+
+/// Segments coded at a time (their codings are held as structs only for
+/// that long).
+const CODING_CHUNK: usize = 1 << 18;
 
 /// Codes every segment of the study with the codebook (`given`, else the
 /// study's) and saves codings, codes and provenance with the manifest,
@@ -218,6 +216,17 @@ pub fn code_study_spread(
     spread: Option<Spread>,
     fb: &dyn Feedback,
 ) -> anyhow::Result<Coded> {
+    code_in_slices(study, given, spread, fb, CODING_CHUNK)
+}
+
+/// [`code_study_spread`], coding `slice` segments at a time.
+fn code_in_slices(
+    study: &mut Study,
+    given: Option<&Path>,
+    spread: Option<Spread>,
+    fb: &dyn Feedback,
+    slice: usize,
+) -> anyhow::Result<Coded> {
     let path = codebook_path(study, given)?;
     if let Some(s) = spread {
         study.ws_mut().manifest.set_spread(&s.as_string());
@@ -236,22 +245,55 @@ pub fn code_study_spread(
     let docs = ws.tables.segment_docs()?;
     let ids = ws.tables.segment_strs("segment_id")?;
     fb.start(&format!("coding {} segments", docs.len()), None);
-    let mut all = coder.code_all(&docs);
     let limits = RoleLimits::new(&loaded.codebook, &ws.tables.participants);
-    if !limits.is_empty() {
-        let speakers = speakers(&ws.tables)?;
-        all.par_iter_mut()
-            .zip(speakers.par_iter())
-            .for_each(|(codings, speaker)| limits.retain(speaker, codings));
+    let speakers = if limits.is_empty() {
+        Vec::new()
+    } else {
+        speakers(&ws.tables)?
+    };
+    // Coded a slice at a time, each slice's codings turned into rows of
+    // the table before the next is coded; a spread needs every segment's
+    // codings at once.
+    let chunk = if spread == Spread::Turn {
+        slice.max(1)
+    } else {
+        docs.len().max(1)
+    };
+    let mut codings_df: Option<polars::prelude::DataFrame> = None;
+    let mut tallies: Vec<CodeTally> = tally(coder.codes(), &[]);
+    for start in (0..docs.len()).step_by(chunk) {
+        let end = (start + chunk).min(docs.len());
+        let mut part = coder.code_all(&docs[start..end]);
+        if !limits.is_empty() {
+            part.par_iter_mut()
+                .zip(speakers[start..end].par_iter())
+                .for_each(|(codings, speaker)| limits.retain(speaker, codings));
+        }
+        if spread != Spread::Turn {
+            spread_codings(&mut part, &ws.tables, spread)?;
+        }
+        for (t, n) in tallies.iter_mut().zip(tally(coder.codes(), &part)) {
+            t.segments += n.segments;
+            t.codings += n.codings;
+            t.negated += n.negated;
+        }
+        let df = codings::codings_frame(&ids[start..end], &part)?;
+        drop(part);
+        match &mut codings_df {
+            None => codings_df = Some(df),
+            Some(all) => {
+                all.vstack_mut_owned(df)?;
+            }
+        }
     }
-    if spread != Spread::Turn {
-        spread_codings(&mut all, &ws.tables, spread)?;
-    }
+    let codings_df = match codings_df {
+        Some(df) => df,
+        None => codings::codings_frame(&[], &[])?,
+    };
     fb.finish();
     for w in coder.coding_warnings() {
         fb.warn(&w);
     }
-    let codings_df = codings::codings_frame(&ids, &all)?;
     let codes_df = codings::codes_frame(coder.codes())?;
     let provenance = Provenance {
         codebook: ws
@@ -267,7 +309,6 @@ pub fn code_study_spread(
         codings: codings_df.height(),
         spread: spread.as_string(),
     };
-    let tallies = tally(coder.codes(), &all);
     ws.save_codings(codings_df, codes_df, &provenance)?;
     Ok(Coded {
         segments: provenance.segments,
@@ -476,6 +517,50 @@ fn render(
 mod tests {
     use super::*;
     use crate::codebook::Code;
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dest = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), dest).unwrap();
+            }
+        }
+    }
+
+    /// The example study imported into a temporary copy.
+    fn example() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/coop-workspaces");
+        copy_dir(&src, dir.path());
+        let mut study = Study::open_manifest(dir.path()).unwrap();
+        super::super::import::rebuild(&mut study, &super::super::Silent).unwrap();
+        dir
+    }
+
+    #[test]
+    fn coding_in_slices_writes_the_table_coding_at_once_writes() {
+        let (a, b) = (example(), example());
+        let code = |dir: &Path, slice: usize| {
+            let mut study = Study::open_segment_columns(dir, &CODING_COLUMNS).unwrap();
+            let coded = code_in_slices(&mut study, None, None, &super::super::Silent, slice).unwrap();
+            let table = std::fs::read(dir.join(codings::CODINGS)).unwrap();
+            (coded, table)
+        };
+        let (sliced, sliced_table) = code(a.path(), 7);
+        let (whole, whole_table) = code(b.path(), usize::MAX);
+        assert!(sliced.segments > 7 * 10, "{}", sliced.segments);
+        assert!(sliced.codings > 0);
+        assert_eq!(sliced.codings, whole.codings);
+        assert_eq!(sliced.tallies, whole.tallies);
+        assert_eq!(
+            crate::store::tables::from_parquet(&sliced_table).unwrap(),
+            crate::store::tables::from_parquet(&whole_table).unwrap()
+        );
+    }
 
     fn coding(code: &str) -> Coding {
         Coding {
