@@ -190,7 +190,7 @@ pub const CODING_COLUMNS: [&str; 5] = ["segment_id", "source_id", "participant_i
 
 /// Segments coded at a time (their codings are held as structs only for
 /// that long).
-const CODING_CHUNK: usize = 1 << 18;
+const CODING_CHUNK: usize = 1 << 20;
 
 /// Codes every segment of the study with the codebook (`given`, else the
 /// study's) and saves codings, codes and provenance with the manifest,
