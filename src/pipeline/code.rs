@@ -546,7 +546,8 @@ mod tests {
         let (a, b) = (example(), example());
         let code = |dir: &Path, slice: usize| {
             let mut study = Study::open_segment_columns(dir, &CODING_COLUMNS).unwrap();
-            let coded = code_in_slices(&mut study, None, None, &super::super::Silent, slice).unwrap();
+            let coded =
+                code_in_slices(&mut study, None, None, &super::super::Silent, slice).unwrap();
             let table = std::fs::read(dir.join(codings::CODINGS)).unwrap();
             (coded, table)
         };
