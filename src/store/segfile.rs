@@ -174,12 +174,36 @@ fn writer(file: Watched) -> PolarsResult<polars::io::parquet::write::BatchedWrit
         .batched(&schema)
 }
 
+/// A segments Parquet file with its footer, read once for all the row
+/// groups copied from it.
+struct Table {
+    path: PathBuf,
+    meta: polars::io::parquet::metadata::FileMetadataRef,
+}
+
+impl Table {
+    fn open(path: &Path) -> Result<Self, StoreError> {
+        let file = File::open(path).map_err(|e| StoreError::io(path, "read", e))?;
+        let meta = ParquetReader::new(file)
+            .get_metadata()
+            .map_err(|e| read_err(path, e))?
+            .clone();
+        Ok(Table {
+            path: path.to_owned(),
+            meta,
+        })
+    }
+}
+
 /// Rows `offset..offset + len` of a segments Parquet file, with the
 /// columns of the schema in order (an older table gains the ones it
 /// lacks), in one chunk.
-fn read_rows(path: &Path, offset: usize, len: usize) -> Result<DataFrame, StoreError> {
+fn read_rows(table: &Table, offset: usize, len: usize) -> Result<DataFrame, StoreError> {
+    let path = table.path.as_path();
     let file = File::open(path).map_err(|e| StoreError::io(path, "read", e))?;
-    let df = ParquetReader::new(file)
+    let mut reader = ParquetReader::new(file);
+    reader.set_metadata(table.meta.clone());
+    let df = reader
         .with_slice(Some((offset, len)))
         .finish()
         .and_then(tables::with_optional_columns)
@@ -263,8 +287,8 @@ impl SegmentPlan {
     pub fn remove(&mut self, source_id: &str) {
         self.at.remove(source_id);
         if let Some(s) = &mut self.sink {
-            for e in s.sources.iter_mut().filter(|e| e.0 == source_id) {
-                e.3 = false;
+            for w in s.written.iter_mut().filter(|w| w.source == source_id) {
+                w.wanted = false;
             }
         }
     }
@@ -286,68 +310,92 @@ impl SegmentPlan {
             Some(s) => Some(s.finish()?),
             None => None,
         };
-        // Each source's rows: (from the scratch file?, first row, count).
-        let mut new_at: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut new_at: HashMap<&str, &Written> = HashMap::new();
         if let Some(s) = &scratch {
-            for (id, first, rows, alive) in &s.sources {
-                if *alive {
-                    new_at.insert(id.as_str(), (*first, *rows));
-                }
+            for w in s.written.iter().filter(|w| w.wanted) {
+                new_at.insert(w.source.as_str(), w);
             }
         }
-        let pieces: Vec<(&str, bool, usize, usize)> = order
+        let pieces: Vec<Piece<'_>> = order
             .iter()
             .filter_map(|id| match new_at.get(id) {
-                Some(&(first, rows)) => Some((*id, true, first, rows)),
-                None => self
-                    .at
-                    .get(*id)
-                    .map(|&(first, rows)| (*id, false, first, rows)),
+                Some(w) => Some(Piece {
+                    source: id,
+                    new: true,
+                    first: w.first,
+                    rows: w.rows,
+                }),
+                None => self.at.get(*id).map(|&(first, rows)| Piece {
+                    source: id,
+                    new: false,
+                    first,
+                    rows,
+                }),
             })
-            .filter(|p| p.3 > 0)
+            .filter(|p| p.rows > 0)
             .collect();
-        if let Some(s) = scratch {
-            // Every row new, in the order written: the scratch file is the table.
-            let mut next = 0;
-            let whole = pieces.iter().all(|&(_, new, first, rows)| {
-                let ok = new && first == next;
-                next += rows;
-                ok
-            }) && next == s.total;
-            if whole {
-                return staged.adopt(s.file, path);
-            }
-            return staged.stage_with(path, |file| {
-                copy(&pieces, &self.base, Some(s.file.path()), path, file)
-            });
+        let Some(s) = scratch else {
+            return staged.stage_with(path, |file| copy(&pieces, &self.base, None, path, file));
+        };
+        // Every row new, in the order written: the scratch file is the table.
+        let mut next = 0;
+        let whole = pieces.iter().all(|p| {
+            let ok = p.new && p.first == next;
+            next += p.rows;
+            ok
+        }) && next == s.total;
+        if whole {
+            return staged.adopt(s.file, path);
         }
-        staged.stage_with(path, |file| copy(&pieces, &self.base, None, path, file))
+        let new = Table::open(s.file.path())?;
+        staged.stage_with(path, |file| {
+            copy(&pieces, &self.base, Some(&new), path, file)
+        })
     }
 }
 
-/// Writes `pieces` (source, from the scratch file?, first row, count) to
-/// `out`, a row group at a time, from the scratch file or the base.
+/// A source's rows in the table being written: where they are read from.
+struct Piece<'a> {
+    source: &'a str,
+    /// From the scratch file (else from the base).
+    new: bool,
+    first: usize,
+    rows: usize,
+}
+
+/// Writes `pieces` to `out`, a row group at a time, from the scratch file
+/// or the base.
 fn copy(
-    pieces: &[(&str, bool, usize, usize)],
+    pieces: &[Piece<'_>],
     base: &Base,
-    scratch: Option<&Path>,
+    scratch: Option<&Table>,
     path: &Path,
     out: &File,
 ) -> Result<(), StoreError> {
+    let old = match base {
+        Base::File(p) => Some(Table::open(p)?),
+        _ => None,
+    };
     let file = out
         .try_clone()
         .map_err(|e| StoreError::io(path, "write", e))?;
     let (file, failed) = Watched::new(file);
     let write_err = |e| write_err(path, e, &failed);
     let mut w = writer(file).map_err(write_err)?;
-    for &(id, new, first, rows) in pieces {
+    for &Piece {
+        source: id,
+        new,
+        first,
+        rows,
+    } in pieces
+    {
         let mut done = 0;
         while done < rows {
             let len = (rows - done).min(row_group());
-            let df = match (new, base, scratch) {
-                (true, _, Some(s)) => read_rows(s, first + done, len)?,
-                (false, Base::File(p), _) => read_rows(p, first + done, len)?,
-                (false, Base::Frame(f), _) => {
+            let df = match (new, base, scratch, &old) {
+                (true, _, Some(s), _) => read_rows(s, first + done, len)?,
+                (false, _, _, Some(t)) => read_rows(t, first + done, len)?,
+                (false, Base::Frame(f), _, _) => {
                     let df = f.slice((first + done) as i64, len);
                     if df.height() != len {
                         return Err(mismatch(path, format!("source {id} is missing rows")));
@@ -387,8 +435,8 @@ pub struct SegmentSink {
     group: usize,
     in_frame: usize,
     total: usize,
-    /// (source, first row, rows, still wanted), in the order written.
-    sources: Vec<(String, usize, usize, bool)>,
+    /// The sources written, in order.
+    written: Vec<Written>,
     file: Option<tempfile::NamedTempFile>,
     tx: Option<SyncSender<DataFrame>>,
     worker: Option<JoinHandle<PolarsResult<()>>>,
@@ -433,7 +481,7 @@ impl SegmentSink {
             group: row_group(),
             in_frame: 0,
             total: 0,
-            sources: Vec::new(),
+            written: Vec::new(),
             file: Some(file),
             tx: Some(tx),
             worker: Some(worker),
@@ -447,13 +495,17 @@ impl SegmentSink {
     /// Starts a source: its rows follow, until the next `begin`.
     pub fn begin(&mut self, source_id: &str) {
         self.flush();
-        self.sources
-            .push((source_id.to_owned(), self.total, 0, true));
+        self.written.push(Written {
+            source: source_id.to_owned(),
+            first: self.total,
+            rows: 0,
+            wanted: true,
+        });
     }
 
     /// Rows of the current source so far.
     pub fn rows(&self) -> usize {
-        self.sources.last().map(|s| s.2).unwrap_or(0)
+        self.written.last().map_or(0, |w| w.rows)
     }
 
     /// Appends a segment of the current source.
@@ -461,8 +513,8 @@ impl SegmentSink {
         self.frame.push(s);
         self.in_frame += 1;
         self.total += 1;
-        if let Some(last) = self.sources.last_mut() {
-            last.2 += 1;
+        if let Some(last) = self.written.last_mut() {
+            last.rows += 1;
         }
         if self.in_frame == self.group {
             self.flush();
@@ -515,7 +567,7 @@ impl SegmentSink {
         })?;
         Ok(Scratch {
             file,
-            sources: std::mem::take(&mut self.sources),
+            written: std::mem::take(&mut self.written),
             total: self.total,
         })
     }
@@ -536,10 +588,19 @@ impl Drop for SegmentSink {
     }
 }
 
+/// A source's rows in the scratch file.
+struct Written {
+    source: String,
+    first: usize,
+    rows: usize,
+    /// False once the source is removed (imported again).
+    wanted: bool,
+}
+
 /// A finished scratch file and the sources it holds.
 struct Scratch {
     file: tempfile::NamedTempFile,
-    sources: Vec<(String, usize, usize, bool)>,
+    written: Vec<Written>,
     total: usize,
 }
 

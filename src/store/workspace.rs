@@ -53,49 +53,25 @@ impl Workspace {
 
     /// Opens a study: the manifest, the tables if present, the key if present.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        Self::open_with(dir, true)
+        Self::open_with(dir, Segments::All)
     }
 
     /// Opens a study to import into: like [`Workspace::open`], but the
     /// segments table stays on disk (only its footer is read); `save`
     /// copies it a row group at a time.
     pub fn open_for_import(dir: &Path) -> Result<Self, StoreError> {
-        Self::open_with(dir, false)
+        Self::open_with(dir, Segments::OnDisk)
     }
 
     /// Opens a study with only `columns` of the segments table read (a
     /// stage that needs a few of its columns: coding reads the ids, texts,
     /// languages and speakers, not the attributes).
     pub fn open_segment_columns(dir: &Path, columns: &[&str]) -> Result<Self, StoreError> {
-        let mut ws = Self::open_with(dir, false)?;
-        ws.segment_plan = None;
-        use polars::prelude::{ParquetReader, SerReader};
-        let path = dir.join(SEGMENTS);
-        match std::fs::File::open(&path) {
-            Ok(f) => {
-                let schema = ParquetReader::new(f)
-                    .schema()
-                    .map_err(|e| table_err(&path, e))?;
-                let present: Vec<&str> = columns
-                    .iter()
-                    .copied()
-                    .filter(|c| schema.contains(c))
-                    .collect();
-                let f = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, "read", e))?;
-                let df = ParquetReader::new(f)
-                    .with_columns(Some(present.iter().map(|c| (*c).to_owned()).collect()))
-                    .finish()
-                    .map_err(|e| table_err(&path, e))?;
-                tables::check_segments_schema_of(&df, false).map_err(|e| table_err(&path, e))?;
-                ws.tables.segments = df;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::io(&path, "read", e)),
-        }
-        Ok(ws)
+        Self::open_with(dir, Segments::Columns(columns))
     }
 
-    fn open_with(dir: &Path, segments: bool) -> Result<Self, StoreError> {
+    fn open_with(dir: &Path, segments: Segments<'_>) -> Result<Self, StoreError> {
+        use polars::prelude::{ParquetReader, SerReader};
         let mut ws = Self::open_manifest(dir)?;
         let read = |rel: &str| -> Result<Option<polars::prelude::DataFrame>, StoreError> {
             let path = dir.join(rel);
@@ -115,18 +91,38 @@ impl Workspace {
             ws.tables.participants = tables::participants_from(&df)
                 .map_err(|e| table_err(&dir.join(PARTICIPANTS), e))?;
         }
-        if !segments {
-            ws.segment_plan = Some(SegmentPlan::on_disk(
-                &dir.join(SEGMENTS),
-                &ws.tables.sources,
-            )?);
-            return Ok(ws);
-        }
-        if let Some(df) = read(SEGMENTS)? {
-            let df =
-                tables::with_optional_columns(df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
-            tables::check_segments_schema(&df).map_err(|e| table_err(&dir.join(SEGMENTS), e))?;
-            ws.tables.segments = df;
+        let path = dir.join(SEGMENTS);
+        match segments {
+            Segments::OnDisk => {
+                ws.segment_plan = Some(SegmentPlan::on_disk(&path, &ws.tables.sources)?);
+            }
+            Segments::All => {
+                if let Some(df) = read(SEGMENTS)? {
+                    let df = tables::with_optional_columns(df).map_err(|e| table_err(&path, e))?;
+                    tables::check_segments_schema(&df).map_err(|e| table_err(&path, e))?;
+                    ws.tables.segments = df;
+                }
+            }
+            Segments::Columns(columns) => match std::fs::File::open(&path) {
+                Ok(f) => {
+                    let mut reader = ParquetReader::new(f);
+                    let schema = reader.schema().map_err(|e| table_err(&path, e))?;
+                    let present: Vec<String> = columns
+                        .iter()
+                        .filter(|c| schema.contains(c))
+                        .map(|c| (*c).to_owned())
+                        .collect();
+                    let df = reader
+                        .with_columns(Some(present))
+                        .finish()
+                        .map_err(|e| table_err(&path, e))?;
+                    tables::check_segments_schema_of(&df, false)
+                        .map_err(|e| table_err(&path, e))?;
+                    ws.tables.segments = df;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io(&path, "read", e)),
+            },
         }
         Ok(ws)
     }
@@ -266,6 +262,16 @@ impl Workspace {
     pub fn source_order(&self) -> Vec<String> {
         self.tables.sources.iter().map(|s| s.id.clone()).collect()
     }
+}
+
+/// How much of the segments table a study is opened with.
+enum Segments<'a> {
+    /// All of it, in memory.
+    All,
+    /// None: it stays on disk, for an import (see [`SegmentPlan`]).
+    OnDisk,
+    /// These columns, in memory.
+    Columns(&'a [&'a str]),
 }
 
 fn table_err(path: &Path, e: polars::prelude::PolarsError) -> StoreError {

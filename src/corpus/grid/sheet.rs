@@ -167,7 +167,7 @@ fn check_cells(
 }
 
 /// A 0-based column index as spreadsheet letters (`0` is `A`, `26` `AA`).
-fn column_name(mut c: u32) -> String {
+pub(super) fn column_name(mut c: u32) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (c % 26) as u8);

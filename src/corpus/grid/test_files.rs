@@ -40,19 +40,6 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn column_letters(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
-}
-
 const SPREADSHEETML: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const OFFICE_RELS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -86,7 +73,7 @@ pub fn xlsx(sheets: &[Sheet<'_>]) -> Vec<u8> {
         for (r, row) in rows.iter().enumerate() {
             xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
             for (c, cell) in row.iter().enumerate() {
-                let at = format!("{}{}", column_letters(c), r + 1);
+                let at = format!("{}{}", super::sheet::column_name(c as u32), r + 1);
                 if cell.is_empty() {
                 } else if let Some(v) = cell.strip_prefix("n:") {
                     xml.push_str(&format!(r#"<c r="{at}"><v>{v}</v></c>"#));
@@ -169,17 +156,7 @@ pub fn ods(sheets: &[Sheet<'_>]) -> Vec<u8> {
         content.push_str("</table:table>");
     }
     content.push_str("</office:spreadsheet></office:body></office:document-content>");
-    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-    zip_entries(
-        &[
-            ("content.xml", content.as_bytes()),
-            ("META-INF/manifest.xml", manifest.as_bytes()),
-        ],
-        &[(
-            "mimetype",
-            b"application/vnd.oasis.opendocument.spreadsheet".as_slice(),
-        )],
-    )
+    ods_content(&content)
 }
 
 /// An XLSX workbook of one sheet `S` whose worksheet XML and shared
