@@ -330,20 +330,39 @@ fn cell(c: Option<&str>) -> Option<&str> {
 /// source. It does not depend on the row order, so a curation file survives
 /// rows added or moved in a source; an edited text is a new member.
 pub fn member_ids(sources: &[&str], texts: &[&str]) -> Vec<String> {
+    use rayon::prelude::*;
     use sha2::{Digest, Sha256};
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    sources
-        .iter()
-        .zip(texts)
+    use std::fmt::Write;
+    let mut ids: Vec<String> = sources
+        .par_iter()
+        .zip(texts.par_iter())
         .map(|(source, text)| {
             let digest = Sha256::digest(text.trim().as_bytes());
-            let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-            let base = format!("{source}:{hex}");
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}-{n}") }
+            let mut id = String::with_capacity(source.len() + 9);
+            id.push_str(source);
+            id.push(':');
+            for b in &digest[..4] {
+                let _ = write!(id, "{b:02x}");
+            }
+            id
         })
-        .collect()
+        .collect();
+    // The same id again: `-2`, `-3`… in order.
+    let repeats: Vec<(usize, u32)> = {
+        let mut seen: HashMap<&str, u32> = HashMap::with_capacity(ids.len());
+        ids.iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let n = seen.entry(id.as_str()).or_insert(0);
+                *n += 1;
+                (*n > 1).then_some((i, *n))
+            })
+            .collect()
+    };
+    for (i, n) in repeats {
+        let _ = write!(ids[i], "-{n}");
+    }
+    ids
 }
 
 /// The values of `col` at `rows` (nulls as "").
@@ -507,7 +526,7 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     for (r, l) in recs.iter_mut().zip(&canonical) {
         r.main_lang = Some(l.as_str()) == main_lang;
     }
-    let seg_codes = segment_codes(input, &ids, &tree)?;
+    let seg_codes = segment_codes(input, &tree)?;
     let curated = input.curation.map(Curation::by_member).unwrap_or_default();
 
     // Each item's body, stems (glossary concepts in place of their words),
@@ -527,16 +546,15 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
         })
         .collect();
     let classifier = Classifier::new(top_labels, patterns);
-    let mut props: Vec<usize> = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let mut set_aside: Vec<(usize, &'static str)> = Vec::new();
-    // Each item's glossary concepts and stance, in parallel, for the two
-    // bodies it can have (the whole text, or what follows a heading): the
-    // body itself is chosen in order below, since choosing it adds the
-    // heading's words to the vocabulary.
-    type Read = (Vec<(u32, u32, String)>, Stance);
-    let read_body = |body: &str, lang: &str| -> Read {
-        let concepts = match input.glossary {
+    // Each item's body, glossary concepts, stems and stance, read in
+    // parallel slices. Each slice numbers the stems it meets after the
+    // labels' in a vocabulary of its own; the slices' new stems are then
+    // numbered in slice order, which gives every stem the id one pass in
+    // segments-table order would (the first sight of a stem is in the
+    // first slice that has it, and within a slice in its order).
+    let read = |r: &Rec, lang: &str, v: &mut Vocabulary| -> Read {
+        let body = body(r.text, lang, &all_labels, v);
+        let concepts: Vec<(u32, u32, String)> = match input.glossary {
             Some(g) => g
                 .code_segment(body, lang)
                 .into_iter()
@@ -544,51 +562,54 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
                 .collect(),
             None => Vec::new(),
         };
-        (concepts, stance(body, lang))
-    };
-    let read: Vec<(Read, Option<Read>)> = {
-        use rayon::prelude::*;
-        recs.par_iter()
-            .zip(langs.par_iter())
-            .map(|(r, lang)| {
-                let rest = heading_rest(r.text).map(|rest| read_body(rest, lang));
-                (read_body(r.text, lang), rest)
-            })
-            .collect()
-    };
-    for ((k, r), (whole, after_heading)) in recs.iter_mut().enumerate().zip(read) {
-        let lang = langs[k];
-        let body = body(r.text, lang, &all_labels, &mut vocabulary);
-        let (concepts, item_stance) = match after_heading {
-            Some(rest) if body.len() != r.text.len() => rest,
-            _ => whole,
-        };
-        let seq = vocabulary.sequence_with(body, lang, &concepts);
+        let seq = v.sequence_with(body, lang, &concepts);
         let decided = curated.get(r.member_id.as_str()).and_then(|c| c.proposal);
         let reason = match decided {
             Some(true) => None,
             Some(false) => Some("curated"),
             None => classifier.reason(body, &seq).map(Reason::as_str),
         };
-        r.stance = item_stance;
+        let stance = stance(body, lang);
         match reason {
-            Some(why) => set_aside.push((k, why)),
+            Some(why) => Read::SetAside(why, stance),
             None => {
-                let label_stems = match label(body) {
-                    Some(l) => vocabulary.sequence(l, lang),
+                let label = match label(body) {
+                    Some(l) => v.sequence(l, lang),
                     None => Vec::new(),
                 };
-                props.push(k);
-                items.push(
-                    Item::new(
-                        seq,
-                        seg_codes.get(&rec_rows[k]).cloned().unwrap_or_default(),
-                    )
-                    .with_stance(r.stance)
-                    .with_label(label_stems)
-                    .with_concepts(|s| vocabulary.names[s as usize].starts_with('≡')),
-                );
+                Read::Proposal { seq, label, stance }
             }
+        }
+    };
+    let slices =
+        vocabulary.read_in_slices(recs.len(), READ_SLICE, |k, v| read(&recs[k], langs[k], v));
+    let mut props: Vec<usize> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut set_aside: Vec<(usize, &'static str)> = Vec::new();
+    let mut k = 0;
+    for (reads, ids) in slices {
+        let global = |id: u32| ids.global(id);
+        for read in reads {
+            match read {
+                Read::SetAside(why, stance) => {
+                    recs[k].stance = stance;
+                    set_aside.push((k, why));
+                }
+                Read::Proposal { seq, label, stance } => {
+                    recs[k].stance = stance;
+                    props.push(k);
+                    items.push(
+                        Item::new(
+                            seq.into_iter().map(global).collect(),
+                            seg_codes.get(rec_rows[k]).to_vec(),
+                        )
+                        .with_stance(stance)
+                        .with_label(label.into_iter().map(global).collect())
+                        .with_concepts(|s| vocabulary.names[s as usize].starts_with('≡')),
+                    );
+                }
+            }
+            k += 1;
         }
     }
 
@@ -621,6 +642,7 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
             closeness[b as usize] += s;
         }
     }
+    drop(edges);
     let mut by_label: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, &l) in labels.iter().enumerate() {
         by_label.entry(l).or_default().push(i);
@@ -629,12 +651,12 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     // Evidence: coded segments other than recommendations, by group.
     let coded = Coded::new(
         &tree,
-        seg_codes.iter().filter_map(|(&row, codes)| {
+        seg_codes.iter().filter_map(|(row, codes)| {
             if kinds[row] == Some("recommendation") {
                 return None;
             }
             let g = groups.get(group_col[row]?)?;
-            Some((row as u32, g as u32, codes.clone()))
+            Some((row as u32, g as u32, codes))
         }),
     );
     let quotes = Quotes::new(quotes, &tree);
@@ -707,6 +729,24 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     Ok(merged)
 }
 
+/// Recommendations read in one slice of the parallel reading (3 in unit
+/// tests, so that every merge test reads many slices and checks that the
+/// slices number stems as one pass would).
+const READ_SLICE: usize = if cfg!(test) { 3 } else { 1 << 16 };
+
+/// What reading a recommendation gives, its stem ids those of the slice's
+/// vocabulary.
+enum Read {
+    /// Not a proposal: why, and its stance.
+    SetAside(&'static str, Stance),
+    /// A proposal: its stems in text order, its label's stems, its stance.
+    Proposal {
+        seq: Vec<u32>,
+        label: Vec<u32>,
+        stance: Stance,
+    },
+}
+
 /// The proposals: the recommendations kept for merging, and their space.
 struct Proposals<'v, 'a> {
     recs: &'v [Rec<'a>],
@@ -721,37 +761,92 @@ impl<'a> Proposals<'_, 'a> {
     }
 }
 
-/// The codes applied to each segment (by row of the segments frame), as
-/// sorted codebook indices; codes missing from the codebook are left out.
-fn segment_codes(
-    input: &Input,
-    ids: &[Option<&str>],
-    tree: &CodeTree,
-) -> PolarsResult<HashMap<usize, Vec<u32>>> {
-    let mut out: HashMap<usize, Vec<u32>> = HashMap::new();
-    let codings = input.codings;
-    if codings.height() == 0 || ids.is_empty() {
-        return Ok(out);
+/// The codes applied to each segment, by row of the segments frame: one
+/// sorted run of codebook indices per row (codes missing from the
+/// codebook left out), in one buffer.
+#[derive(Debug, Default)]
+struct SegmentCodes {
+    /// Where each row's run starts in `codes`; one more than the rows.
+    starts: Vec<u32>,
+    codes: Vec<u32>,
+}
+
+impl SegmentCodes {
+    /// The codes of a row, sorted (none for a row without codings).
+    fn get(&self, row: usize) -> &[u32] {
+        match (self.starts.get(row), self.starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => &self.codes[a as usize..b as usize],
+            _ => &[],
+        }
     }
-    let row_of: HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| Some(((*id)?, i)))
+
+    /// The rows with codes and their codes, in row order.
+    fn iter(&self) -> impl Iterator<Item = (usize, &[u32])> {
+        (0..self.starts.len().saturating_sub(1))
+            .map(|row| (row, self.get(row)))
+            .filter(|(_, c)| !c.is_empty())
+    }
+}
+
+/// The codes applied to each segment of the input (a join of the codings
+/// with the segments' rows and the codebook).
+fn segment_codes(input: &Input, tree: &CodeTree) -> PolarsResult<SegmentCodes> {
+    let (codings, segs) = (input.codings, input.segments);
+    if codings.height() == 0 || segs.height() == 0 {
+        return Ok(SegmentCodes::default());
+    }
+    let index = DataFrame::new_infer_height(vec![
+        Column::new("code".into(), tree.ids.clone()),
+        Column::new(
+            "code_idx".into(),
+            (0..tree.len() as u32).collect::<Vec<u32>>(),
+        ),
+    ])?;
+    let rows = segs
+        .clone()
+        .lazy()
+        .select([col("segment_id")])
+        .with_row_index("seg", None);
+    let pairs = codings
+        .clone()
+        .lazy()
+        .select([col("segment_id"), col("code")])
+        .join(
+            rows,
+            [col("segment_id")],
+            [col("segment_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            index.lazy(),
+            [col("code")],
+            [col("code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("seg").cast(DataType::UInt32), col("code_idx")])
+        .collect()?;
+    let mut pairs: Vec<(u32, u32)> = pairs
+        .column("seg")?
+        .u32()?
+        .into_no_null_iter()
+        .zip(pairs.column("code_idx")?.u32()?.into_no_null_iter())
         .collect();
-    let seg = codings.column("segment_id")?.str()?;
-    let code = codings.column("code")?.str()?;
-    for (s, c) in seg.iter().zip(code.iter()) {
-        let (Some(s), Some(c)) = (s, c) else { continue };
-        let (Some(&row), Some(c)) = (row_of.get(s), tree.get(c)) else {
-            continue;
-        };
-        out.entry(row).or_default().push(c as u32);
+    {
+        use rayon::prelude::*;
+        pairs.par_sort_unstable();
     }
-    for codes in out.values_mut() {
-        codes.sort_unstable();
-        codes.dedup();
+    pairs.dedup();
+    let mut starts = Vec::with_capacity(segs.height() + 1);
+    let mut codes = Vec::with_capacity(pairs.len());
+    let mut next = pairs.iter().peekable();
+    for row in 0..segs.height() as u32 {
+        starts.push(codes.len() as u32);
+        while let Some(&(_, code)) = next.next_if(|(r, _)| *r == row) {
+            codes.push(code);
+        }
     }
-    Ok(out)
+    starts.push(codes.len() as u32);
+    Ok(SegmentCodes { starts, codes })
 }
 
 /// Everything the board table says about one cluster of recommendations.
@@ -919,64 +1014,74 @@ fn frames(
         })
         .collect();
 
-    // Members: representative first, then by similarity to it.
-    let mut members = Vec::with_capacity(view.props.len());
-    for (k, c) in clusters.iter().enumerate() {
-        let mut ms: Vec<(usize, f64)> = c
-            .members
-            .iter()
-            .map(|&m| {
-                let s = if m == c.wording {
-                    1.0
-                } else {
-                    round4(view.space.similarity(m, c.wording))
-                };
-                (m, s)
+    // Members: representative first, then by similarity to it (each
+    // cluster's rows in parallel, kept in rank order).
+    use rayon::prelude::*;
+    let members: Vec<MemberRow> = clusters
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, c)| {
+            let mut ms: Vec<(usize, f64)> = c
+                .members
+                .iter()
+                .map(|&m| {
+                    let s = if m == c.wording {
+                        1.0
+                    } else {
+                        round4(view.space.similarity(m, c.wording))
+                    };
+                    (m, s)
+                })
+                .collect();
+            ms.sort_by(|a, b| {
+                (b.0 == c.wording)
+                    .cmp(&(a.0 == c.wording))
+                    .then_with(|| b.1.total_cmp(&a.1))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            let own = |s: Option<&str>| s.map(str::to_owned);
+            let rec_id = &rec_ids[k];
+            ms.into_iter().map(move |(m, s)| {
+                let r = view.rec(m);
+                MemberRow {
+                    rec_id: rec_id.clone(),
+                    member_id: r.member_id.clone(),
+                    segment_id: r.segment_id.to_owned(),
+                    group: r.group.to_owned(),
+                    text: r.text.to_owned(),
+                    stance: r.stance.as_str().to_owned(),
+                    votes: r.votes,
+                    priority: own(r.priority),
+                    owner: own(r.owner),
+                    deadline: own(r.deadline),
+                    indicator: own(r.indicator),
+                    similarity_to_wording: s,
+                }
             })
-            .collect();
-        ms.sort_by(|a, b| {
-            (b.0 == c.wording)
-                .cmp(&(a.0 == c.wording))
-                .then_with(|| b.1.total_cmp(&a.1))
-                .then_with(|| a.0.cmp(&b.0))
-        });
-        let own = |s: Option<&str>| s.map(str::to_owned);
-        members.extend(ms.into_iter().map(|(m, s)| {
-            let r = view.rec(m);
-            MemberRow {
-                rec_id: rec_ids[k].clone(),
-                member_id: r.member_id.clone(),
-                segment_id: r.segment_id.to_owned(),
-                group: r.group.to_owned(),
-                text: r.text.to_owned(),
-                stance: r.stance.as_str().to_owned(),
-                votes: r.votes,
-                priority: own(r.priority),
-                owner: own(r.owner),
-                deadline: own(r.deadline),
-                indicator: own(r.indicator),
-                similarity_to_wording: s,
-            }
-        }));
-    }
+        })
+        .collect();
 
     // Evidence quotes.
-    let mut evidence = Vec::new();
-    for (k, c) in clusters.iter().enumerate() {
-        if c.codes.is_empty() {
-            continue;
-        }
-        for g in &c.groups {
-            for (r, seg) in quotes.best(tree, g, &c.codes).into_iter().enumerate() {
-                evidence.push(EvidenceRow {
-                    rec_id: rec_ids[k].clone(),
-                    group: g.clone(),
-                    segment_id: seg.to_owned(),
-                    rank: r as u32 + 1,
-                });
-            }
-        }
-    }
+    let evidence: Vec<EvidenceRow> = clusters
+        .par_iter()
+        .enumerate()
+        .filter(|(_, c)| !c.codes.is_empty())
+        .flat_map_iter(|(k, c)| {
+            let rec_ids = &rec_ids;
+            c.groups.iter().flat_map(move |g| {
+                quotes
+                    .best(tree, g, &c.codes)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(r, seg)| EvidenceRow {
+                        rec_id: rec_ids[k].clone(),
+                        group: g.clone(),
+                        segment_id: seg.to_owned(),
+                        rank: r as u32 + 1,
+                    })
+            })
+        })
+        .collect();
     debug_assert!(evidence.iter().all(|e| e.rank as usize <= QUOTES_PER_GROUP));
     Ok(Merged {
         recommendations,

@@ -33,6 +33,10 @@ pub const NEIGHBOURS: usize = 24;
 /// done to what).
 pub(crate) const CONCEPT_SHARE: f64 = 0.5;
 
+/// How far below the floor a bound on the similarity must be to skip a
+/// pair: rounding never decides.
+const BOUND_MARGIN: f64 = 1e-9;
+
 /// Whether two labels allow the items to be the same: either has none, or
 /// they share most of their words (cosine of the stem sets at least 0.6).
 fn same_label(x: &[u32], y: &[u32]) -> bool {
@@ -381,6 +385,26 @@ impl Space {
         // Opposite stances never say the same thing; two labels that differ
         // name two things (`RIC législatif :` and `RIC abrogatif :`).
         if x.stance.opposes(y.stance) || !same_label(&x.label, &y.label) {
+            return None;
+        }
+        // What two items share weighs at most the lighter of the two, so
+        // the similarity is at most the ratio of their norms (and the
+        // concept similarity at most its share of the ratio of their
+        // concept norms): items of very different weights are not read.
+        let ratio = |p: f64, q: f64| {
+            if p.max(q) > 0.0 {
+                p.min(q) / p.max(q)
+            } else {
+                0.0
+            }
+        };
+        let bound = ratio(self.norms[a], self.norms[b]);
+        let concept_bound = if x.concepts.len() >= 2 && y.concepts.len() >= 2 {
+            CONCEPT_SHARE * ratio(self.concept_norms[a], self.concept_norms[b])
+        } else {
+            0.0
+        };
+        if bound.max(concept_bound) < floor - BOUND_MARGIN {
             return None;
         }
         let (dot, shared) = self.plain_dot(a, b);

@@ -510,19 +510,12 @@ fn example_study_similarities_leave_a_margin() {
         methods: None,
     };
     let tree = CodeTree::from_frame(input.codes).unwrap();
-    let owned = strs(&study.segments, "segment_id");
-    let ids: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
-    let codes = segment_codes(&input, &ids, &tree).unwrap();
+    let codes = segment_codes(&input, &tree).unwrap();
     let mut v = Vocabulary::default();
     let items: Vec<Item> = COOP_RECS
         .iter()
         .enumerate()
-        .map(|(i, r)| {
-            Item::new(
-                v.sequence(r.3, r.2),
-                codes.get(&i).cloned().unwrap_or_default(),
-            )
-        })
+        .map(|(i, r)| Item::new(v.sequence(r.3, r.2), codes.get(i).to_vec()))
         .collect();
     let space = Space::new(items, v.names.len(), config.merge_code_weight);
     let at = |id: &str| COOP_RECS.iter().position(|r| r.0 == id).unwrap();

@@ -365,6 +365,7 @@ const NEGATION_WINDOW: u8 = 3;
 
 /// One language's tools: its stemmer, stop list and negators.
 struct Lang {
+    code: String,
     stemmer: Option<Stemmer>,
     stop: HashSet<&'static str>,
     negators: &'static [&'static str],
@@ -384,10 +385,17 @@ enum Word {
     Skip,
 }
 
+impl Clone for Lang {
+    fn clone(&self) -> Self {
+        Lang::new(&self.code)
+    }
+}
+
 impl Lang {
     fn new(code: &str) -> Self {
         let algorithm = crate::coding::lang::algorithm(code);
         Lang {
+            code: code.to_owned(),
             stemmer: algorithm.map(Stemmer::create),
             stop: match code {
                 "fr" => STOP_FR.iter().copied().collect(),
@@ -448,13 +456,34 @@ impl Lang {
 /// tokens after a negator (`ne … pas`, `sans`, `not`) is a different word,
 /// `!stem`: "baisser les impôts" and "ne pas baisser les impôts" share
 /// only `impot`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Vocabulary {
     langs: HashMap<String, Lang>,
     ids: HashMap<String, u32>,
     cache: HashMap<(String, String), Word>,
     /// Stems by id.
     pub names: Vec<String>,
+}
+
+/// The stem ids of one slice of [`Vocabulary::read_in_slices`] in the
+/// whole vocabulary.
+#[derive(Debug, Clone)]
+pub(crate) struct SliceIds {
+    /// Stems known before the slices, numbered alike in all.
+    known: usize,
+    /// The whole vocabulary's id of each stem the slice numbered after
+    /// them.
+    new: Vec<u32>,
+}
+
+impl SliceIds {
+    /// The whole vocabulary's id of a stem id of the slice.
+    pub fn global(&self, id: u32) -> u32 {
+        match (id as usize).checked_sub(self.known) {
+            Some(k) => self.new[k],
+            None => id,
+        }
+    }
 }
 
 /// The id of a stem, numbered on first sight.
@@ -467,6 +496,50 @@ fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, stem: String)
 }
 
 impl Vocabulary {
+    /// The id of a stem (as in [`Vocabulary::names`]), numbered on first
+    /// sight.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        match self.ids.get(name) {
+            Some(&id) => id,
+            None => intern(&mut self.ids, &mut self.names, name.to_owned()),
+        }
+    }
+
+    /// Reads items `0..n` with `read` in parallel slices of `slice`
+    /// items, each slice with a copy of this vocabulary, and numbers the
+    /// stems the slices met here as one pass over the items in order
+    /// would have: the new stems of each slice in slice order, each slice's
+    /// in the order it met them (the first sight of a stem is in the first
+    /// slice that has it). Returns each slice's reads, in order, and the
+    /// map from its stem ids to this vocabulary's.
+    pub fn read_in_slices<T: Send>(
+        &mut self,
+        n: usize,
+        slice: usize,
+        read: impl Fn(usize, &mut Vocabulary) -> T + Sync,
+    ) -> Vec<(Vec<T>, SliceIds)> {
+        use rayon::prelude::*;
+        let slice = slice.max(1);
+        let known = self.names.len();
+        let slices: Vec<(Vec<T>, Vec<String>)> = (0..n.div_ceil(slice))
+            .into_par_iter()
+            .map(|s| {
+                let mut v = self.clone();
+                let reads = (s * slice..((s + 1) * slice).min(n))
+                    .map(|k| read(k, &mut v))
+                    .collect();
+                (reads, v.names.split_off(known))
+            })
+            .collect();
+        slices
+            .into_iter()
+            .map(|(reads, names)| {
+                let new = names.iter().map(|name| self.intern(name)).collect();
+                (reads, SliceIds { known, new })
+            })
+            .collect()
+    }
+
     /// The stem ids of a text's content words, in text order (repeats
     /// kept).
     pub fn sequence(&mut self, text: &str, lang: &str) -> Vec<u32> {
@@ -575,6 +648,40 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slices_number_stems_as_one_pass_does() {
+        let texts = [
+            "Baisser les impôts des ménages",
+            "Ne pas baisser les impôts",
+            "Des transports en commun gratuits le soir",
+            "Rénover les écoles et les transports",
+            "Lower taxes for households",
+            "Plus de médecins dans les campagnes",
+            "Gratuité des transports pour les étudiants",
+        ];
+        let lang = |i: usize| if i == 4 { "en" } else { "fr" };
+        let mut base = Vocabulary::default();
+        base.sequence("Fiscalité et impôts", "fr");
+        let mut one = base.clone();
+        let expected: Vec<Vec<u32>> = (0..texts.len())
+            .map(|i| one.sequence(texts[i], lang(i)))
+            .collect();
+        for slice in [1, 2, 3, 7, 100] {
+            let mut v = base.clone();
+            let slices = v.read_in_slices(texts.len(), slice, |i, v| v.sequence(texts[i], lang(i)));
+            let got: Vec<Vec<u32>> = slices
+                .iter()
+                .flat_map(|(reads, ids)| {
+                    reads
+                        .iter()
+                        .map(|seq| seq.iter().map(|&s| ids.global(s)).collect::<Vec<u32>>())
+                })
+                .collect();
+            assert_eq!(got, expected, "slices of {slice}");
+            assert_eq!(v.names, one.names, "slices of {slice}");
+        }
+    }
 
     #[test]
     fn stop_lists_are_folded() {
