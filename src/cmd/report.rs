@@ -8,7 +8,7 @@ use crate::terminal as output;
 
 /// Writes the report.
 pub fn run(a: ReportArgs) -> anyhow::Result<()> {
-    let study = Study::open(&a.study.study)?;
+    let study = Study::open_segment_columns(&a.study.study, &report::REPORT_COLUMNS)?;
     let loaded = report::load(&study)?;
     let filter = Filter {
         group: a.group.clone(),
@@ -40,14 +40,7 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
         };
         anyhow::bail!("--format {name} writes a file: add --out FILE");
     }
-    let bytes = report::render(
-        &study,
-        &loaded,
-        format,
-        &tables,
-        output::width(),
-        output::colour(),
-    )?;
+    let bytes = report::render(&study, format, &tables, output::width(), output::colour())?;
     match &a.out {
         Some(path) => report::write_file(path, &bytes),
         None => Ok(output::print(bytes)?),

@@ -8,7 +8,7 @@ use crate::terminal as output;
 
 /// Synthesises the study and prints a summary, or explains one row.
 pub fn run(a: SynthesizeArgs) -> anyhow::Result<()> {
-    let study = Study::open(&a.study.study)?;
+    let study = Study::open_segment_columns(&a.study.study, &synthesize::SYNTHESIS_COLUMNS)?;
     let text = match &a.explain {
         Some(id) => synthesize::explain(&study, id, output::width())?,
         None => {

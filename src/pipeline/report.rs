@@ -2,7 +2,7 @@
 //! against the filter, built into the report's typed tables and rendered
 //! in any format.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Context;
@@ -14,6 +14,11 @@ use crate::render::report::{self, Filter, Input, Kind, Table};
 use crate::render::{html, xlsx};
 use crate::store::atomic::write_atomic;
 use crate::synthesis::Synthesis;
+use crate::synthesis::recommendations::EvidenceRow;
+
+/// The segment columns a report reads: the quoted segments' ids, sources,
+/// speakers and texts (and what tells whether the codings are current).
+pub const REPORT_COLUMNS: [&str; 4] = ["segment_id", "source_id", "participant_id", "text"];
 
 /// A report format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +40,8 @@ pub enum Format {
 /// What a report reads: the synthesis tables and the sources.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The stored synthesis.
+    /// The stored synthesis, without the members and evidence of the
+    /// merged recommendations (read for those the HTML report details).
     pub synthesis: Synthesis,
     /// The study's sources.
     pub sources: Vec<Source>,
@@ -52,7 +58,10 @@ pub fn load(study: &Study) -> anyhow::Result<Loaded> {
 /// current.
 pub fn load_current(study: &Study) -> anyhow::Result<Loaded> {
     Ok(Loaded {
-        synthesis: synthesize::stored(study)?,
+        synthesis: study
+            .ws()
+            .read_synthesis_summary()?
+            .ok_or(PipelineError::NotSynthesised)?,
         sources: study.ws().tables.sources.clone(),
     })
 }
@@ -116,7 +125,6 @@ impl Loaded {
 /// for which CSV renders the first table).
 pub fn render(
     study: &Study,
-    loaded: &Loaded,
     format: Format,
     tables: &[Table],
     width: u16,
@@ -133,11 +141,13 @@ pub fn render(
         Format::Json => report::to_json(title, tables)?,
         Format::Xlsx => xlsx::to_xlsx(title, tables).context("cannot build the workbook")?,
         Format::Html => {
-            let details = rec_details(
-                &loaded.synthesis.members,
-                &loaded.synthesis.evidence,
-                &quoted(study, loaded)?,
-            );
+            let detailed: HashSet<&str> = tables
+                .iter()
+                .flat_map(|t| t.recommendations().iter().take(html::DETAILED))
+                .map(|r| r.id.as_str())
+                .collect();
+            let (members, evidence) = study.ws().read_recommendation_rows(&detailed)?;
+            let details = rec_details(&members, &evidence, &quoted(study, &evidence)?);
             let notes: Vec<String> =
                 crate::render::status::left_out_note(&synthesize::left_out(study)?)
                     .into_iter()
@@ -149,13 +159,8 @@ pub fn render(
 
 /// The segments quoted as evidence, with their speakers' display names
 /// and sources (one pass over the segments).
-fn quoted(study: &Study, loaded: &Loaded) -> anyhow::Result<HashMap<String, Quoted>> {
-    let wanted: std::collections::HashSet<&str> = loaded
-        .synthesis
-        .evidence
-        .iter()
-        .map(|e| e.segment_id.as_str())
-        .collect();
+fn quoted(study: &Study, evidence: &[EvidenceRow]) -> anyhow::Result<HashMap<String, Quoted>> {
+    let wanted: HashSet<&str> = evidence.iter().map(|e| e.segment_id.as_str()).collect();
     let mut out = HashMap::new();
     if wanted.is_empty() {
         return Ok(out);

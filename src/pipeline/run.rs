@@ -191,7 +191,7 @@ impl Batch<'_> {
         let key = fresh::reports_digest(study, synthesis_key)?;
         let built = loaded.build(&Kind::ALL, &Filter::default());
         self.fb.start("writing reports", None);
-        let written = write_reports(study, loaded, &built, &cfg, &key, &mut self.state);
+        let written = write_reports(study, &built, &cfg, &key, &mut self.state);
         self.fb.finish();
         let (files, any_written) = written?;
         self.summary.files = files;
@@ -208,7 +208,6 @@ impl Batch<'_> {
 /// returns every file (relative to the study) and whether any was written.
 fn write_reports(
     study: &Study,
-    loaded: &report_stage::Loaded,
     built: &[Table],
     cfg: &ReportConfig,
     key: &str,
@@ -234,8 +233,7 @@ fn write_reports(
                     .filter(|t| kind.is_none_or(|k| t.kind() == k))
                     .cloned()
                     .collect();
-                let bytes =
-                    report_stage::render(study, loaded, format, &chosen, FILE_WIDTH, false)?;
+                let bytes = report_stage::render(study, format, &chosen, FILE_WIDTH, false)?;
                 report_stage::write_file(&path, &bytes)?;
                 written = true;
                 content_hash(&bytes)
@@ -303,12 +301,15 @@ fn synthesis_detail(s: &Synthesis) -> String {
             diverging.push(&d.code);
         }
     }
-    let mut out = if s.members.is_empty() {
+    // The members table may not be read (a report reads only the
+    // members it details): each merged recommendation counts its own.
+    let members: usize = s.recommendations.iter().map(|r| r.members as usize).sum();
+    let mut out = if members == 0 {
         "no recommendations".to_owned()
     } else {
         format!(
             "{} merged into {} ({} backed by several groups)",
-            plural(s.members.len(), "recommendation"),
+            plural(members, "recommendation"),
             s.recommendations.len(),
             shared
         )

@@ -13,6 +13,31 @@ use crate::store::tables::participants_frame;
 use crate::synthesis::recommendations::{Curation, curation, recommendation_ids};
 use crate::synthesis::{self, Cache, Input, Synthesis};
 
+/// The segment columns the synthesis reads: all but the attributes (a
+/// grid's other columns, as JSON: often the largest column of a study).
+pub const SYNTHESIS_COLUMNS: [&str; 20] = [
+    "segment_id",
+    "source_id",
+    "group",
+    "session",
+    "participant_id",
+    "position",
+    "key",
+    "line",
+    "time_ms",
+    "kind",
+    "question",
+    "lang",
+    "text",
+    "votes",
+    "priority",
+    "owner",
+    "deadline",
+    "indicator",
+    "method",
+    "part",
+];
+
 /// The frames the synthesis reads, loaded once, with the study's
 /// glossary and curation.
 struct Frames {

@@ -2,6 +2,7 @@
 //! typed table, written together and read back for explanations and
 //! reports.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use polars::prelude::DataFrame;
@@ -10,6 +11,7 @@ use super::atomic::Staged;
 use super::{StoreError, Workspace, tables};
 use crate::rows::Rows;
 use crate::synthesis::Synthesis;
+use crate::synthesis::recommendations::{EvidenceRow, MemberRow};
 
 /// Folder of the synthesis tables, relative to the study directory.
 pub const DIR: &str = "data/synthesis";
@@ -88,6 +90,98 @@ impl Workspace {
             method_members: self.synthesis_rows(METHOD_TABLES[1])?,
             tensions: self.synthesis_rows(METHOD_TABLES[2])?,
         }))
+    }
+
+    /// [`Workspace::read_synthesis`] without the rows of the original
+    /// recommendations and their quotes (`members` and `evidence` left
+    /// empty: millions of rows in a national consultation); a report reads
+    /// those of the recommendations it details with
+    /// [`Workspace::read_recommendation_rows`].
+    pub fn read_synthesis_summary(&self) -> Result<Option<Synthesis>, StoreError> {
+        if !self.has_synthesis() {
+            return Ok(None);
+        }
+        Ok(Some(Synthesis {
+            matrix: self.synthesis_rows(TABLES[0])?,
+            convergence: self.synthesis_rows(TABLES[1])?,
+            cooccurrence: self.synthesis_rows(TABLES[2])?,
+            divergence: self.synthesis_rows(TABLES[3])?,
+            quotes: self.synthesis_rows(TABLES[4])?,
+            recommendations: self.synthesis_rows(TABLES[5])?,
+            members: Vec::new(),
+            evidence: Vec::new(),
+            non_proposals: self.synthesis_rows(TABLES[8])?,
+            method_items: self.synthesis_rows(METHOD_TABLES[0])?,
+            method_members: self.synthesis_rows(METHOD_TABLES[1])?,
+            tensions: self.synthesis_rows(METHOD_TABLES[2])?,
+        }))
+    }
+
+    /// The members and evidence rows of the merged recommendations `ids`,
+    /// in table order. Both tables are in rank order, so only the rows
+    /// between the first and the last of them are read.
+    pub fn read_recommendation_rows(
+        &self,
+        ids: &HashSet<&str>,
+    ) -> Result<(Vec<MemberRow>, Vec<EvidenceRow>), StoreError> {
+        Ok((
+            self.rows_of(TABLES[6], ids, |r: &MemberRow| r.rec_id.as_str())?,
+            self.rows_of(TABLES[7], ids, |r: &EvidenceRow| r.rec_id.as_str())?,
+        ))
+    }
+
+    /// The rows of a synthesis table whose `rec_id` is one of `ids`.
+    fn rows_of<T: Rows>(
+        &self,
+        name: &str,
+        ids: &HashSet<&str>,
+        rec_id: impl Fn(&T) -> &str,
+    ) -> Result<Vec<T>, StoreError> {
+        use polars::prelude::{ParquetReader, SerReader};
+        let path = self.dir.join(DIR).join(format!("{name}.parquet"));
+        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
+        };
+        let open = || match std::fs::File::open(&path) {
+            Ok(f) => Ok(Some(ParquetReader::new(f))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::io(&path, "read", e)),
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(reader) = open()? else {
+            return Ok(Vec::new());
+        };
+        let keys = reader
+            .with_columns(Some(vec!["rec_id".to_owned()]))
+            .finish()
+            .map_err(unreadable)?;
+        let keys = crate::rows::strs(&keys, "rec_id").map_err(unreadable)?;
+        let wanted = |k: &Option<&str>| k.is_some_and(|k| ids.contains(k));
+        let (Some(first), Some(last)) =
+            (keys.iter().position(wanted), keys.iter().rposition(wanted))
+        else {
+            return Ok(Vec::new());
+        };
+        let Some(reader) = open()? else {
+            return Ok(Vec::new());
+        };
+        let df = reader
+            .with_slice(Some((first, last + 1 - first)))
+            .finish()
+            .map_err(unreadable)?;
+        let rows = T::from_frame(&df).map_err(|e| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!(
+                "this table does not have the columns qualsynth writes ({e}); rebuild it with `qualsynth synthesize`"
+            ),
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| ids.contains(rec_id(r)))
+            .collect())
     }
 
     /// The typed rows of one synthesis table (empty when it is missing).

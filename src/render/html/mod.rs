@@ -24,6 +24,10 @@ use super::report::{RecDetail, Table};
 /// The stylesheet of the page.
 const CSS: &str = include_str!("report.css");
 
+/// The recommendations shown with their members and evidence (the first
+/// of the table; the others are one line each).
+pub const DETAILED: usize = sections::FULL_RECOMMENDATIONS;
+
 /// The self-contained HTML report of `study` for the given tables and the
 /// recommendations' members and evidence.
 pub fn to_html(study: &str, tables: &[Table], details: &[RecDetail]) -> String {

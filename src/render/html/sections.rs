@@ -221,7 +221,7 @@ pub(super) fn recommendations(
 
 /// Recommendations shown in full (with their members and evidence); the
 /// others are listed compactly.
-const FULL_RECOMMENDATIONS: usize = 20;
+pub(crate) const FULL_RECOMMENDATIONS: usize = 20;
 /// Recommendations listed compactly, at most; the others are counted.
 const COMPACT_RECOMMENDATIONS: usize = 300;
 /// Group names shown in a cell before the rest fold away.
