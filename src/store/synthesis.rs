@@ -225,3 +225,67 @@ fn read_optional(path: &Path, columns: Option<&[&str]>) -> Result<Option<DataFra
         Err(e) => Err(StoreError::io(path, "read", e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(rec: &str, text: &str) -> MemberRow {
+        MemberRow {
+            rec_id: rec.to_owned(),
+            text: text.to_owned(),
+            ..MemberRow::default()
+        }
+    }
+
+    #[test]
+    fn a_report_reads_the_members_and_evidence_of_the_recommendations_it_details() {
+        let tmp = tempfile::tempdir().unwrap();
+        Workspace::init(tmp.path(), "t", "fr").unwrap();
+        let ws = Workspace::open(tmp.path()).unwrap();
+        let members: Vec<MemberRow> = ["R001", "R001", "R002", "R003", "R003", "R004"]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| member(r, &format!("m{i}")))
+            .collect();
+        let evidence: Vec<EvidenceRow> = ["R001", "R003", "R004"]
+            .iter()
+            .map(|r| EvidenceRow {
+                rec_id: (*r).to_owned(),
+                segment_id: format!("s-{r}"),
+                ..EvidenceRow::default()
+            })
+            .collect();
+        let s = Synthesis {
+            members: members.clone(),
+            evidence: evidence.clone(),
+            ..Synthesis::default()
+        };
+        ws.save_synthesis(&s).unwrap();
+        assert_eq!(ws.read_synthesis().unwrap().unwrap(), s);
+        let summary = ws.read_synthesis_summary().unwrap().unwrap();
+        assert!(summary.members.is_empty() && summary.evidence.is_empty());
+
+        let ids = |v: &[&'static str]| -> HashSet<&'static str> { v.iter().copied().collect() };
+        let (m, e) = ws
+            .read_recommendation_rows(&ids(&["R003", "R001"]))
+            .unwrap();
+        assert_eq!(
+            m.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(),
+            ["m0", "m1", "m3", "m4"],
+            "R002 between them is left out"
+        );
+        assert_eq!(e, [evidence[0].clone(), evidence[1].clone()]);
+        let (m, e) = ws.read_recommendation_rows(&ids(&["R004"])).unwrap();
+        assert_eq!(
+            (m, e),
+            (vec![members[5].clone()], vec![evidence[2].clone()])
+        );
+        let (m, e) = ws.read_recommendation_rows(&ids(&["R002"])).unwrap();
+        assert_eq!((m.len(), e.len()), (1, 0));
+        for none in [ids(&[]), ids(&["R999"])] {
+            let (m, e) = ws.read_recommendation_rows(&none).unwrap();
+            assert!(m.is_empty() && e.is_empty());
+        }
+    }
+}
