@@ -365,6 +365,23 @@ pub fn member_ids(sources: &[&str], texts: &[&str]) -> Vec<String> {
     ids
 }
 
+/// The values at `rows` (ascending) of a column's values in row order.
+fn at_rows<T>(values: impl Iterator<Item = T>, rows: &[usize]) -> Vec<T> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut next = rows.iter().peekable();
+    for (i, v) in values.enumerate() {
+        match next.peek() {
+            Some(&&row) if row == i => {
+                out.push(v);
+                next.next();
+            }
+            Some(_) => {}
+            None => break,
+        }
+    }
+    out
+}
+
 /// The values of `col` at `rows` (nulls as "").
 fn pick<'a>(col: &[Option<&'a str>], rows: &[usize]) -> Vec<&'a str> {
     rows.iter().map(|&i| col[i].unwrap_or_default()).collect()
@@ -478,40 +495,41 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let mut recs: Vec<Rec> = Vec::with_capacity(rec_rows.len());
     let mut langs: Vec<&str> = Vec::with_capacity(rec_rows.len());
     if !rec_rows.is_empty() {
-        let text = segs.column("text")?.str()?;
-        let source = segs.column("source_id")?.str()?;
-        let lang = segs.column("lang")?.str()?;
+        // Each column read in one pass (a value by row would search the
+        // table's chunks, one per row group, for every row).
+        let col = |name: &str| -> PolarsResult<Vec<Option<&str>>> {
+            Ok(at_rows(segs.column(name)?.str()?.iter(), &rec_rows))
+        };
+        let (text, source, lang) = (col("text")?, col("source_id")?, col("lang")?);
+        let (priority, owner) = (col("priority")?, col("owner")?);
+        let (deadline, indicator) = (col("deadline")?, col("indicator")?);
         let votes = segs.column("votes")?.cast(&DataType::Int64)?;
-        let votes = votes.i64()?;
-        let priority = segs.column("priority")?.str()?;
-        let owner = segs.column("owner")?.str()?;
-        let deadline = segs.column("deadline")?.str()?;
-        let indicator = segs.column("indicator")?.str()?;
+        let votes = at_rows(votes.i64()?.iter(), &rec_rows);
         let member = member_ids(
-            &rec_rows
+            &source
                 .iter()
-                .map(|&i| source.get(i).unwrap_or_default())
+                .map(|s| s.unwrap_or_default())
                 .collect::<Vec<_>>(),
-            &rec_rows
+            &text
                 .iter()
-                .map(|&i| text.get(i).unwrap_or_default())
+                .map(|t| t.unwrap_or_default())
                 .collect::<Vec<_>>(),
         );
-        for (k, &i) in rec_rows.iter().enumerate() {
+        for (k, (&i, member_id)) in rec_rows.iter().zip(member).enumerate() {
             recs.push(Rec {
                 segment_id: ids[i].unwrap_or_default(),
-                member_id: member[k].clone(),
+                member_id,
                 group: group_col[i].unwrap_or_default(),
-                text: text.get(i).unwrap_or_default(),
-                votes: votes.get(i),
-                priority: cell(priority.get(i)),
-                owner: cell(owner.get(i)),
-                deadline: cell(deadline.get(i)),
-                indicator: cell(indicator.get(i)),
+                text: text[k].unwrap_or_default(),
+                votes: votes[k],
+                priority: cell(priority[k]),
+                owner: cell(owner[k]),
+                deadline: cell(deadline[k]),
+                indicator: cell(indicator[k]),
                 stance: Stance::Neutral,
                 main_lang: false,
             });
-            langs.push(lang.get(i).unwrap_or_default());
+            langs.push(lang[k].unwrap_or_default());
         }
     }
     let canonical: Vec<String> = langs.iter().map(|l| wording::language(l)).collect();
