@@ -365,23 +365,6 @@ pub fn member_ids(sources: &[&str], texts: &[&str]) -> Vec<String> {
     ids
 }
 
-/// The values at `rows` (ascending) of a column's values in row order.
-fn at_rows<T>(values: impl Iterator<Item = T>, rows: &[usize]) -> Vec<T> {
-    let mut out = Vec::with_capacity(rows.len());
-    let mut next = rows.iter().peekable();
-    for (i, v) in values.enumerate() {
-        match next.peek() {
-            Some(&&row) if row == i => {
-                out.push(v);
-                next.next();
-            }
-            Some(_) => {}
-            None => break,
-        }
-    }
-    out
-}
-
 /// The values of `col` at `rows` (nulls as "").
 fn pick<'a>(col: &[Option<&'a str>], rows: &[usize]) -> Vec<&'a str> {
     rows.iter().map(|&i| col[i].unwrap_or_default()).collect()
@@ -495,41 +478,47 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let mut recs: Vec<Rec> = Vec::with_capacity(rec_rows.len());
     let mut langs: Vec<&str> = Vec::with_capacity(rec_rows.len());
     if !rec_rows.is_empty() {
-        // Each column read in one pass (a value by row would search the
-        // table's chunks, one per row group, for every row).
-        let col = |name: &str| -> PolarsResult<Vec<Option<&str>>> {
-            Ok(at_rows(segs.column(name)?.str()?.iter(), &rec_rows))
-        };
+        // The columns read together in one pass (a value by row would
+        // search the table's chunks, one per row group, for every row).
+        let col = |name: &str| segs.column(name).and_then(|c| c.str());
+        let votes = segs.column("votes")?.cast(&DataType::Int64)?;
         let (text, source, lang) = (col("text")?, col("source_id")?, col("lang")?);
         let (priority, owner) = (col("priority")?, col("owner")?);
         let (deadline, indicator) = (col("deadline")?, col("indicator")?);
-        let votes = segs.column("votes")?.cast(&DataType::Int64)?;
-        let votes = at_rows(votes.i64()?.iter(), &rec_rows);
-        let member = member_ids(
-            &source
-                .iter()
-                .map(|s| s.unwrap_or_default())
-                .collect::<Vec<_>>(),
-            &text
-                .iter()
-                .map(|t| t.unwrap_or_default())
-                .collect::<Vec<_>>(),
-        );
-        for (k, (&i, member_id)) in rec_rows.iter().zip(member).enumerate() {
+        let mut sources: Vec<&str> = Vec::with_capacity(rec_rows.len());
+        let rows = text
+            .iter()
+            .zip(source.iter())
+            .zip(lang.iter())
+            .zip(votes.i64()?.iter())
+            .zip(priority.iter().zip(owner.iter()))
+            .zip(deadline.iter().zip(indicator.iter()))
+            .enumerate();
+        for (i, (((((text, source), lang), votes), (priority, owner)), (deadline, indicator))) in
+            rows
+        {
+            if kinds[i] != Some("recommendation") {
+                continue;
+            }
             recs.push(Rec {
                 segment_id: ids[i].unwrap_or_default(),
-                member_id,
+                member_id: String::new(),
                 group: group_col[i].unwrap_or_default(),
-                text: text[k].unwrap_or_default(),
-                votes: votes[k],
-                priority: cell(priority[k]),
-                owner: cell(owner[k]),
-                deadline: cell(deadline[k]),
-                indicator: cell(indicator[k]),
+                text: text.unwrap_or_default(),
+                votes,
+                priority: cell(priority),
+                owner: cell(owner),
+                deadline: cell(deadline),
+                indicator: cell(indicator),
                 stance: Stance::Neutral,
                 main_lang: false,
             });
-            langs.push(lang[k].unwrap_or_default());
+            langs.push(lang.unwrap_or_default());
+            sources.push(source.unwrap_or_default());
+        }
+        let texts: Vec<&str> = recs.iter().map(|r| r.text).collect();
+        for (r, id) in recs.iter_mut().zip(member_ids(&sources, &texts)) {
+            r.member_id = id;
         }
     }
     let canonical: Vec<String> = langs.iter().map(|l| wording::language(l)).collect();
