@@ -73,23 +73,12 @@ impl Workspace {
     /// synthesised (a table is missing). A table that cannot be read is
     /// an error naming it.
     pub fn read_synthesis(&self) -> Result<Option<Synthesis>, StoreError> {
-        if !self.has_synthesis() {
+        let Some(mut s) = self.read_synthesis_summary()? else {
             return Ok(None);
-        }
-        Ok(Some(Synthesis {
-            matrix: self.synthesis_rows(TABLES[0])?,
-            convergence: self.synthesis_rows(TABLES[1])?,
-            cooccurrence: self.synthesis_rows(TABLES[2])?,
-            divergence: self.synthesis_rows(TABLES[3])?,
-            quotes: self.synthesis_rows(TABLES[4])?,
-            recommendations: self.synthesis_rows(TABLES[5])?,
-            members: self.synthesis_rows(TABLES[6])?,
-            evidence: self.synthesis_rows(TABLES[7])?,
-            non_proposals: self.synthesis_rows(TABLES[8])?,
-            method_items: self.synthesis_rows(METHOD_TABLES[0])?,
-            method_members: self.synthesis_rows(METHOD_TABLES[1])?,
-            tensions: self.synthesis_rows(METHOD_TABLES[2])?,
-        }))
+        };
+        s.members = self.synthesis_rows(TABLES[6])?;
+        s.evidence = self.synthesis_rows(TABLES[7])?;
+        Ok(Some(s))
     }
 
     /// [`Workspace::read_synthesis`] without the rows of the original
