@@ -145,19 +145,81 @@ pub(crate) struct Space {
     /// Squared inverse document frequency of each code index, times the
     /// code weight.
     code_idf2: Vec<f64>,
-    /// Euclidean norm of each item's vector (stems and weighted codes).
-    norms: Vec<f64>,
-    /// Euclidean norm of each item's concept vector (glossary concepts and
-    /// weighted codes).
-    concept_norms: Vec<f64>,
+    /// What comparing each item reads first, one small record an item.
+    heads: Vec<Head>,
     /// Each item's codes then stems, packed one item after the other, so
     /// that comparing two items reads two short runs of memory.
     packed: Vec<u32>,
-    /// Where each item's run starts in `packed`, and its number of codes
-    /// and stems.
-    runs: Vec<(usize, u32, u32)>,
     /// Neighbours compared on each side in a long block; 0 for all.
     neighbours: usize,
+}
+
+/// What comparing an item reads before its words: its norms, stance and
+/// where its codes and stems are, in one record (the items' vectors of
+/// labels and concepts are read only for the few pairs that need them).
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    /// Euclidean norm of the item's vector (stems and weighted codes).
+    norm: f64,
+    /// Euclidean norm of its concept vector (glossary concepts and
+    /// weighted codes).
+    concept_norm: f64,
+    /// Where its run starts in `packed`.
+    start: usize,
+    /// Its number of codes, then of stems, in the run.
+    codes: u32,
+    stems: u32,
+    stance: Stance,
+    /// Whether it has a label.
+    labelled: bool,
+    /// Whether it names two glossary concepts or more.
+    conceptual: bool,
+}
+
+/// One thread's working memory for comparing an item with its partners
+/// ([`Space::edges`]): the item's stems marked by stem id, and the
+/// buffers of the phrase reading, reused from pair to pair.
+struct Scratch {
+    /// `has[stem] == current`: the current item has the stem.
+    has: Vec<u32>,
+    /// The current item's number plus one.
+    current: u32,
+    /// A shared stem's place in `shared`, `u32::MAX` for the others
+    /// (set and cleared within one pair).
+    at: Vec<u32>,
+    /// The stems the current pair shares, in id order.
+    shared: Vec<u32>,
+    /// The shared bigrams of the current item, and of its partner.
+    bigrams: Vec<(u32, u32)>,
+    theirs: Vec<(u32, u32)>,
+    /// The phrases as a union-find over `shared`, and their weights.
+    phrase: Vec<u32>,
+    best: Vec<f64>,
+    all: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(stems: usize) -> Self {
+        Scratch {
+            has: vec![0; stems],
+            current: 0,
+            at: vec![u32::MAX; stems],
+            shared: Vec::new(),
+            bigrams: Vec::new(),
+            theirs: Vec::new(),
+            phrase: Vec::new(),
+            best: Vec::new(),
+            all: Vec::new(),
+        }
+    }
+
+    /// Marks the stems of item `a` of `space`.
+    fn load(&mut self, space: &Space, a: usize) {
+        self.current = a as u32 + 1;
+        for &t in space.stems_of(a) {
+            self.has[t as usize] = self.current;
+        }
+    }
 }
 
 /// `ln((1 + n) / (1 + df)) + 1`, squared.
@@ -193,24 +255,21 @@ impl Space {
         let code_idf2: Vec<f64> = code_df.iter().map(|&d| weight * idf2(n, d)).collect();
         let code_part =
             |it: &Item| -> f64 { it.codes.iter().map(|&c| code_idf2[c as usize]).sum() };
-        let norms = items
-            .iter()
-            .map(|it| {
-                let stems: f64 = it.stems.iter().map(|&s| idf2_of[s as usize]).sum();
-                (stems + code_part(it)).sqrt()
-            })
-            .collect();
-        let concept_norms = items
-            .iter()
-            .map(|it| {
-                let concepts: f64 = it.concepts.iter().map(|&s| idf2_of[s as usize]).sum();
-                (concepts + code_part(it)).sqrt()
-            })
-            .collect();
         let mut packed = Vec::new();
-        let mut runs = Vec::with_capacity(items.len());
+        let mut heads = Vec::with_capacity(items.len());
         for it in &items {
-            runs.push((packed.len(), it.codes.len() as u32, it.stems.len() as u32));
+            let stems: f64 = it.stems.iter().map(|&s| idf2_of[s as usize]).sum();
+            let concepts: f64 = it.concepts.iter().map(|&s| idf2_of[s as usize]).sum();
+            heads.push(Head {
+                norm: (stems + code_part(it)).sqrt(),
+                concept_norm: (concepts + code_part(it)).sqrt(),
+                start: packed.len(),
+                codes: it.codes.len() as u32,
+                stems: it.stems.len() as u32,
+                stance: it.stance,
+                labelled: !it.label.is_empty(),
+                conceptual: it.concepts.len() >= 2,
+            });
             packed.extend_from_slice(&it.codes);
             packed.extend_from_slice(&it.stems);
         }
@@ -219,10 +278,8 @@ impl Space {
             idf2: idf2_of,
             df,
             code_idf2,
-            norms,
-            concept_norms,
+            heads,
             packed,
-            runs,
             neighbours: NEIGHBOURS,
         }
     }
@@ -264,10 +321,10 @@ impl Space {
     /// [`CONCEPT_SHARE`] times the cosine of the concept vectors of `a`
     /// and `b` when they share two concepts or more, else 0.
     fn concept_similarity(&self, a: usize, b: usize, codes: f64) -> f64 {
-        let (x, y) = (&self.items[a].concepts, &self.items[b].concepts);
-        if x.len() < 2 || y.len() < 2 {
+        if !self.heads[a].conceptual || !self.heads[b].conceptual {
             return 0.0;
         }
+        let (x, y) = (&self.items[a].concepts, &self.items[b].concepts);
         let (mut shared, mut dot) = (0, codes);
         for c in x {
             if y.binary_search(c).is_ok() {
@@ -275,7 +332,7 @@ impl Space {
                 dot += self.idf2[*c as usize];
             }
         }
-        let norm = self.concept_norms[a] * self.concept_norms[b];
+        let norm = self.heads[a].concept_norm * self.heads[b].concept_norm;
         if shared < 2 || norm == 0.0 {
             return 0.0;
         }
@@ -285,8 +342,8 @@ impl Space {
     /// `dot / (|a| |b|)` with `excess` taken out of both squared norms,
     /// at most 1 (0 when a norm is 0).
     fn cosine(&self, dot: f64, excess: f64, a: usize, b: usize) -> f64 {
-        let na = (self.norms[a].powi(2) - excess).max(0.0);
-        let nb = (self.norms[b].powi(2) - excess).max(0.0);
+        let na = (self.heads[a].norm.powi(2) - excess).max(0.0);
+        let nb = (self.heads[b].norm.powi(2) - excess).max(0.0);
         let norm = (na * nb).sqrt();
         if norm == 0.0 {
             return 0.0;
@@ -367,24 +424,34 @@ impl Space {
 
     /// An item's codes, from the packed runs.
     fn codes_of(&self, i: usize) -> &[u32] {
-        let (start, codes, _) = self.runs[i];
-        &self.packed[start..start + codes as usize]
+        let h = &self.heads[i];
+        &self.packed[h.start..h.start + h.codes as usize]
     }
 
     /// An item's stems, from the packed runs.
     fn stems_of(&self, i: usize) -> &[u32] {
-        let (start, codes, stems) = self.runs[i];
-        let from = start + codes as usize;
-        &self.packed[from..from + stems as usize]
+        let h = &self.heads[i];
+        let from = h.start + h.codes as usize;
+        &self.packed[from..from + h.stems as usize]
     }
 
-    /// [`Space::similarity`] if it reaches `floor`: bounded first with the
-    /// plain cosine, which costs no allocation.
-    fn similarity_from(&self, a: usize, b: usize, floor: f64) -> Option<f64> {
-        let (x, y) = (&self.items[a], &self.items[b]);
+    /// [`Space::similarity`] if it reaches `floor`, `a` being the item
+    /// loaded in `scratch`: bounded first with the norms, then with the
+    /// plain cosine, before the phrases are read. The same sums in the
+    /// same order as [`Space::similarity`], so the same value to the bit.
+    fn similarity_from(
+        &self,
+        a: usize,
+        b: usize,
+        floor: f64,
+        scratch: &mut Scratch,
+    ) -> Option<f64> {
+        let (x, y) = (&self.heads[a], &self.heads[b]);
         // Opposite stances never say the same thing; two labels that differ
         // name two things (`RIC législatif :` and `RIC abrogatif :`).
-        if x.stance.opposes(y.stance) || !same_label(&x.label, &y.label) {
+        if x.stance.opposes(y.stance)
+            || (x.labelled && y.labelled && !same_label(&self.items[a].label, &self.items[b].label))
+        {
             return None;
         }
         // What two items share weighs at most the lighter of the two, so
@@ -398,32 +465,125 @@ impl Space {
                 0.0
             }
         };
-        let bound = ratio(self.norms[a], self.norms[b]);
-        let concept_bound = if x.concepts.len() >= 2 && y.concepts.len() >= 2 {
-            CONCEPT_SHARE * ratio(self.concept_norms[a], self.concept_norms[b])
+        let bound = ratio(x.norm, y.norm);
+        let concept_bound = if x.conceptual && y.conceptual {
+            CONCEPT_SHARE * ratio(x.concept_norm, y.concept_norm)
         } else {
             0.0
         };
         if bound.max(concept_bound) < floor - BOUND_MARGIN {
             return None;
         }
-        let (dot, shared) = self.plain_dot(a, b);
+        // The shared stems, in id order (as `plain_dot` meets them).
+        let mark = scratch.current;
+        scratch.shared.clear();
+        let mut dot = 0.0;
+        for &t in self.stems_of(b) {
+            if scratch.has[t as usize] == mark {
+                dot += self.idf2[t as usize];
+                scratch.shared.push(t);
+            }
+        }
+        let shared = scratch.shared.len();
         if shared == 0 {
             return None;
         }
         let codes = self.code_dot(a, b);
-        let concepts = self.concept_similarity(a, b, codes);
+        let concepts = if x.conceptual && y.conceptual {
+            self.concepts_marked(a, b, codes, scratch)
+        } else {
+            0.0
+        };
         let plain = self.cosine(dot + codes, 0.0, a, b);
         if plain.max(concepts) < floor {
             return None;
         }
         let words = if shared > 1 && plain >= floor {
-            self.phrased(a, b, codes)
+            self.phrased_marked(a, b, codes, scratch)
         } else {
             plain
         };
         let s = words.max(concepts);
         (s >= floor).then_some(s)
+    }
+
+    /// [`Space::concept_similarity`] with `a`'s stems marked in `scratch`:
+    /// `b`'s concepts that `a` has are the concepts they share, in id
+    /// order (a concept is a stem id).
+    fn concepts_marked(&self, a: usize, b: usize, codes: f64, scratch: &Scratch) -> f64 {
+        let (mut shared, mut dot) = (0, codes);
+        for &c in &self.items[b].concepts {
+            if scratch.has[c as usize] == scratch.current {
+                shared += 1;
+                dot += self.idf2[c as usize];
+            }
+        }
+        let norm = self.heads[a].concept_norm * self.heads[b].concept_norm;
+        if shared < 2 || norm == 0.0 {
+            return 0.0;
+        }
+        CONCEPT_SHARE * (dot / norm).min(1.0)
+    }
+
+    /// [`Space::phrased`] for the shared stems in `scratch.shared`, with
+    /// the scratch buffers instead of new vectors.
+    fn phrased_marked(&self, a: usize, b: usize, codes: f64, scratch: &mut Scratch) -> f64 {
+        let Scratch {
+            at,
+            shared,
+            bigrams,
+            theirs,
+            phrase,
+            best,
+            all,
+            ..
+        } = scratch;
+        for (k, &t) in shared.iter().enumerate() {
+            at[t as usize] = k as u32;
+        }
+        let pairs = |seq: &[u32], out: &mut Vec<(u32, u32)>| {
+            out.clear();
+            for w in seq.windows(2) {
+                let (x, y) = (at[w[0] as usize], at[w[1] as usize]);
+                if x != u32::MAX && y != u32::MAX && x != y {
+                    out.push((x.min(y), x.max(y)));
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+        };
+        pairs(&self.items[b].seq, theirs);
+        pairs(&self.items[a].seq, bigrams);
+        for &t in shared.iter() {
+            at[t as usize] = u32::MAX;
+        }
+        phrase.clear();
+        phrase.extend(0..shared.len() as u32);
+        let root = |mut k: u32, phrase: &[u32]| {
+            while phrase[k as usize] != k {
+                k = phrase[k as usize];
+            }
+            k
+        };
+        for &(p, q) in bigrams.iter() {
+            if theirs.binary_search(&(p, q)).is_ok() {
+                let (rp, rq) = (root(p, phrase), root(q, phrase));
+                phrase[rp.max(rq) as usize] = rp.min(rq);
+            }
+        }
+        best.clear();
+        best.resize(shared.len(), 0.0);
+        all.clear();
+        all.resize(shared.len(), 0.0);
+        for (k, &t) in shared.iter().enumerate() {
+            let r = root(k as u32, phrase) as usize;
+            let weight = self.idf2[t as usize];
+            best[r] = best[r].max(weight);
+            all[r] += weight;
+        }
+        let dot: f64 = best.iter().sum();
+        let excess: f64 = all.iter().zip(best.iter()).map(|(a, b)| a - b).sum();
+        self.cosine(dot + codes, excess, a, b)
     }
 
     /// Each item's stems from the rarest (document frequency, then id).
@@ -464,7 +624,179 @@ impl Space {
     /// block, that are near each other in it: see [`NEIGHBOURS`]), with
     /// their similarity when it is at least `floor`, sorted; and how many
     /// pairs were compared.
+    ///
+    /// The pairs are compared block by block, sweeping each long block in
+    /// its order, so that the items compared one after the other are near
+    /// in memory's caches (item by item, each partner was a random read of
+    /// a large table: in a national consultation, most of the time). A
+    /// pair is compared in the first of its shared blocks (by stem id)
+    /// that makes it a pair, once.
     pub fn edges(&self, floor: f64) -> (Vec<Edge>, usize) {
+        let rarity = self.by_rarity();
+        let keys = Self::blocking(&rarity);
+        // Posting lists as one sorted array of (stem, item).
+        let mut postings: Vec<(u32, u32)> = keys
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        let mut blocks: Vec<(u32, usize, usize)> = Vec::new();
+        let mut from = 0;
+        for (i, e) in postings.iter().enumerate() {
+            if postings.get(i + 1).is_none_or(|next| next.0 != e.0) {
+                blocks.push((e.0, from, i + 1));
+                from = i + 1;
+            }
+        }
+        let is_long = |len: usize| self.neighbours > 0 && len > BLOCK_MAX_DF;
+        // Long blocks in neighbourhood order: the items sorted by their
+        // stems from the rarest, and each item's place in that order.
+        let mut long: HashMap<u32, Neighbourhood> = blocks
+            .iter()
+            .filter(|(_, from, to)| is_long(to - from))
+            .map(|&(k, _, _)| (k, (Vec::new(), Vec::new())))
+            .collect();
+        let range: HashMap<u32, (usize, usize)> = blocks
+            .iter()
+            .map(|&(k, from, to)| (k, (from, to)))
+            .collect();
+        long.par_iter_mut().for_each(|(k, (order, places))| {
+            let (from, to) = range[k];
+            order.extend(postings[from..to].iter().map(|e| e.1));
+            order.sort_unstable_by(|&a, &b| {
+                rarity[a as usize].cmp(&rarity[b as usize]).then(a.cmp(&b))
+            });
+            places.extend(order.iter().enumerate().map(|(p, &i)| (i, p as u32)));
+            places.sort_unstable();
+        });
+        drop(range);
+        let place = |places: &[(u32, u32)], i: u32| {
+            places
+                .binary_search_by_key(&i, |e| e.0)
+                .map_or(0, |at| places[at].1 as usize)
+        };
+        // Whether block `k` is the first of the blocks `a` and `b` share
+        // that makes them a pair (a short block does; a long one when they
+        // are neighbours in it).
+        let first = |a: u32, b: u32, k: u32| {
+            let (ka, kb) = (&keys[a as usize], &keys[b as usize]);
+            let (mut i, mut j) = (0, 0);
+            while i < ka.len() && j < kb.len() && ka[i] < k && kb[j] < k {
+                match ka[i].cmp(&kb[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        let paired = match long.get(&ka[i]) {
+                            None => true,
+                            Some((_, places)) => {
+                                place(places, a).abs_diff(place(places, b)) <= self.neighbours
+                            }
+                        };
+                        if paired {
+                            return false;
+                        }
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            true
+        };
+        // The work in pieces of about the same number of pairs: a long
+        // block in runs of places, short blocks a few at a time.
+        enum Piece {
+            Long(u32, usize, usize),
+            Short(usize, usize),
+        }
+        const PIECE_PAIRS: usize = 1 << 16;
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut short_from = 0;
+        let mut short_pairs = 0;
+        for (b, &(k, from, to)) in blocks.iter().enumerate() {
+            let len = to - from;
+            if is_long(len) {
+                let run = (PIECE_PAIRS / self.neighbours).max(1);
+                let mut p = 0;
+                while p < len {
+                    pieces.push(Piece::Long(k, p, (p + run).min(len)));
+                    p += run;
+                }
+                continue;
+            }
+            if short_pairs == 0 {
+                short_from = b;
+            }
+            short_pairs += len * len.saturating_sub(1) / 2 + 1;
+            let next_short = blocks
+                .get(b + 1)
+                .is_some_and(|&(_, from, to)| !is_long(to - from));
+            if short_pairs >= PIECE_PAIRS || !next_short {
+                pieces.push(Piece::Short(short_from, b + 1));
+                short_pairs = 0;
+            }
+        }
+        let stems = self.idf2.len();
+        let per_piece: Vec<(Vec<Edge>, usize)> = pieces
+            .par_iter()
+            .map_init(
+                || Scratch::new(stems),
+                |scratch, piece| {
+                    let mut edges: Vec<Edge> = Vec::new();
+                    let mut compared = 0;
+                    let mut pair = |scratch: &mut Scratch, x: u32, y: u32, k: u32| {
+                        let (a, b) = (x.min(y), x.max(y));
+                        if !first(a, b, k) {
+                            return;
+                        }
+                        compared += 1;
+                        // The same value whichever of the two is loaded.
+                        if let Some(s) =
+                            self.similarity_from(x as usize, y as usize, floor, scratch)
+                        {
+                            edges.push((a, b, s));
+                        }
+                    };
+                    match *piece {
+                        Piece::Long(k, lo, hi) => {
+                            let order = &long[&k].0;
+                            for p in lo..hi {
+                                scratch.load(self, order[p] as usize);
+                                for &y in &order[p + 1..(p + self.neighbours + 1).min(order.len())]
+                                {
+                                    pair(scratch, order[p], y, k);
+                                }
+                            }
+                        }
+                        Piece::Short(first_block, end) => {
+                            for &(k, from, to) in &blocks[first_block..end] {
+                                let list = &postings[from..to];
+                                for (i, &(_, x)) in list.iter().enumerate() {
+                                    scratch.load(self, x as usize);
+                                    for &(_, y) in &list[i + 1..] {
+                                        pair(scratch, x, y, k);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (edges, compared)
+                },
+            )
+            .collect();
+        let compared = per_piece.iter().map(|(_, n)| n).sum();
+        let mut edges: Vec<Edge> = Vec::with_capacity(per_piece.iter().map(|(e, _)| e.len()).sum());
+        for (e, _) in per_piece {
+            edges.extend(e);
+        }
+        edges.par_sort_unstable_by_key(|e| (e.0, e.1));
+        (edges, compared)
+    }
+
+    /// [`Space::edges`] item by item: each item with its partners (the
+    /// first way they were found, kept to check the block order against).
+    #[cfg(test)]
+    fn edges_per_item(&self, floor: f64) -> (Vec<Edge>, usize) {
         let rarity = self.by_rarity();
         let keys = Self::blocking(&rarity);
         // Posting lists as one sorted array of (stem, item).
@@ -507,8 +839,8 @@ impl Space {
         let per_item: Vec<(Vec<Edge>, usize)> = (0..n)
             .into_par_iter()
             .map_init(
-                || (vec![u32::MAX; n], Vec::new()),
-                |(seen, partners), a| {
+                || (vec![u32::MAX; n], Vec::new(), Scratch::new(self.idf2.len())),
+                |(seen, partners, scratch), a| {
                     // `seen[b] == a`: b is already a partner of a.
                     partners.clear();
                     let mut meet = |b: u32| {
@@ -535,14 +867,17 @@ impl Space {
                             meet(b);
                         }
                     }
-                    let mut edges: Vec<Edge> = partners
+                    // In item order: the edges come sorted, and the
+                    // partners' records are read in memory order.
+                    partners.sort_unstable();
+                    scratch.load(self, a);
+                    let edges: Vec<Edge> = partners
                         .iter()
                         .filter_map(|&b| {
-                            let s = self.similarity_from(a, b as usize, floor)?;
+                            let s = self.similarity_from(a, b as usize, floor, scratch)?;
                             Some((a as u32, b, s))
                         })
                         .collect();
-                    edges.sort_unstable_by_key(|e| e.1);
                     (edges, partners.len())
                 },
             )
@@ -728,6 +1063,72 @@ mod tests {
             })
             .count();
         assert_eq!((lost, found.len()), (0, all.len()));
+    }
+
+    /// Items like a consultation's: common stems in most (long blocks),
+    /// rare ones, repeated phrases, codes, glossary concepts, labels and
+    /// stances, drawn from a fixed seed.
+    fn drawn(n: usize, seed: u64) -> Vec<Item> {
+        let mut x = seed;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        (0..n)
+            .map(|_| {
+                let len = 2 + next(9) as usize;
+                let seq: Vec<u32> = (0..len)
+                    .map(|_| match next(4) {
+                        0 | 1 => next(4) as u32,
+                        2 => 4 + next(8) as u32,
+                        _ => 12 + next(3000) as u32,
+                    })
+                    .collect();
+                let codes: Vec<u32> = (0..next(3)).map(|_| next(6) as u32).collect();
+                let mut it = Item::new(seq, codes).with_concepts(|s| s % 5 == 0);
+                if next(8) == 0 {
+                    it = it.with_label(vec![next(4) as u32, 3000 + next(3) as u32]);
+                }
+                it.with_stance(match next(4) {
+                    0 => Stance::For,
+                    1 => Stance::Against,
+                    _ => Stance::Neutral,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn block_order_finds_the_pairs_and_values_item_order_does() {
+        for (n, neighbours, floor) in [(6000, NEIGHBOURS, 0.0), (6000, 2, 0.3), (600, 0, 0.2)] {
+            let space = Space::new(drawn(n, 11), 3100, 2.0).with_neighbours(neighbours);
+            if neighbours > 0 {
+                // Long blocks, and short ones.
+                let keys = Space::blocking(&space.by_rarity());
+                let mut df = vec![0usize; 3100];
+                keys.iter().flatten().for_each(|&k| df[k as usize] += 1);
+                assert!(
+                    df.iter().filter(|&&d| d > BLOCK_MAX_DF).count() >= 2,
+                    "{df:?}"
+                );
+                assert!(
+                    df.iter()
+                        .filter(|&&d| (2..=BLOCK_MAX_DF).contains(&d))
+                        .count()
+                        >= 100
+                );
+            }
+            let (got, compared) = space.edges(floor);
+            let (want, compared_want) = space.edges_per_item(floor);
+            assert!(want.len() > 500, "{n} {neighbours}: {} edges", want.len());
+            assert_eq!(compared, compared_want, "{n} {neighbours}");
+            assert_eq!(got.len(), want.len(), "{n} {neighbours}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!((g.0, g.1, g.2.to_bits()), (w.0, w.1, w.2.to_bits()));
+            }
+        }
     }
 
     #[test]
