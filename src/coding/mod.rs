@@ -4,7 +4,7 @@
 mod coder;
 pub mod documents;
 mod fast;
-mod hash;
+pub(crate) mod hash;
 pub mod kwic;
 pub(crate) mod lang;
 mod normalize;

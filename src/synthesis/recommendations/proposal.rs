@@ -198,8 +198,8 @@ impl Classifier {
             return Some(Reason::Pattern);
         }
         let w = words(trimmed);
-        let joined = w.join(" ");
-        if w.is_empty() || PLACEHOLDERS.contains(&joined.as_str()) {
+        let placeholder = |p: &&str| p.split(' ').eq(w.iter().map(String::as_str));
+        if w.is_empty() || PLACEHOLDERS.iter().any(placeholder) {
             return Some(Reason::Placeholder);
         }
         if is_pointer(&w) {
@@ -208,12 +208,11 @@ impl Classifier {
         if trimmed.starts_with('#') && w.len() <= 8 {
             return Some(Reason::Heading);
         }
-        let distinct: HashSet<u32> = stems.iter().copied().collect();
-        if !distinct.is_empty()
-            && w.len() <= 10
-            && self.labels.iter().any(|l| distinct.is_subset(l))
-        {
-            return Some(Reason::Heading);
+        if w.len() <= 10 {
+            let distinct: HashSet<u32> = stems.iter().copied().collect();
+            if !distinct.is_empty() && self.labels.iter().any(|l| distinct.is_subset(l)) {
+                return Some(Reason::Heading);
+            }
         }
         if trimmed.ends_with(':') && w.len() <= 12 {
             return Some(Reason::Heading);
@@ -250,10 +249,14 @@ fn is_pointer(w: &[String]) -> bool {
         }
         if !POINTER_WORDS.contains(&w[i].as_str()) {
             other += 1;
+            if other > 3 {
+                // Says more than a pointer does, whatever follows.
+                return false;
+            }
         }
         i += 1;
     }
-    named && other <= 3
+    named
 }
 
 #[cfg(test)]

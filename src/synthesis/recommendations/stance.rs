@@ -34,7 +34,7 @@
 //! `non au RIC`, `no more …`, `geen …`) is `against`; any other is
 //! `neutral`. Words of other languages are read with the French lists.
 
-use std::collections::HashMap;
+use crate::coding::hash::FxMap;
 
 use crate::synthesis::recommendations::wording::fold;
 
@@ -429,11 +429,11 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// A list of markers indexed by their first word (each marker as words).
-struct Markers(HashMap<&'static str, Vec<Vec<&'static str>>>);
+struct Markers(FxMap<&'static str, Vec<Vec<&'static str>>>);
 
 impl Markers {
     fn new(list: &'static [&'static str]) -> Self {
-        let mut by_first: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::new();
+        let mut by_first: FxMap<&'static str, Vec<Vec<&'static str>>> = FxMap::default();
         for m in list {
             let words: Vec<&'static str> = m.split(' ').collect();
             by_first.entry(words[0]).or_default().push(words);

@@ -9,6 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::codebook::{CodebookOptions, Semantics};
+use crate::coding::hash::FxMap;
 use crate::coding::tokenize;
 
 /// French words that carry no idea of their own, accents folded: articles,
@@ -460,7 +461,8 @@ impl Lang {
 pub(crate) struct Vocabulary {
     langs: HashMap<String, Lang>,
     ids: HashMap<String, u32>,
-    cache: HashMap<(String, String), Word>,
+    /// What each token is, by language.
+    cache: HashMap<String, FxMap<String, Word>>,
     /// Stems by id.
     pub names: Vec<String>,
 }
@@ -561,23 +563,23 @@ impl Vocabulary {
             .langs
             .entry(code.clone())
             .or_insert_with(|| Lang::new(&code));
+        let cache = self.cache.entry(code).or_default();
         let mut out = Vec::new();
         let mut pending = 0u8;
         let mut in_concept: Option<usize> = None;
         for token in tokenize(text, &tools.options) {
-            let key = (code.clone(), token.norm);
-            let word = match self.cache.get(&key) {
+            let word = match cache.get(token.norm.as_str()) {
                 Some(w) => *w,
                 None => {
-                    let word = if tools.negates(&key.1) {
+                    let word = if tools.negates(&token.norm) {
                         Word::Negator
                     } else {
-                        match tools.stem(&key.1) {
+                        match tools.stem(&token.norm) {
                             Some(stem) => Word::Stem(intern(&mut self.ids, &mut self.names, stem)),
                             None => Word::Skip,
                         }
                     };
-                    self.cache.insert(key, word);
+                    cache.insert(token.norm, word);
                     word
                 }
             };
