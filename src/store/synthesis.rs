@@ -36,29 +36,51 @@ pub const TABLES: [&str; 9] = [
 impl Workspace {
     /// Writes the synthesis tables, all or nothing.
     pub fn save_synthesis(&self, s: &Synthesis) -> Result<(), StoreError> {
+        use polars::prelude::PolarsResult;
+        use rayon::prelude::*;
+        type Table<'s> = (
+            &'static str,
+            Box<dyn Fn() -> PolarsResult<DataFrame> + Sync + 's>,
+        );
+        let tables: [Table; 12] = [
+            (TABLES[0], Box::new(|| Rows::to_frame(&s.matrix))),
+            (TABLES[1], Box::new(|| Rows::to_frame(&s.convergence))),
+            (TABLES[2], Box::new(|| Rows::to_frame(&s.cooccurrence))),
+            (TABLES[3], Box::new(|| Rows::to_frame(&s.divergence))),
+            (TABLES[4], Box::new(|| Rows::to_frame(&s.quotes))),
+            (TABLES[5], Box::new(|| Rows::to_frame(&s.recommendations))),
+            (TABLES[6], Box::new(|| Rows::to_frame(&s.members))),
+            (TABLES[7], Box::new(|| Rows::to_frame(&s.evidence))),
+            (TABLES[8], Box::new(|| Rows::to_frame(&s.non_proposals))),
+            (
+                METHOD_TABLES[0],
+                Box::new(|| Rows::to_frame(&s.method_items)),
+            ),
+            (
+                METHOD_TABLES[1],
+                Box::new(|| Rows::to_frame(&s.method_members)),
+            ),
+            (METHOD_TABLES[2], Box::new(|| Rows::to_frame(&s.tensions))),
+        ];
+        // Encoded in parallel (the large tables of a consultation take
+        // seconds each), staged in order.
+        let encoded: Vec<(std::path::PathBuf, Result<Vec<u8>, StoreError>)> = tables
+            .par_iter()
+            .map(|(name, frame)| {
+                let path = self.dir.join(DIR).join(format!("{name}.parquet"));
+                let bytes = frame()
+                    .and_then(tables::to_parquet)
+                    .map_err(|e| StoreError::Table {
+                        path: path.display().to_string(),
+                        message: format!("cannot write the {name} table: {e}"),
+                    });
+                (path, bytes)
+            })
+            .collect();
         let mut staged = Staged::default();
-        let mut put = |name: &str, df: polars::prelude::PolarsResult<DataFrame>| {
-            let path = self.dir.join(DIR).join(format!("{name}.parquet"));
-            let bytes = df
-                .and_then(tables::to_parquet)
-                .map_err(|e| StoreError::Table {
-                    path: path.display().to_string(),
-                    message: format!("cannot write the {name} table: {e}"),
-                })?;
-            staged.stage(&path, &bytes)
-        };
-        put(TABLES[0], Rows::to_frame(&s.matrix))?;
-        put(TABLES[1], Rows::to_frame(&s.convergence))?;
-        put(TABLES[2], Rows::to_frame(&s.cooccurrence))?;
-        put(TABLES[3], Rows::to_frame(&s.divergence))?;
-        put(TABLES[4], Rows::to_frame(&s.quotes))?;
-        put(TABLES[5], Rows::to_frame(&s.recommendations))?;
-        put(TABLES[6], Rows::to_frame(&s.members))?;
-        put(TABLES[7], Rows::to_frame(&s.evidence))?;
-        put(TABLES[8], Rows::to_frame(&s.non_proposals))?;
-        put(METHOD_TABLES[0], Rows::to_frame(&s.method_items))?;
-        put(METHOD_TABLES[1], Rows::to_frame(&s.method_members))?;
-        put(METHOD_TABLES[2], Rows::to_frame(&s.tensions))?;
+        for (path, bytes) in encoded {
+            staged.stage(&path, &bytes?)?;
+        }
         staged.commit()
     }
 
