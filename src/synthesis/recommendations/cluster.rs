@@ -74,8 +74,13 @@ pub(crate) fn average_linkage_with(
     });
     let mut c = Clusters {
         links,
-        size: vec![1u32; n],
-        version: vec![0u32; n],
+        live: vec![
+            Live {
+                version: 0,
+                size: 1
+            };
+            n
+        ],
         parent: (0..n as u32).collect(),
         fixed: (0..n).map(|i| fixed.get(i).copied().flatten()).collect(),
         acc: vec![f64::NAN; n],
@@ -142,6 +147,17 @@ struct Link {
     sum: f64,
 }
 
+/// A cluster's version (how many merges it took in) and size.
+#[derive(Debug, Clone, Copy)]
+struct Live {
+    version: u32,
+    size: u32,
+}
+
+/// The version of a cluster that merged into another: no link is current
+/// for it (versions count merges, fewer than the items).
+const DEAD: u32 = u32::MAX;
+
 /// The live clusters of an average linkage. A cluster's links are never
 /// edited in place: a merge appends the new sum to each neighbour's list,
 /// and entries naming a cluster that merged since (another version, or no
@@ -149,8 +165,10 @@ struct Link {
 /// two clusters, not their neighbours' neighbours.
 struct Clusters {
     links: Vec<Vec<Link>>,
-    size: Vec<u32>,
-    version: Vec<u32>,
+    /// Each cluster's version and size, in one record (read for every
+    /// link the chain looks at); [`DEAD`] for a cluster merged into
+    /// another.
+    live: Vec<Live>,
     parent: Vec<u32>,
     /// The fixed group a cluster holds, if any.
     fixed: Vec<Option<u32>>,
@@ -161,7 +179,7 @@ struct Clusters {
 impl Clusters {
     /// Whether a link entry is current.
     fn current(&self, l: &Link) -> bool {
-        self.parent[l.to as usize] == l.to && self.version[l.to as usize] == l.version
+        self.live[l.to as usize].version == l.version
     }
 
     /// The nearest neighbour of cluster `x` whose mean similarity reaches
@@ -169,11 +187,12 @@ impl Clusters {
     /// ties go to `previous` (the chain's cluster before `x`), then to the
     /// smallest id.
     fn nearest(&self, x: u32, previous: Option<u32>, threshold: f64) -> Option<u32> {
-        let xs = f64::from(self.size[x as usize]);
+        let xs = f64::from(self.live[x as usize].size);
         let fx = self.fixed[x as usize];
         let mut best: Option<(f64, u32)> = None;
         for l in &self.links[x as usize] {
-            if !self.current(l) || l.to == x {
+            let to = self.live[l.to as usize];
+            if to.version != l.version || l.to == x {
                 continue;
             }
             if let (Some(a), Some(b)) = (fx, self.fixed[l.to as usize])
@@ -181,7 +200,7 @@ impl Clusters {
             {
                 continue;
             }
-            let mean = l.sum / (xs * f64::from(self.size[l.to as usize]));
+            let mean = l.sum / (xs * f64::from(to.size));
             if mean < threshold {
                 continue;
             }
@@ -230,10 +249,11 @@ impl Clusters {
             self.acc[e.to as usize] = f64::NAN;
         }
         self.parent[b] = a32;
-        self.size[a] += self.size[b];
-        self.version[a] += 1;
+        self.live[a].size += self.live[b].size;
+        self.live[a].version += 1;
+        self.live[b].version = DEAD;
         self.fixed[a] = self.fixed[a].or(self.fixed[b]);
-        let version = self.version[a];
+        let version = self.live[a].version;
         for e in &merged {
             // The neighbour learns the new sum; its entries for `a` and
             // `b` are stale from now on (compacted now and then).
