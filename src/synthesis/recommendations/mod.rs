@@ -117,7 +117,7 @@ use self::evidence::{Coded, QUOTES_PER_GROUP, Quotes};
 use self::proposal::{Classifier, Reason};
 pub use self::similarity::NEIGHBOURS;
 use self::similarity::{Item, Space};
-use self::stance::{Stance, stance};
+use self::stance::Stance;
 use self::wording::Vocabulary;
 use super::Input;
 use super::groups::Groups;
@@ -565,13 +565,16 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
             None => Vec::new(),
         };
         let seq = v.sequence_with(body, lang, &concepts);
+        let words = wording::words(body);
         let decided = curated.get(r.member_id.as_str()).and_then(|c| c.proposal);
         let reason = match decided {
             Some(true) => None,
             Some(false) => Some("curated"),
-            None => classifier.reason(body, &seq).map(Reason::as_str),
+            None => classifier
+                .reason_with_words(body, &words, &seq)
+                .map(Reason::as_str),
         };
-        let stance = stance(body, lang);
+        let stance = stance::stance_of_words(&words, lang);
         match reason {
             Some(why) => Read::SetAside(why, stance),
             None => {

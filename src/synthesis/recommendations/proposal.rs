@@ -21,8 +21,6 @@
 
 use std::collections::HashSet;
 
-use super::wording::fold;
-
 /// Why an item is not a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
@@ -161,15 +159,6 @@ const POINTER_WORDS: &[&str] = &[
     "faite",
 ];
 
-/// The words of a text: letters and digits, lower case, accents folded.
-fn words(text: &str) -> Vec<String> {
-    fold(&text.to_lowercase())
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// What the classifier knows of the study: its theme names (the content
 /// stems of each code label) and its own patterns.
 #[derive(Debug, Default)]
@@ -192,17 +181,23 @@ impl Classifier {
 
     /// Why `text` (with these content stems) is not a proposal, if it is
     /// not one.
+    #[cfg(test)]
     pub fn reason(&self, text: &str, stems: &[u32]) -> Option<Reason> {
+        self.reason_with_words(text, &super::wording::words(text), stems)
+    }
+
+    /// [`Classifier::reason`] given the text's words
+    /// ([`super::wording::words`]).
+    pub fn reason_with_words(&self, text: &str, w: &[String], stems: &[u32]) -> Option<Reason> {
         let trimmed = text.trim();
         if self.patterns.iter().any(|p| p.is_match(trimmed)) {
             return Some(Reason::Pattern);
         }
-        let w = words(trimmed);
         let placeholder = |p: &&str| p.split(' ').eq(w.iter().map(String::as_str));
         if w.is_empty() || PLACEHOLDERS.iter().any(placeholder) {
             return Some(Reason::Placeholder);
         }
-        if is_pointer(&w) {
+        if is_pointer(w) {
             return Some(Reason::Pointer);
         }
         if trimmed.starts_with('#') && w.len() <= 8 {

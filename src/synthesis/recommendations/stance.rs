@@ -36,7 +36,7 @@
 
 use crate::coding::hash::FxMap;
 
-use crate::synthesis::recommendations::wording::fold;
+use crate::synthesis::recommendations::wording::words;
 
 /// The direction of a recommendation on its object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -418,16 +418,6 @@ fn lexicon(lang: &str) -> &'static Lexicon {
     }
 }
 
-/// The words of a text for the lexicon: letters and digits, lower case,
-/// accents folded (`l'État` gives `l`, `etat`; `don't` gives `don`, `t`).
-fn words(text: &str) -> Vec<String> {
-    fold(&text.to_lowercase())
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// A list of markers indexed by their first word (each marker as words).
 struct Markers(FxMap<&'static str, Vec<Vec<&'static str>>>);
 
@@ -491,21 +481,25 @@ fn marker(words: &[String], i: usize, list: &Markers) -> Option<usize> {
 
 /// The stance of a recommendation written in `lang` (see the module doc).
 pub fn stance(text: &str, lang: &str) -> Stance {
+    stance_of_words(&words(text), lang)
+}
+
+/// [`stance`] given a text's words ([`words`]).
+pub(crate) fn stance_of_words(words: &[String], lang: &str) -> Stance {
     let lex = indexed(lang);
-    let words = words(text);
-    if (0..words.len()).any(|i| marker(&words, i, &lex.verdicts).is_some()) {
+    if (0..words.len()).any(|i| marker(words, i, &lex.verdicts).is_some()) {
         return Stance::Against;
     }
     let negated_before = |i: usize| {
         (i.saturating_sub(3)..i)
-            .any(|j| marker(&words, j, &lex.negators).is_some_and(|n| j + n <= i))
+            .any(|j| marker(words, j, &lex.negators).is_some_and(|n| j + n <= i))
     };
     for i in 0..words.len() {
-        let found = if marker(&words, i, &lex.against).is_some() {
+        let found = if marker(words, i, &lex.against).is_some() {
             Some(Stance::Against)
-        } else if marker(&words, i, &lex.for_).is_some() {
+        } else if marker(words, i, &lex.for_).is_some() {
             Some(Stance::For)
-        } else if marker(&words, i, &lex.neutral).is_some() {
+        } else if marker(words, i, &lex.neutral).is_some() {
             Some(Stance::Neutral)
         } else {
             None
@@ -514,7 +508,7 @@ pub fn stance(text: &str, lang: &str) -> Stance {
             return if negated_before(i) { s.flipped() } else { s };
         }
     }
-    if marker(&words, 0, &lex.refusals).is_some() {
+    if marker(words, 0, &lex.refusals).is_some() {
         return Stance::Against;
     }
     Stance::Neutral

@@ -353,6 +353,17 @@ pub(crate) fn fold(s: &str) -> String {
     out
 }
 
+/// The words of a text, as the classifier and the stance lexicon read
+/// them: letters and digits, lower case, accents folded (`l'État` gives
+/// `l`, `etat`; `don't` gives `don`, `t`).
+pub(crate) fn words(text: &str) -> Vec<String> {
+    fold(&text.to_lowercase())
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Words that negate the next content word, accents folded.
 const NEGATORS_FR: &[&str] = &[
     "aucun", "aucune", "jamais", "n'", "ne", "ni", "non", "pas", "sans",
