@@ -51,6 +51,18 @@ fn same_label(x: &[u32], y: &[u32]) -> bool {
 /// from the rarest, and each item's place in that order (by item).
 type Neighbourhood = (Vec<u32>, Vec<(u32, u32)>);
 
+/// What [`Space::blocks`] gives.
+struct Blocks {
+    /// Each item's blocking stems, sorted.
+    keys: Vec<Vec<u32>>,
+    /// `(stem, item)` for each item's blocking stems, sorted.
+    postings: Vec<(u32, u32)>,
+    /// Each block's stem and range in `postings`, by stem.
+    blocks: Vec<(u32, usize, usize)>,
+    /// The long blocks, by stem, in neighbourhood order.
+    long: HashMap<u32, Neighbourhood>,
+}
+
 /// A compared pair `(a, b, similarity)`, `a < b`.
 pub(crate) type Edge = (u32, u32, f64);
 
@@ -620,18 +632,11 @@ impl Space {
             .collect()
     }
 
-    /// The pairs `(a, b)`, `a < b`, that share a blocking stem (in a long
-    /// block, that are near each other in it: see [`NEIGHBOURS`]), with
-    /// their similarity when it is at least `floor`, sorted; and how many
-    /// pairs were compared.
-    ///
-    /// The pairs are compared block by block, sweeping each long block in
-    /// its order, so that the items compared one after the other are near
-    /// in memory's caches (item by item, each partner was a random read of
-    /// a large table: in a national consultation, most of the time). A
-    /// pair is compared in the first of its shared blocks (by stem id)
-    /// that makes it a pair, once.
-    pub fn edges(&self, floor: f64) -> (Vec<Edge>, usize) {
+    /// The blocks: each item's blocking stems, the posting lists, each
+    /// block's stem and range in them, and the long blocks in
+    /// neighbourhood order (the items sorted by their stems from the
+    /// rarest, and each item's place in that order).
+    fn blocks(&self) -> Blocks {
         let rarity = self.by_rarity();
         let keys = Self::blocking(&rarity);
         // Posting lists as one sorted array of (stem, item).
@@ -649,28 +654,50 @@ impl Space {
                 from = i + 1;
             }
         }
-        let is_long = |len: usize| self.neighbours > 0 && len > BLOCK_MAX_DF;
-        // Long blocks in neighbourhood order: the items sorted by their
-        // stems from the rarest, and each item's place in that order.
-        let mut long: HashMap<u32, Neighbourhood> = blocks
+        let mut long: Vec<(u32, Neighbourhood)> = blocks
             .iter()
-            .filter(|(_, from, to)| is_long(to - from))
-            .map(|&(k, _, _)| (k, (Vec::new(), Vec::new())))
+            .filter(|(_, from, to)| self.neighbours > 0 && to - from > BLOCK_MAX_DF)
+            .map(|&(k, from, to)| {
+                (
+                    k,
+                    (postings[from..to].iter().map(|e| e.1).collect(), Vec::new()),
+                )
+            })
             .collect();
-        let range: HashMap<u32, (usize, usize)> = blocks
-            .iter()
-            .map(|&(k, from, to)| (k, (from, to)))
-            .collect();
-        long.par_iter_mut().for_each(|(k, (order, places))| {
-            let (from, to) = range[k];
-            order.extend(postings[from..to].iter().map(|e| e.1));
+        long.par_iter_mut().for_each(|(_, (order, places))| {
             order.sort_unstable_by(|&a, &b| {
                 rarity[a as usize].cmp(&rarity[b as usize]).then(a.cmp(&b))
             });
             places.extend(order.iter().enumerate().map(|(p, &i)| (i, p as u32)));
             places.sort_unstable();
         });
-        drop(range);
+        Blocks {
+            keys,
+            postings,
+            blocks,
+            long: long.into_iter().collect(),
+        }
+    }
+
+    /// The pairs `(a, b)`, `a < b`, that share a blocking stem (in a long
+    /// block, that are near each other in it: see [`NEIGHBOURS`]), with
+    /// their similarity when it is at least `floor`, sorted; and how many
+    /// pairs were compared.
+    ///
+    /// The pairs are compared block by block, sweeping each long block in
+    /// its order, so that the items compared one after the other are near
+    /// in memory's caches (item by item, each partner was a random read of
+    /// a large table: in a national consultation, most of the time). A
+    /// pair is compared in the first of its shared blocks (by stem id)
+    /// that makes it a pair, once.
+    pub fn edges(&self, floor: f64) -> (Vec<Edge>, usize) {
+        let Blocks {
+            keys,
+            postings,
+            blocks,
+            long,
+        } = self.blocks();
+        let is_long = |len: usize| self.neighbours > 0 && len > BLOCK_MAX_DF;
         let place = |places: &[(u32, u32)], i: u32| {
             places
                 .binary_search_by_key(&i, |e| e.0)
@@ -797,39 +824,16 @@ impl Space {
     /// first way they were found, kept to check the block order against).
     #[cfg(test)]
     fn edges_per_item(&self, floor: f64) -> (Vec<Edge>, usize) {
-        let rarity = self.by_rarity();
-        let keys = Self::blocking(&rarity);
-        // Posting lists as one sorted array of (stem, item).
-        let mut postings: Vec<(u32, u32)> = keys
+        let Blocks {
+            keys,
+            postings,
+            blocks,
+            long,
+        } = self.blocks();
+        let ranges: HashMap<u32, (usize, usize)> = blocks
             .iter()
-            .enumerate()
-            .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i as u32)))
+            .map(|&(k, from, to)| (k, (from, to)))
             .collect();
-        postings.par_sort_unstable();
-        let mut ranges: HashMap<u32, (usize, usize)> = HashMap::new();
-        let mut from = 0;
-        for (i, e) in postings.iter().enumerate() {
-            if postings.get(i + 1).is_none_or(|next| next.0 != e.0) {
-                ranges.insert(e.0, (from, i + 1));
-                from = i + 1;
-            }
-        }
-        // Long blocks in neighbourhood order: for each, the items sorted by
-        // their stems from the rarest, and each item's place in that order.
-        let mut long: HashMap<u32, Neighbourhood> = ranges
-            .iter()
-            .filter(|(_, (from, to))| self.neighbours > 0 && to - from > BLOCK_MAX_DF)
-            .map(|(&k, _)| (k, (Vec::new(), Vec::new())))
-            .collect();
-        long.par_iter_mut().for_each(|(k, (order, places))| {
-            let (from, to) = ranges[k];
-            order.extend(postings[from..to].iter().map(|e| e.1));
-            order.sort_unstable_by(|&a, &b| {
-                rarity[a as usize].cmp(&rarity[b as usize]).then(a.cmp(&b))
-            });
-            places.extend(order.iter().enumerate().map(|(p, &i)| (i, p as u32)));
-            places.sort_unstable();
-        });
         let list = |k: u32| match ranges.get(&k) {
             Some(&(from, to)) => &postings[from..to],
             None => &postings[..0],
