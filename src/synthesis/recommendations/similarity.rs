@@ -632,6 +632,12 @@ impl Space {
             .collect()
     }
 
+    /// Whether a block of `len` items is long: compared by neighbours in
+    /// its order rather than every pair (see [`NEIGHBOURS`]).
+    fn is_long(&self, len: usize) -> bool {
+        self.neighbours > 0 && len > BLOCK_MAX_DF
+    }
+
     /// The blocks: each item's blocking stems, the posting lists, each
     /// block's stem and range in them, and the long blocks in
     /// neighbourhood order (the items sorted by their stems from the
@@ -656,7 +662,7 @@ impl Space {
         }
         let mut long: Vec<(u32, Neighbourhood)> = blocks
             .iter()
-            .filter(|(_, from, to)| self.neighbours > 0 && to - from > BLOCK_MAX_DF)
+            .filter(|(_, from, to)| self.is_long(to - from))
             .map(|&(k, from, to)| {
                 (
                     k,
@@ -697,7 +703,6 @@ impl Space {
             blocks,
             long,
         } = self.blocks();
-        let is_long = |len: usize| self.neighbours > 0 && len > BLOCK_MAX_DF;
         let place = |places: &[(u32, u32)], i: u32| {
             places
                 .binary_search_by_key(&i, |e| e.0)
@@ -742,7 +747,7 @@ impl Space {
         let mut short_pairs = 0;
         for (b, &(k, from, to)) in blocks.iter().enumerate() {
             let len = to - from;
-            if is_long(len) {
+            if self.is_long(len) {
                 let run = (PIECE_PAIRS / self.neighbours).max(1);
                 let mut p = 0;
                 while p < len {
@@ -757,7 +762,7 @@ impl Space {
             short_pairs += len * len.saturating_sub(1) / 2 + 1;
             let next_short = blocks
                 .get(b + 1)
-                .is_some_and(|&(_, from, to)| !is_long(to - from));
+                .is_some_and(|&(_, from, to)| !self.is_long(to - from));
             if short_pairs >= PIECE_PAIRS || !next_short {
                 pieces.push(Piece::Short(short_from, b + 1));
                 short_pairs = 0;
