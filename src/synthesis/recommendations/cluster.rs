@@ -34,19 +34,19 @@ pub(crate) fn average_linkage_with(
     // Sum of the similarities between two clusters, keyed by the other
     // cluster's id and its version when the sum was written: an entry is
     // current while that cluster is live at that version (see `Clusters`).
-    let kept = |a: u32, b: u32| a != b && (a as usize) < n && (b as usize) < n;
+    let valid = |a: u32, b: u32| a != b && (a as usize) < n && (b as usize) < n;
     // Each list allocated once at its length (growing tens of millions of
     // lists entry by entry was most of the cost in a large consultation).
     let mut degree = vec![0usize; n];
     for &(a, b, _) in edges {
-        if kept(a, b) {
+        if valid(a, b) {
             degree[a as usize] += 1;
             degree[b as usize] += 1;
         }
     }
     let mut links: Vec<Vec<Link>> = degree.into_iter().map(Vec::with_capacity).collect();
     for &(a, b, s) in edges {
-        if !kept(a, b) {
+        if !valid(a, b) {
             continue;
         }
         links[a as usize].push(Link {

@@ -129,20 +129,29 @@ impl Item {
     }
 }
 
-/// The adjacent pairs of a stem sequence whose two stems are both in
-/// `shared` (as indices into `shared`, smaller first), sorted.
-fn shared_bigrams(seq: &[u32], shared: &[u32]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = seq
-        .windows(2)
-        .filter_map(|w| {
-            let x = shared.binary_search(&w[0]).ok()?;
-            let y = shared.binary_search(&w[1]).ok()?;
-            (x != y).then_some((x.min(y), x.max(y)))
-        })
-        .collect();
+/// Sets `out` to the adjacent pairs of a stem sequence whose two stems
+/// are both shared, as places among the shared stems (`place` gives a
+/// stem's, `None` for one not shared), smaller first, sorted.
+fn shared_bigrams(seq: &[u32], place: impl Fn(u32) -> Option<u32>, out: &mut Vec<(u32, u32)>) {
+    out.clear();
+    out.extend(seq.windows(2).filter_map(|w| {
+        let (x, y) = (place(w[0])?, place(w[1])?);
+        (x != y).then_some((x.min(y), x.max(y)))
+    }));
     out.sort_unstable();
     out.dedup();
-    out
+}
+
+/// The buffers of the phrase reading ([`Space::phrase_cosine`]): the
+/// shared bigrams of the two items, the phrases as a union-find over the
+/// shared stems, and their weights.
+#[derive(Debug, Default)]
+struct Phrases {
+    ours: Vec<(u32, u32)>,
+    theirs: Vec<(u32, u32)>,
+    phrase: Vec<u32>,
+    best: Vec<f64>,
+    all: Vec<f64>,
 }
 
 /// The recommendations of a study with their stem and code weights.
@@ -201,13 +210,8 @@ struct Scratch {
     at: Vec<u32>,
     /// The stems the current pair shares, in id order.
     shared: Vec<u32>,
-    /// The shared bigrams of the current item, and of its partner.
-    bigrams: Vec<(u32, u32)>,
-    theirs: Vec<(u32, u32)>,
-    /// The phrases as a union-find over `shared`, and their weights.
-    phrase: Vec<u32>,
-    best: Vec<f64>,
-    all: Vec<f64>,
+    /// The current item's bigrams are `ours`, its partner's `theirs`.
+    phrases: Phrases,
 }
 
 impl Scratch {
@@ -217,11 +221,7 @@ impl Scratch {
             current: 0,
             at: vec![u32::MAX; stems],
             shared: Vec::new(),
-            bigrams: Vec::new(),
-            theirs: Vec::new(),
-            phrase: Vec::new(),
-            best: Vec::new(),
-            all: Vec::new(),
+            phrases: Phrases::default(),
         }
     }
 
@@ -337,15 +337,27 @@ impl Space {
             return 0.0;
         }
         let (x, y) = (&self.items[a].concepts, &self.items[b].concepts);
-        let (mut shared, mut dot) = (0, codes);
-        for c in x {
-            if y.binary_search(c).is_ok() {
-                shared += 1;
-                dot += self.idf2[*c as usize];
-            }
+        let shared = x.iter().copied().filter(|c| y.binary_search(c).is_ok());
+        self.concept_cosine(a, b, codes, shared)
+    }
+
+    /// [`CONCEPT_SHARE`] times the cosine of the concept vectors of `a`
+    /// and `b`, given the concepts they share in id order, when they
+    /// share two or more, else 0.
+    fn concept_cosine(
+        &self,
+        a: usize,
+        b: usize,
+        codes: f64,
+        shared: impl Iterator<Item = u32>,
+    ) -> f64 {
+        let (mut n, mut dot) = (0, codes);
+        for c in shared {
+            n += 1;
+            dot += self.idf2[c as usize];
         }
         let norm = self.heads[a].concept_norm * self.heads[b].concept_norm;
-        if shared < 2 || norm == 0.0 {
+        if n < 2 || norm == 0.0 {
             return 0.0;
         }
         CONCEPT_SHARE * (dot / norm).min(1.0)
@@ -402,35 +414,58 @@ impl Space {
             .copied()
             .filter(|s| y.stems.binary_search(s).is_ok())
             .collect();
-        let weight = |k: usize| self.idf2[shared[k] as usize];
-        // Phrases: shared stems joined by a bigram found in both texts.
-        let mut phrase: Vec<usize> = (0..shared.len()).collect();
-        let root = |mut k: usize, phrase: &[usize]| {
-            while phrase[k] != k {
-                k = phrase[k];
+        let place = |t: u32| shared.binary_search(&t).ok().map(|k| k as u32);
+        let mut p = Phrases::default();
+        shared_bigrams(&x.seq, place, &mut p.ours);
+        shared_bigrams(&y.seq, place, &mut p.theirs);
+        self.phrase_cosine(a, b, codes, &shared, &mut p)
+    }
+
+    /// The cosine of `a` and `b` where each phrase they share (shared
+    /// stems joined by a bigram found in both texts: `p.ours` and
+    /// `p.theirs`, as places in `shared`) counts as its rarest stem, the
+    /// other stems' weights taken out of both norms.
+    fn phrase_cosine(
+        &self,
+        a: usize,
+        b: usize,
+        codes: f64,
+        shared: &[u32],
+        p: &mut Phrases,
+    ) -> f64 {
+        let Phrases {
+            ours,
+            theirs,
+            phrase,
+            best,
+            all,
+        } = p;
+        phrase.clear();
+        phrase.extend(0..shared.len() as u32);
+        let root = |mut k: u32, phrase: &[u32]| {
+            while phrase[k as usize] != k {
+                k = phrase[k as usize];
             }
             k
         };
-        if shared.len() > 1 {
-            let in_y = shared_bigrams(&y.seq, &shared);
-            for (p, q) in shared_bigrams(&x.seq, &shared) {
-                if in_y.binary_search(&(p, q)).is_ok() {
-                    let (rp, rq) = (root(p, &phrase), root(q, &phrase));
-                    phrase[rp.max(rq)] = rp.min(rq);
-                }
+        for &(p, q) in ours.iter() {
+            if theirs.binary_search(&(p, q)).is_ok() {
+                let (rp, rq) = (root(p, phrase), root(q, phrase));
+                phrase[rp.max(rq) as usize] = rp.min(rq);
             }
         }
-        // Per phrase: the rarest stem's weight counts, the others' are
-        // taken out of both norms.
-        let mut best = vec![0.0f64; shared.len()];
-        let mut all = vec![0.0f64; shared.len()];
-        for k in 0..shared.len() {
-            let r = root(k, &phrase);
-            best[r] = best[r].max(weight(k));
-            all[r] += weight(k);
+        best.clear();
+        best.resize(shared.len(), 0.0);
+        all.clear();
+        all.resize(shared.len(), 0.0);
+        for (k, &t) in shared.iter().enumerate() {
+            let r = root(k as u32, phrase) as usize;
+            let weight = self.idf2[t as usize];
+            best[r] = best[r].max(weight);
+            all[r] += weight;
         }
         let dot: f64 = best.iter().sum();
-        let excess: f64 = all.iter().zip(&best).map(|(a, b)| a - b).sum();
+        let excess: f64 = all.iter().zip(best.iter()).map(|(a, b)| a - b).sum();
         self.cosine(dot + codes, excess, a, b)
     }
 
@@ -501,8 +536,16 @@ impl Space {
             return None;
         }
         let codes = self.code_dot(a, b);
+        // `b`'s concepts that `a` has are the concepts they share, in id
+        // order (a concept is a stem id).
         let concepts = if x.conceptual && y.conceptual {
-            self.concepts_marked(a, b, codes, scratch)
+            let has = |c: &u32| scratch.has[*c as usize] == mark;
+            self.concept_cosine(
+                a,
+                b,
+                codes,
+                self.items[b].concepts.iter().copied().filter(has),
+            )
         } else {
             0.0
         };
@@ -519,83 +562,26 @@ impl Space {
         (s >= floor).then_some(s)
     }
 
-    /// [`Space::concept_similarity`] with `a`'s stems marked in `scratch`:
-    /// `b`'s concepts that `a` has are the concepts they share, in id
-    /// order (a concept is a stem id).
-    fn concepts_marked(&self, a: usize, b: usize, codes: f64, scratch: &Scratch) -> f64 {
-        let (mut shared, mut dot) = (0, codes);
-        for &c in &self.items[b].concepts {
-            if scratch.has[c as usize] == scratch.current {
-                shared += 1;
-                dot += self.idf2[c as usize];
-            }
-        }
-        let norm = self.heads[a].concept_norm * self.heads[b].concept_norm;
-        if shared < 2 || norm == 0.0 {
-            return 0.0;
-        }
-        CONCEPT_SHARE * (dot / norm).min(1.0)
-    }
-
-    /// [`Space::phrased`] for the shared stems in `scratch.shared`, with
-    /// the scratch buffers instead of new vectors.
+    /// [`Space::phrased`] for the shared stems in `scratch.shared`, `a`
+    /// the item loaded: places found in a table by stem id, buffers
+    /// reused.
     fn phrased_marked(&self, a: usize, b: usize, codes: f64, scratch: &mut Scratch) -> f64 {
         let Scratch {
             at,
             shared,
-            bigrams,
-            theirs,
-            phrase,
-            best,
-            all,
+            phrases,
             ..
         } = scratch;
         for (k, &t) in shared.iter().enumerate() {
             at[t as usize] = k as u32;
         }
-        let pairs = |seq: &[u32], out: &mut Vec<(u32, u32)>| {
-            out.clear();
-            for w in seq.windows(2) {
-                let (x, y) = (at[w[0] as usize], at[w[1] as usize]);
-                if x != u32::MAX && y != u32::MAX && x != y {
-                    out.push((x.min(y), x.max(y)));
-                }
-            }
-            out.sort_unstable();
-            out.dedup();
-        };
-        pairs(&self.items[b].seq, theirs);
-        pairs(&self.items[a].seq, bigrams);
+        let place = |t: u32| Some(at[t as usize]).filter(|&k| k != u32::MAX);
+        shared_bigrams(&self.items[a].seq, place, &mut phrases.ours);
+        shared_bigrams(&self.items[b].seq, place, &mut phrases.theirs);
         for &t in shared.iter() {
             at[t as usize] = u32::MAX;
         }
-        phrase.clear();
-        phrase.extend(0..shared.len() as u32);
-        let root = |mut k: u32, phrase: &[u32]| {
-            while phrase[k as usize] != k {
-                k = phrase[k as usize];
-            }
-            k
-        };
-        for &(p, q) in bigrams.iter() {
-            if theirs.binary_search(&(p, q)).is_ok() {
-                let (rp, rq) = (root(p, phrase), root(q, phrase));
-                phrase[rp.max(rq) as usize] = rp.min(rq);
-            }
-        }
-        best.clear();
-        best.resize(shared.len(), 0.0);
-        all.clear();
-        all.resize(shared.len(), 0.0);
-        for (k, &t) in shared.iter().enumerate() {
-            let r = root(k as u32, phrase) as usize;
-            let weight = self.idf2[t as usize];
-            best[r] = best[r].max(weight);
-            all[r] += weight;
-        }
-        let dot: f64 = best.iter().sum();
-        let excess: f64 = all.iter().zip(best.iter()).map(|(a, b)| a - b).sum();
-        self.cosine(dot + codes, excess, a, b)
+        self.phrase_cosine(a, b, codes, shared, phrases)
     }
 
     /// Each item's stems from the rarest (document frequency, then id).
