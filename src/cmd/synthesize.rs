@@ -13,8 +13,13 @@ pub fn run(a: SynthesizeArgs) -> anyhow::Result<()> {
         Some(id) => synthesize::explain(&study, id, output::width())?,
         None => {
             let bound = if a.all { Bound::ALL } else { SHOWN };
-            let mut text = summary(&synthesize::synthesize(&study)?, output::width(), bound);
-            if let Some(n) = crate::render::status::left_out_note(&synthesize::left_out(&study)?) {
+            let note = crate::render::status::left_out_note(&synthesize::left_out(&study)?);
+            let mut text = summary(
+                &synthesize::synthesize_study(study)?,
+                output::width(),
+                bound,
+            );
+            if let Some(n) = note {
                 text.push_str(&format!("\nnote: {n}\n"));
             }
             text

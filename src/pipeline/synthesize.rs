@@ -13,20 +13,20 @@ use crate::store::tables::participants_frame;
 use crate::synthesis::recommendations::{Curation, curation, recommendation_ids};
 use crate::synthesis::{self, Cache, Input, Synthesis};
 
-/// The segment columns the synthesis reads: all but the attributes (a
-/// grid's other columns, as JSON: often the largest column of a study).
-pub const SYNTHESIS_COLUMNS: [&str; 20] = [
+/// The segment columns the synthesis reads: not the attributes (a grid's
+/// other columns, as JSON: often the largest column of a study), the
+/// question or the session, which no synthesis table reads (at 2,000,000
+/// contributions the question alone held 0.8 GB).
+pub const SYNTHESIS_COLUMNS: [&str; 18] = [
     "segment_id",
     "source_id",
     "group",
-    "session",
     "participant_id",
     "position",
     "key",
     "line",
     "time_ms",
     "kind",
-    "question",
     "lang",
     "text",
     "votes",
@@ -53,8 +53,13 @@ struct Frames {
     methods: crate::corpus::method::MethodSet,
 }
 
-/// Loads the coding tables of a study whose codings are current.
-fn frames(study: &Study) -> anyhow::Result<Frames> {
+/// The codings' columns the synthesis tables read (explaining a matrix
+/// cell reads them all: it shows where each match starts and ends).
+const SYNTHESIS_CODING_COLUMNS: [&str; 4] = ["segment_id", "code", "negated", "rule"];
+
+/// Loads the coding tables of a study whose codings are current: only the
+/// columns the synthesis tables read, or all of them (`all`).
+fn frames(study: &Study, all: bool) -> anyhow::Result<Frames> {
     fresh::require_current(study)?;
     let ws = study.ws();
     let missing = || PipelineError::NotCoded {
@@ -70,7 +75,11 @@ fn frames(study: &Study) -> anyhow::Result<Frames> {
         None => None,
     };
     Ok(Frames {
-        codings: ws.coding_table(CODINGS)?.ok_or_else(missing)?,
+        codings: match all {
+            true => ws.coding_table(CODINGS)?,
+            false => ws.coding_columns(CODINGS, &SYNTHESIS_CODING_COLUMNS)?,
+        }
+        .ok_or_else(missing)?,
         codes: ws.coding_table(CODES)?.ok_or_else(missing)?,
         segments: counted_segments(study)?,
         participants: participants_frame(&counted_participants(study))?,
@@ -194,10 +203,26 @@ fn input<'a>(study: &'a Study, f: &'a Frames) -> Input<'a> {
 /// Computes every synthesis table and stores them, all or nothing.
 /// Refuses a study whose codings are missing or stale.
 pub fn synthesize(study: &Study) -> anyhow::Result<Synthesis> {
-    let f = frames(study)?;
-    let s = synthesis::synthesize(&input(study, &f))?;
+    let s = compute(study)?;
     study.ws().save_synthesis(&s)?;
     Ok(s)
+}
+
+/// [`synthesize`] for a study opened for it alone: the segments are freed
+/// once the tables are computed, before they are encoded and written (at
+/// 2,000,000 contributions, gigabytes less at the stage's peak).
+pub fn synthesize_study(mut study: Study) -> anyhow::Result<Synthesis> {
+    let s = compute(&study)?;
+    study.ws_mut().tables.segments = DataFrame::default();
+    study.ws().save_synthesis(&s)?;
+    Ok(s)
+}
+
+/// Every synthesis table of a study, computed from its frames (dropped
+/// on return).
+fn compute(study: &Study) -> anyhow::Result<Synthesis> {
+    let f = frames(study, false)?;
+    Ok(synthesis::synthesize(&input(study, &f))?)
 }
 
 /// The stored synthesis tables, or an error saying what to run.
@@ -213,7 +238,7 @@ pub fn stored(study: &Study) -> anyhow::Result<Synthesis> {
 /// `width` characters wide.
 pub fn explain(study: &Study, id: &str, width: u16) -> anyhow::Result<String> {
     if let Some((code, group)) = id.split_once('@') {
-        let f = frames(study)?;
+        let f = frames(study, true)?;
         let inp = input(study, &f);
         let segments = synthesis::matrix::explain_cell(&inp, code, group)?;
         return Ok(crate::render::synthesis::explain_cell(

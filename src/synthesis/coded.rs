@@ -4,7 +4,7 @@
 //! synthesis tables compute them once.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use polars::prelude::*;
 
@@ -18,10 +18,20 @@ use super::tree::CodeTree;
 /// [`Input`] only: make a new one for other frames.
 #[derive(Debug, Default)]
 pub struct Cache {
-    /// [`coded`] with `rules`, without `who` or filters.
-    coded: OnceLock<DataFrame>,
+    /// [`coded`] with `rules`, without `who` or filters, until released.
+    coded: Mutex<Option<DataFrame>>,
     /// [`cells`] with `who`.
     cells: OnceLock<BTreeMap<(u32, u32), CellCounts>>,
+}
+
+impl Cache {
+    /// Frees the expanded codings (the largest thing cached: about 1.4 GB
+    /// at 2,000,000 contributions) once no table needs them any more; a
+    /// later [`coded`] computes them again.
+    pub fn release_coded(&self) {
+        let mut coded = self.coded.lock().unwrap_or_else(|e| e.into_inner());
+        *coded = None;
+    }
 }
 
 /// The value in `cell`, computing it with `f` the first time.
@@ -64,13 +74,20 @@ pub fn coded(
     if opts.code.is_some() || opts.group.is_some() {
         return coded_uncached(input, tree, groups, opts);
     }
-    let full = cached(&input.cache.coded, || {
-        let all = CodedOptions {
-            rules: true,
-            ..CodedOptions::default()
-        };
-        coded_uncached(input, tree, groups, all)
-    })?;
+    let full = {
+        let mut cell = input.cache.coded.lock().unwrap_or_else(|e| e.into_inner());
+        match &*cell {
+            Some(full) => full.clone(),
+            None => {
+                let all = CodedOptions {
+                    rules: true,
+                    ..CodedOptions::default()
+                };
+                let full = coded_uncached(input, tree, groups, all)?;
+                cell.insert(full).clone()
+            }
+        }
+    };
     let mut names = vec![
         "seg",
         "code_idx",
@@ -367,7 +384,12 @@ mod tests {
             let direct = coded_uncached(&input, &tree, &groups, opts).unwrap();
             assert!(cached.equals_missing(&direct), "{cached}\n{direct}");
         }
-        assert!(input.cache.coded.get().is_some());
+        assert!(input.cache.coded.lock().unwrap().is_some());
+        input.cache.release_coded();
+        assert!(input.cache.coded.lock().unwrap().is_none());
+        let again = coded(&input, &tree, &groups, CodedOptions::default()).unwrap();
+        let direct = coded_uncached(&input, &tree, &groups, CodedOptions::default()).unwrap();
+        assert!(again.equals_missing(&direct));
     }
 
     #[test]

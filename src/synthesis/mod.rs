@@ -94,13 +94,19 @@ pub struct Synthesis {
 /// Computes every synthesis table.
 pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
     let quotes = quotes::quotes(input)?;
-    let merged = recommendations::merge(input, &quotes)?;
+    let matrix = matrix::matrix(input)?;
+    let convergence = convergence::convergence(input)?;
+    let cooccurrence = cooccurrence::cooccurrence(input)?;
+    let divergence = divergence::divergence(input)?;
     let methods = methods::methods(input)?;
+    // The merge, the largest stage, reads none of the expanded codings.
+    input.cache.release_coded();
+    let merged = recommendations::merge(input, &quotes)?;
     Ok(Synthesis {
-        matrix: matrix::matrix(input)?,
-        convergence: convergence::convergence(input)?,
-        cooccurrence: cooccurrence::cooccurrence(input)?,
-        divergence: divergence::divergence(input)?,
+        matrix,
+        convergence,
+        cooccurrence,
+        divergence,
         quotes,
         recommendations: merged.recommendations,
         members: merged.members,

@@ -301,6 +301,10 @@ struct Cluster {
     members: Vec<usize>,
     /// The member whose wording is kept.
     wording: usize,
+    /// The members as the members table lists them, with their rounded
+    /// similarity to the wording: the wording first (1), then by
+    /// similarity, highest first, then segments-table order.
+    ranked: Vec<(usize, f64)>,
     /// The consultant's wording, when set.
     curated_wording: Option<String>,
     curated: bool,
@@ -669,7 +673,6 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     let view = Proposals {
         recs: &recs,
         props: &props,
-        space: &space,
     };
     // Described in parallel (the wording checks are regexes), then given
     // their evidence: each distinct (group, codes) counted once, in
@@ -680,10 +683,14 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
         use rayon::prelude::*;
         let all: Vec<Vec<usize>> = by_label.into_values().collect();
         all.into_par_iter()
-            .map(|members| describe(members, &view, &closeness))
+            .map(|members| describe(members, &view, &space, &closeness))
             .collect()
     };
+    // What only the comparison and the evidence read, freed before the
+    // output rows are built (the stage's peak at consultation scale).
+    drop((space, closeness, seg_codes, ids, kinds, canonical, langs));
     let counts = evidence_counts(&described, &groups, &coded);
+    drop(coded);
     let mut clusters: Vec<Cluster> = described
         .into_iter()
         .map(|mut c| {
@@ -755,12 +762,11 @@ enum Read {
     },
 }
 
-/// The proposals: the recommendations kept for merging, and their space.
+/// The proposals: the recommendations kept for merging.
 struct Proposals<'v, 'a> {
     recs: &'v [Rec<'a>],
     /// The recommendation of each proposal.
     props: &'v [usize],
-    space: &'v Space,
 }
 
 impl<'a> Proposals<'_, 'a> {
@@ -858,7 +864,7 @@ fn segment_codes(input: &Input, tree: &CodeTree) -> PolarsResult<SegmentCodes> {
 }
 
 /// Everything the board table says about one cluster of recommendations.
-fn describe(members: Vec<usize>, view: &Proposals, closeness: &[f64]) -> Cluster {
+fn describe(members: Vec<usize>, view: &Proposals, space: &Space, closeness: &[f64]) -> Cluster {
     let wording = members
         .iter()
         .copied()
@@ -887,7 +893,7 @@ fn describe(members: Vec<usize>, view: &Proposals, closeness: &[f64]) -> Cluster
         if let Some(v) = r.votes {
             *votes.entry(r.group).or_insert(0) += v;
         }
-        codes.extend_from_slice(&view.space.items[m].codes);
+        codes.extend_from_slice(&space.items[m].codes);
         owner = owner || r.owner.is_some() || names_owner(r.text);
         target = target || r.indicator.is_some() || names_target(r.text);
         deadline = deadline || r.deadline.is_some() || names_deadline(r.text);
@@ -900,8 +906,26 @@ fn describe(members: Vec<usize>, view: &Proposals, closeness: &[f64]) -> Cluster
     }
     codes.sort_unstable();
     codes.dedup();
+    let mut ranked: Vec<(usize, f64)> = members
+        .iter()
+        .map(|&m| {
+            let s = if m == wording {
+                1.0
+            } else {
+                round4(space.similarity(m, wording))
+            };
+            (m, s)
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        (b.0 == wording)
+            .cmp(&(a.0 == wording))
+            .then_with(|| b.1.total_cmp(&a.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
     Cluster {
         wording,
+        ranked,
         curated_wording: None,
         curated: false,
         groups: group_set.iter().map(|g| (*g).to_owned()).collect(),
@@ -1029,27 +1053,9 @@ fn frames(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(k, c)| {
-            let mut ms: Vec<(usize, f64)> = c
-                .members
-                .iter()
-                .map(|&m| {
-                    let s = if m == c.wording {
-                        1.0
-                    } else {
-                        round4(view.space.similarity(m, c.wording))
-                    };
-                    (m, s)
-                })
-                .collect();
-            ms.sort_by(|a, b| {
-                (b.0 == c.wording)
-                    .cmp(&(a.0 == c.wording))
-                    .then_with(|| b.1.total_cmp(&a.1))
-                    .then_with(|| a.0.cmp(&b.0))
-            });
             let own = |s: Option<&str>| s.map(str::to_owned);
             let rec_id = &rec_ids[k];
-            ms.into_iter().map(move |(m, s)| {
+            c.ranked.iter().map(move |&(m, s)| {
                 let r = view.rec(m);
                 MemberRow {
                     rec_id: rec_id.clone(),
