@@ -353,6 +353,30 @@ pub fn with_optional_columns(mut df: DataFrame) -> PolarsResult<DataFrame> {
     Ok(df)
 }
 
+/// The frame with every column no row fills held as one null value
+/// instead of a value per row. A study's optional columns (owner,
+/// deadline, method, speaker…) are often empty in every row: read from
+/// Parquet, an empty text column still takes 16 bytes a row (1 GB over
+/// the seven empty columns of a 2,000,000-contribution consultation).
+/// The values read are the same; a column is expanded, without touching
+/// memory, only when read as an array.
+pub fn compact_empty_columns(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    let n = df.height();
+    if n == 0 {
+        return Ok(df);
+    }
+    let empty: Vec<(PlSmallStr, DataType)> = df
+        .columns()
+        .iter()
+        .filter(|c| c.null_count() == n && !matches!(c, Column::Scalar(_)))
+        .map(|c| (c.name().clone(), c.dtype().clone()))
+        .collect();
+    for (name, dtype) in empty {
+        df.with_column(Column::full_null(name, n, &dtype))?;
+    }
+    Ok(df)
+}
+
 /// Participants as a data frame.
 pub fn participants_frame(rows: &[Participant]) -> PolarsResult<DataFrame> {
     let r = || rows.iter();
@@ -569,6 +593,24 @@ pub fn sources_from(df: &DataFrame) -> PolarsResult<Vec<Source>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_columns_are_held_as_one_null_and_read_the_same() {
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("id".into(), ["a", "b", "c"]),
+            Column::new("owner".into(), [None::<&str>, None, None]),
+            Column::new("votes".into(), [None::<i64>, None, None]),
+            Column::new("part".into(), [None, Some("x"), None]),
+        ])
+        .unwrap();
+        let compact = compact_empty_columns(df.clone()).unwrap();
+        let scalar = |name: &str| matches!(compact.column(name).unwrap(), Column::Scalar(_));
+        assert!(scalar("owner") && scalar("votes"));
+        assert!(!scalar("id") && !scalar("part"));
+        assert!(compact.equals_missing(&df));
+        assert_eq!(compact.column("owner").unwrap().str().unwrap().len(), 3);
+        assert_eq!(to_parquet(compact).unwrap(), to_parquet(df).unwrap());
+    }
 
     #[test]
     fn segments_round_trip_through_parquet() {

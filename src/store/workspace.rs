@@ -98,7 +98,9 @@ impl Workspace {
             }
             Segments::All => {
                 if let Some(df) = read(SEGMENTS)? {
-                    let df = tables::with_optional_columns(df).map_err(|e| table_err(&path, e))?;
+                    let df = tables::with_optional_columns(df)
+                        .and_then(tables::compact_empty_columns)
+                        .map_err(|e| table_err(&path, e))?;
                     tables::check_segments_schema(&df).map_err(|e| table_err(&path, e))?;
                     ws.tables.segments = df;
                 }
@@ -118,7 +120,8 @@ impl Workspace {
                         .map_err(|e| table_err(&path, e))?;
                     tables::check_segments_schema_of(&df, false)
                         .map_err(|e| table_err(&path, e))?;
-                    ws.tables.segments = df;
+                    ws.tables.segments =
+                        tables::compact_empty_columns(df).map_err(|e| table_err(&path, e))?;
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(StoreError::io(&path, "read", e)),
