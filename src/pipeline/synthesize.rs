@@ -75,9 +75,10 @@ fn frames(study: &Study, all: bool) -> anyhow::Result<Frames> {
         None => None,
     };
     Ok(Frames {
-        codings: match all {
-            true => ws.coding_table(CODINGS)?,
-            false => ws.coding_columns(CODINGS, &SYNTHESIS_CODING_COLUMNS)?,
+        codings: if all {
+            ws.coding_table(CODINGS)?
+        } else {
+            ws.coding_columns(CODINGS, &SYNTHESIS_CODING_COLUMNS)?
         }
         .ok_or_else(missing)?,
         codes: ws.coding_table(CODES)?.ok_or_else(missing)?,
