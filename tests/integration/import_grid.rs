@@ -218,6 +218,31 @@ fn tsv_with_a_group_column() {
     );
 }
 
+/// The segments table of a first import is written as the import reads
+/// (a scratch file renamed into place): it must be as shareable as the
+/// tables written whole, not private like a temporary file.
+#[cfg(unix)]
+#[test]
+fn the_segments_table_is_as_readable_as_the_other_tables() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    ok(
+        &env,
+        "formats/grid.tsv",
+        &["--group-column", "Groupe", "--text-column", "Réponse"],
+    );
+    let data = env.dir.path().join("study/data");
+    let mode = |f: &str| {
+        std::fs::metadata(data.join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("segments.parquet"), mode("sources.parquet"));
+    assert_ne!(mode("segments.parquet") & 0o600, 0);
+}
+
 #[test]
 fn sticky_notes_export() {
     let env = TestEnv::new();
