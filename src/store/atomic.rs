@@ -66,19 +66,7 @@ impl Staged {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, "create directory", e))?;
-        let mut builder = tempfile::Builder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(mode));
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
-        builder
-            .prefix(".qualsynth-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| StoreError::io(dir, "create a temporary file in", e))
+        temporary_in(dir, mode)
     }
 
     /// Renames every staged file into place, in staging order. If staging
@@ -90,6 +78,24 @@ impl Staged {
         }
         Ok(())
     }
+}
+
+/// A temporary file in `dir` (which exists) with permissions `mode` less
+/// the umask, named so that [`sweep_temporaries`] finds it.
+pub(super) fn temporary_in(dir: &Path, mode: u32) -> Result<tempfile::NamedTempFile, StoreError> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
+        .prefix(".qualsynth-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| StoreError::io(dir, "create a temporary file in", e))
 }
 
 /// Removes the temporary files a killed write left in `dir` and its

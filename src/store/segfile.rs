@@ -454,19 +454,9 @@ impl SegmentSink {
     fn new(dir: &Path, table: &Path) -> Result<Self, StoreError> {
         let made_dir = (!dir.is_dir()).then(|| dir.to_owned());
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, "create directory", e))?;
-        let mut builder = tempfile::Builder::new();
         // It may become the table itself: shareable as the umask allows,
-        // like every other table (a temporary file is the owner's alone).
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let file = builder
-            .prefix(".qualsynth-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| StoreError::io(dir, "create a temporary file in", e))?;
+        // like every other table.
+        let file = super::atomic::temporary_in(dir, 0o666)?;
         let out = file
             .as_file()
             .try_clone()
