@@ -106,7 +106,8 @@ fn main() {
     // The merged item of each recommendation segment, and of the
     // non-proposals set aside (their own "cluster" each).
     let mut rec_of: BTreeMap<String, String> = BTreeMap::new();
-    for m in &synthesis.members {
+    let member_rows = synthesis.members.rows().expect("members");
+    for m in &member_rows {
         rec_of.insert(m.segment_id.clone(), m.rec_id.clone());
     }
     let items: Vec<&qualsynth::corpus::Segment> = segments
@@ -219,8 +220,7 @@ fn main() {
     let gold_of: HashMap<&str, &Gold> = aligned.iter().map(|(s, g)| (*s, &gold[*g])).collect();
     let mut top_non = Vec::new();
     for r in synthesis.recommendations.iter().take(20) {
-        let ms: Vec<&Gold> = synthesis
-            .members
+        let ms: Vec<&Gold> = member_rows
             .iter()
             .filter(|m| m.rec_id == r.rec_id)
             .filter_map(|m| gold_of.get(m.segment_id.as_str()).copied())

@@ -284,6 +284,98 @@ pub fn read_column_or_absent<T: Cell>(df: &DataFrame, name: &str) -> PolarsResul
     }
 }
 
+/// A [`Rows`] table held as its frame: a table of millions of rows built
+/// by gathering the columns of another frame (the members of a
+/// consultation's merged recommendations are rows of its segments), where
+/// typed rows of owned strings would copy every text again. Its frame has
+/// the columns of `T`, in order, with their types.
+#[derive(Debug, Clone)]
+pub struct Table<T> {
+    frame: DataFrame,
+    rows: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: Rows> Table<T> {
+    /// The table of these rows.
+    pub fn from_rows(rows: &[T]) -> PolarsResult<Self> {
+        Ok(Table {
+            frame: T::to_frame(rows)?,
+            rows: std::marker::PhantomData,
+        })
+    }
+
+    /// A frame with the columns of `T`, in order, with their types; any
+    /// other frame is an error naming the first column that differs.
+    pub fn from_frame(frame: DataFrame) -> PolarsResult<Self> {
+        let want = T::schema();
+        let have = frame.schema();
+        for (i, c) in want.iter().enumerate() {
+            match have.get_at_index(i) {
+                Some((name, dtype)) if name.as_str() == c.name && *dtype == c.dtype => {}
+                Some((name, dtype)) => polars_bail!(
+                    SchemaMismatch: "column {} is \"{name}\" ({dtype}), expected \"{}\" ({})",
+                    i + 1, c.name, c.dtype
+                ),
+                None => polars_bail!(ColumnNotFound: "the table has no column \"{}\"", c.name),
+            }
+        }
+        if have.len() > want.len() {
+            polars_bail!(SchemaMismatch: "the table has {} columns, expected {}", have.len(), want.len());
+        }
+        Ok(Table {
+            frame,
+            rows: std::marker::PhantomData,
+        })
+    }
+
+    /// Its frame (an empty table has the columns of `T` too).
+    pub fn frame(&self) -> PolarsResult<DataFrame> {
+        if self.frame.width() == 0 {
+            return T::to_frame(&[]);
+        }
+        Ok(self.frame.clone())
+    }
+
+    /// Its rows, as typed values (copies: for small tables and tests).
+    pub fn rows(&self) -> PolarsResult<Vec<T>> {
+        if self.frame.width() == 0 {
+            return Ok(Vec::new());
+        }
+        T::from_frame(&self.frame)
+    }
+
+    /// Its number of rows.
+    pub fn len(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// Whether it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<T> Default for Table<T> {
+    fn default() -> Self {
+        Table {
+            frame: DataFrame::empty(),
+            rows: std::marker::PhantomData,
+        }
+    }
+}
+
+/// Equal when they hold the same values (an empty table equals any other
+/// empty one).
+impl<T> PartialEq for Table<T> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.frame, &other.frame);
+        if a.height() == 0 && b.height() == 0 {
+            return true;
+        }
+        a.equals_missing(b)
+    }
+}
+
 /// Declares a row struct and its [`Rows`] implementation. Every field
 /// needs a doc comment: it is the column's documentation.
 ///
@@ -428,6 +520,51 @@ mod tests {
             pub note: Option<String>,
             /// Added later too.
             pub count: Option<u32>,
+        }
+    }
+
+    #[test]
+    fn a_table_held_as_a_frame_gives_back_its_rows() {
+        let t = Table::from_rows(&sample()).unwrap();
+        assert_eq!((t.len(), t.is_empty()), (2, false));
+        assert_eq!(t.rows().unwrap(), sample());
+        assert!(
+            t.frame()
+                .unwrap()
+                .equals_missing(&Row::to_frame(&sample()).unwrap())
+        );
+        assert_eq!(Table::from_frame(t.frame().unwrap()).unwrap(), t);
+        assert_ne!(t, Table::from_rows(&sample()[..1]).unwrap());
+        // Empty, by default or from no rows: no rows, every column.
+        let empty = Table::<Row>::default();
+        assert!(empty.is_empty() && empty.rows().unwrap().is_empty());
+        assert_eq!(empty, Table::from_rows(&[]).unwrap());
+        assert_eq!(
+            empty.frame().unwrap().get_column_names(),
+            ["id", "n", "share", "flag", "note", "groups", "votes"]
+        );
+    }
+
+    #[test]
+    fn a_frame_without_the_columns_of_the_rows_is_not_a_table() {
+        let good = Row::to_frame(&sample()).unwrap();
+        let mut wrong_type = good.clone();
+        wrong_type
+            .replace("n", Column::new("n".into(), [2i64, 0]))
+            .unwrap();
+        let mut extra = good.clone();
+        extra
+            .with_column(Column::new("more".into(), [1u32, 2]))
+            .unwrap();
+        let cases = [
+            (good.drop("votes").unwrap(), "no column \"votes\""),
+            (wrong_type, "column 2 is \"n\" (i64), expected \"n\" (u32)"),
+            (good.select(["n", "id"]).unwrap(), "column 1 is \"n\""),
+            (extra, "8 columns, expected 7"),
+        ];
+        for (df, want) in cases {
+            let e = Table::<Row>::from_frame(df).unwrap_err().to_string();
+            assert!(e.contains(want), "{e}");
         }
     }
 

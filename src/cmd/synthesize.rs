@@ -8,7 +8,13 @@ use crate::terminal as output;
 
 /// Synthesises the study and prints a summary, or explains one row.
 pub fn run(a: SynthesizeArgs) -> anyhow::Result<()> {
-    let study = Study::open_segment_columns(&a.study.study, &synthesize::SYNTHESIS_COLUMNS)?;
+    // Explaining a merged recommendation quotes its members' texts: it
+    // reads no other segment column.
+    let columns: &[&str] = match &a.explain {
+        Some(id) if !id.contains('@') => &synthesize::EXPLAIN_COLUMNS,
+        _ => &synthesize::SYNTHESIS_COLUMNS,
+    };
+    let study = Study::open_segment_columns(&a.study.study, columns)?;
     let text = match &a.explain {
         Some(id) => synthesize::explain(&study, id, output::width())?,
         None => {

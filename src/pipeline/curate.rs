@@ -86,7 +86,7 @@ fn file(s: &Synthesis, delimiter: u8) -> anyhow::Result<Vec<u8>> {
             .iter()
             .map(|r| (r.rec_id.as_str(), r.rank))
             .collect();
-        for m in &s.members {
+        for m in &s.members.rows()? {
             let r = rank
                 .get(m.rec_id.as_str())
                 .map_or(String::new(), |r| r.to_string());

@@ -38,6 +38,9 @@ pub const SYNTHESIS_COLUMNS: [&str; 18] = [
     "part",
 ];
 
+/// The segment columns [`explain`] reads for a merged recommendation.
+pub const EXPLAIN_COLUMNS: [&str; 2] = ["segment_id", "text"];
+
 /// The frames the synthesis reads, loaded once, with the study's
 /// glossary and curation.
 struct Frames {
@@ -247,7 +250,10 @@ pub fn explain(study: &Study, id: &str, width: u16) -> anyhow::Result<String> {
         ));
     }
     fresh::require_current(study)?;
-    let s = stored(study)?;
+    let s = study
+        .ws()
+        .read_synthesis_summary()?
+        .ok_or(PipelineError::NotSynthesised)?;
     let Some(rec) = s.recommendations.iter().find(|r| r.rec_id == id) else {
         let known: Vec<&str> = s
             .recommendations
@@ -267,11 +273,9 @@ pub fn explain(study: &Study, id: &str, width: u16) -> anyhow::Result<String> {
             .position(|x| *x == seg)
             .map(|i| texts[i].to_owned())
     };
+    // Only the rows of this recommendation (a consultation has millions).
+    let (members, evidence) = study.ws().read_recommendation_rows(&HashSet::from([id]))?;
     Ok(crate::render::synthesis::explain_recommendation(
-        rec,
-        &s.members,
-        &s.evidence,
-        &text_of,
-        width,
+        rec, &members, &evidence, &text_of, width,
     ))
 }

@@ -9,7 +9,7 @@ use polars::prelude::DataFrame;
 
 use super::atomic::Staged;
 use super::{StoreError, Workspace, tables};
-use crate::rows::Rows;
+use crate::rows::{Rows, Table};
 use crate::synthesis::Synthesis;
 use crate::synthesis::recommendations::{EvidenceRow, MemberRow};
 
@@ -49,8 +49,8 @@ impl Workspace {
             (TABLES[3], Box::new(|| Rows::to_frame(&s.divergence))),
             (TABLES[4], Box::new(|| Rows::to_frame(&s.quotes))),
             (TABLES[5], Box::new(|| Rows::to_frame(&s.recommendations))),
-            (TABLES[6], Box::new(|| Rows::to_frame(&s.members))),
-            (TABLES[7], Box::new(|| Rows::to_frame(&s.evidence))),
+            (TABLES[6], Box::new(|| s.members.frame())),
+            (TABLES[7], Box::new(|| s.evidence.frame())),
             (TABLES[8], Box::new(|| Rows::to_frame(&s.non_proposals))),
             (
                 METHOD_TABLES[0],
@@ -98,8 +98,8 @@ impl Workspace {
         let Some(mut s) = self.read_synthesis_summary()? else {
             return Ok(None);
         };
-        s.members = self.synthesis_rows(TABLES[6])?;
-        s.evidence = self.synthesis_rows(TABLES[7])?;
+        s.members = self.synthesis_table(TABLES[6])?;
+        s.evidence = self.synthesis_table(TABLES[7])?;
         Ok(Some(s))
     }
 
@@ -119,8 +119,8 @@ impl Workspace {
             divergence: self.synthesis_rows(TABLES[3])?,
             quotes: self.synthesis_rows(TABLES[4])?,
             recommendations: self.synthesis_rows(TABLES[5])?,
-            members: Vec::new(),
-            evidence: Vec::new(),
+            members: Table::default(),
+            evidence: Table::default(),
             non_proposals: self.synthesis_rows(TABLES[8])?,
             method_items: self.synthesis_rows(METHOD_TABLES[0])?,
             method_members: self.synthesis_rows(METHOD_TABLES[1])?,
@@ -209,6 +209,19 @@ impl Workspace {
         }
     }
 
+    /// [`Workspace::synthesis_rows`] held as a frame.
+    fn synthesis_table<T: Rows>(&self, name: &str) -> Result<Table<T>, StoreError> {
+        Table::from_rows(&self.synthesis_rows::<T>(name)?).map_err(|e| StoreError::Table {
+            path: self
+                .dir
+                .join(DIR)
+                .join(format!("{name}.parquet"))
+                .display()
+                .to_string(),
+            message: format!("cannot hold the {name} table as a frame: {e}"),
+        })
+    }
+
     /// Reads a coding table (`data/codings.parquet`…), `None` when absent.
     pub fn coding_table(&self, rel: &str) -> Result<Option<DataFrame>, StoreError> {
         read_optional(&self.dir.join(rel), None)
@@ -268,8 +281,8 @@ mod tests {
             })
             .collect();
         let s = Synthesis {
-            members: members.clone(),
-            evidence: evidence.clone(),
+            members: Table::from_rows(&members).unwrap(),
+            evidence: Table::from_rows(&evidence).unwrap(),
             ..Synthesis::default()
         };
         ws.save_synthesis(&s).unwrap();

@@ -327,16 +327,15 @@ fn merge_part(
         .enumerate()
         .filter_map(|(i, id)| Some(((*id)?, i)))
         .collect();
+    let mut notes_of: HashMap<String, Vec<recommendations::MemberRow>> = HashMap::new();
+    for m in merged.members.rows()? {
+        notes_of.entry(m.rec_id.clone()).or_default().push(m);
+    }
     let mut drafts: Vec<Draft> = merged
         .recommendations
         .iter()
         .map(|r| {
-            let notes: Vec<_> = merged
-                .members
-                .iter()
-                .filter(|x| x.rec_id == r.rec_id)
-                .cloned()
-                .collect();
+            let notes = notes_of.remove(&r.rec_id).unwrap_or_default();
             let first = notes
                 .iter()
                 .map(|n| {

@@ -78,9 +78,9 @@ pub struct Synthesis {
     /// The merged recommendations, ranked.
     pub recommendations: Vec<RecommendationRow>,
     /// Every original recommendation and its merged one.
-    pub members: Vec<MemberRow>,
+    pub members: crate::rows::Table<MemberRow>,
     /// The quotes behind each merged recommendation.
-    pub evidence: Vec<EvidenceRow>,
+    pub evidence: crate::rows::Table<EvidenceRow>,
     /// The recommendation items set aside as non-proposals.
     pub non_proposals: Vec<NonProposalRow>,
     /// The items of each workshop method's parts, merged across groups.

@@ -163,8 +163,8 @@ impl Frames {
         use crate::rows::Rows;
         Frames {
             recommendations: RecommendationRow::to_frame(&m.recommendations).unwrap(),
-            members: MemberRow::to_frame(&m.members).unwrap(),
-            evidence: EvidenceRow::to_frame(&m.evidence).unwrap(),
+            members: m.members.frame().unwrap(),
+            evidence: m.evidence.frame().unwrap(),
             non_proposals: m.non_proposals.clone(),
         }
     }
@@ -1251,4 +1251,69 @@ fn output_is_deterministic() {
     assert!(a.recommendations.equals_missing(&b.recommendations));
     assert!(a.members.equals_missing(&b.members));
     assert!(a.evidence.equals_missing(&b.evidence));
+}
+
+#[test]
+fn a_pooled_column_holds_each_value_once_and_every_row() {
+    let values = ["Nord (59)", "Ain (01)", "Nord (59)", "", "Ain (01)"];
+    let col = pooled("group", values.iter().copied()).unwrap();
+    assert_eq!(col.name().as_str(), "group");
+    let got: Vec<&str> = col.str().unwrap().iter().map(Option::unwrap).collect();
+    assert_eq!(got, values);
+    let none = pooled("group", std::iter::empty()).unwrap();
+    assert_eq!((none.len(), none.dtype()), (0, &DataType::String));
+}
+
+#[test]
+fn the_members_table_carries_the_segments_values_and_blank_fields_as_empty() {
+    let recs: &[RecRow] = &[
+        (
+            "a",
+            "Lille",
+            "fr",
+            "Baisser les tarifs des transports",
+            Some(7),
+            None,
+            Some("  "),
+            None,
+            None,
+            &["cout.tarifs"],
+        ),
+        (
+            "b",
+            "Nantes",
+            "fr",
+            "Réduire le prix des transports",
+            None,
+            Some("haute"),
+            Some("la mairie"),
+            None,
+            None,
+            &["cout.tarifs"],
+        ),
+    ];
+    let m = Study::new(recs, &[], COOP_CODES).merge();
+    let row = |id: &str| {
+        strs(&m.members, "segment_id")
+            .iter()
+            .position(|s| s == id)
+            .unwrap()
+    };
+    let (a, b) = (row("a"), row("b"));
+    let col = |name: &str| strs(&m.members, name);
+    assert_eq!(
+        (col("group")[a].as_str(), col("group")[b].as_str()),
+        ("Lille", "Nantes")
+    );
+    assert_eq!(col("text")[b], "Réduire le prix des transports");
+    assert_eq!(
+        (col("votes")[a].as_str(), col("votes")[b].as_str()),
+        ("7", "∅")
+    );
+    assert_eq!(
+        (col("owner")[a].as_str(), col("owner")[b].as_str()),
+        ("∅", "la mairie")
+    );
+    assert_eq!(col("priority")[b], "haute");
+    assert_eq!(m.members.column("votes").unwrap().dtype(), &DataType::Int64);
 }
