@@ -141,7 +141,13 @@ impl<'a> Ingester<'a> {
                 };
                 // A role column or a `--role` wins over a role recognised
                 // from the label ("Animatrice"); the first one given stays.
-                let given = role.or_else(|| self.ctx.roles.get(&role_key(&cache_key.0)).copied());
+                // (No `--role`: no slug of every speaker.)
+                let given = role.or_else(|| {
+                    if self.ctx.roles.is_empty() {
+                        return None;
+                    }
+                    self.ctx.roles.get(&role_key(&cache_key.0)).copied()
+                });
                 if let Some(r) = given
                     && self.explicit.insert(id.clone())
                     && let Some((p, _)) = self.people.get_mut(&id)
