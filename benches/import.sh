@@ -4,7 +4,8 @@
 # with --split-items, printing throughput and peak memory; then, in the
 # same run, the polars peer of ../shared/bench (it reads the grid, splits
 # the three text columns on line breaks and writes one Parquet file: less
-# work than an import) when it and python3's polars are there.
+# work than an import), in a venv with polars (BENCH_VENV_IMPORT, default
+# ~/.cache/qualsynth-import-venv; created when missing, NO_PEER=1 skips it).
 #   benches/import.sh [MB]        (default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +25,14 @@ awk -v b="$bytes" -v s="$secs" -v kb="$kb" -v n="$segments" 'BEGIN {
   printf "input %.1f MB, %d segments\n", b/1e6, n;
   printf "import: %.2f s, %.1f MB/s\n", s, b/1e6/s;
   printf "peak memory: %.0f MB (%.2fx the input)\n", kb*1024/1e6, kb*1024/b }'
-peer=../shared/bench/peer_import_polars.py
-if [[ -f $peer ]] && python3 -c 'import polars' 2>/dev/null; then
-  /usr/bin/time -f "%e %M" -o "$dir/peer-time" python3 "$peer" "$dir/grid.csv" "$dir/peer.parquet" >/dev/null
+peer=${BENCH_SCRIPTS:-$PWD/../shared/bench}/peer_import_polars.py
+venv=${BENCH_VENV_IMPORT:-$HOME/.cache/qualsynth-import-venv}
+if [[ -f $peer && ${NO_PEER:-0} != 1 ]]; then
+  if ! "$venv/bin/python" -c 'import polars' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q polars
+  fi
+  /usr/bin/time -f "%e %M" -o "$dir/peer-time" "$venv/bin/python" "$peer" "$dir/grid.csv" "$dir/peer.parquet" >/dev/null
   read -r psecs pkb < "$dir/peer-time"
   awk -v s="$psecs" -v kb="$pkb" -v q="$secs" 'BEGIN {
     printf "polars peer (same run): %.2f s, %.0f MB peak; qualsynth / peer: %.2fx the time\n", s, kb*1024/1e6, q/s }'
