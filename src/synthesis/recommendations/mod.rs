@@ -454,6 +454,17 @@ fn body<'t>(text: &'t str, lang: &str, labels: &[HashSet<u32>], v: &mut Vocabula
 /// `quotes`. The curation of the input, if any, must have been checked
 /// against the members ([`Curation::check`]).
 pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
+    merge_with_codes(input, quotes, SegmentCodes::of(input)?)
+}
+
+/// [`merge`] given each segment's codes ([`SegmentCodes::of`] the same
+/// input): it does not read the input's codings, which a caller can free
+/// first.
+pub fn merge_with_codes(
+    input: &Input,
+    quotes: &[QuoteRow],
+    seg_codes: SegmentCodes,
+) -> PolarsResult<Merged> {
     let config = input.config;
     let threshold = config.merge_threshold;
     let w = config.merge_code_weight;
@@ -532,7 +543,6 @@ pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
     for (r, l) in recs.iter_mut().zip(&canonical) {
         r.main_lang = Some(l.as_str()) == main_lang;
     }
-    let seg_codes = segment_codes(input, &tree)?;
     let curated = input.curation.map(Curation::by_member).unwrap_or_default();
 
     // Each item's body, stems (glossary concepts in place of their words),
@@ -876,7 +886,7 @@ fn member_table(
 /// sorted run of codebook indices per row (codes missing from the
 /// codebook left out), in one buffer.
 #[derive(Debug, Default)]
-struct SegmentCodes {
+pub struct SegmentCodes {
     /// Where each row's run starts in `codes`; one more than the rows.
     starts: Vec<u32>,
     codes: Vec<u32>,
@@ -899,8 +909,15 @@ impl SegmentCodes {
     }
 }
 
-/// The codes applied to each segment of the input (a join of the codings
-/// with the segments' rows and the codebook).
+impl SegmentCodes {
+    /// The codes applied to each segment of the input (a join of the
+    /// codings with the segments' rows and the codebook).
+    pub fn of(input: &Input) -> PolarsResult<Self> {
+        segment_codes(input, &CodeTree::from_frame(input.codes)?)
+    }
+}
+
+/// [`SegmentCodes::of`] with the input's codebook.
 fn segment_codes(input: &Input, tree: &CodeTree) -> PolarsResult<SegmentCodes> {
     let (codings, segs) = (input.codings, input.segments);
     if codings.height() == 0 || segs.height() == 0 {
