@@ -635,7 +635,9 @@ pub fn merge_with_codes(
     // Similarity and clusters, the consultant's groups fixed.
     let space =
         Space::new(items, vocabulary.names.len(), w).with_neighbours(config.merge_neighbours);
-    let (edges, _) = space.edges(threshold * EDGE_FLOOR);
+    // The edges become the graph (both ends of each in one array, the
+    // edges freed) before the clustering, the stage's peak.
+    let graph = cluster::Graph::new(props.len(), space.edges(threshold * EDGE_FLOOR).0);
     let mut labels_of: HashMap<&str, u32> = HashMap::new();
     let fixed: Vec<Option<u32>> = props
         .iter()
@@ -646,22 +648,16 @@ pub fn merge_with_codes(
             })
         })
         .collect();
-    let labels = cluster::average_linkage_with(props.len(), &edges, threshold, &fixed);
+    let labels = graph.average_linkage(threshold, &fixed);
     // What the merge would be without the consultant, to mark what they
     // changed.
     let automatic = if curated.is_empty() {
         labels.clone()
     } else {
-        cluster::average_linkage(props.len(), &edges, threshold)
+        graph.average_linkage(threshold, &vec![None; props.len()])
     };
-    let mut closeness = vec![0.0f64; props.len()];
-    for &(a, b, s) in &edges {
-        if labels[a as usize] == labels[b as usize] {
-            closeness[a as usize] += s;
-            closeness[b as usize] += s;
-        }
-    }
-    drop(edges);
+    let closeness = graph.closeness(&labels);
+    drop(graph);
     let mut by_label: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, &l) in labels.iter().enumerate() {
         by_label.entry(l).or_default().push(i);
