@@ -140,19 +140,21 @@ impl<'a> Ingester<'a> {
                     }
                 };
                 // A role column or a `--role` wins over a role recognised
-                // from the label ("Animatrice"); the first one given stays.
-                // (No `--role`: no slug of every speaker.)
-                let given = role.or_else(|| {
-                    if self.ctx.roles.is_empty() {
-                        return None;
+                // from the label ("Animatrice"); the first one given stays,
+                // so a speaker who has one is not looked up again (nor
+                // slugged for a `--role` when none was given).
+                if !self.explicit.contains(&id) {
+                    let given = role.or_else(|| {
+                        (!self.ctx.roles.is_empty())
+                            .then(|| self.ctx.roles.get(&role_key(&cache_key.0)).copied())
+                            .flatten()
+                    });
+                    if let Some(r) = given {
+                        self.explicit.insert(id.clone());
+                        if let Some((p, _)) = self.people.get_mut(&id) {
+                            p.role = r;
+                        }
                     }
-                    self.ctx.roles.get(&role_key(&cache_key.0)).copied()
-                });
-                if let Some(r) = given
-                    && self.explicit.insert(id.clone())
-                    && let Some((p, _)) = self.people.get_mut(&id)
-                {
-                    p.role = r;
                 }
                 if !participant_attributes.is_empty()
                     && let Some((_, attrs)) = self.people.get_mut(&id)

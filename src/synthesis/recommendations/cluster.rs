@@ -57,6 +57,15 @@ impl End {
     fn sum(self) -> f64 {
         f64::from_bits((u64::from(self.sum[0]) << 32) | u64::from(self.sum[1]))
     }
+
+    /// The link of a cluster that has not merged yet to this neighbour.
+    fn link(self) -> Link {
+        Link {
+            to: self.to,
+            version: 0,
+            sum: self.sum(),
+        }
+    }
 }
 
 /// The similarity graph of items `0..n`: each item's neighbours, sorted,
@@ -270,38 +279,28 @@ struct Clusters<'g> {
     acc: Vec<f64>,
 }
 
-impl Clusters<'_> {
+impl<'g> Clusters<'g> {
     /// Whether a link entry is current.
     fn current(&self, l: &Link) -> bool {
         self.live[l.to as usize].version == l.version
     }
 
-    /// The links of cluster `x`: its graph neighbours (while it has
-    /// them), then its own list.
-    fn links_of(&self, x: usize) -> impl Iterator<Item = Link> + '_ {
-        let graph: &[End] = if self.in_graph[x] {
+    /// The graph neighbours cluster `x` still reads (none once it merged
+    /// or its list was compacted).
+    fn graph_row(&self, x: usize) -> &'g [End] {
+        if self.in_graph[x] {
             self.graph.row(x)
         } else {
             &[]
-        };
-        graph
-            .iter()
-            .map(|e| Link {
-                to: e.to,
-                version: 0,
-                sum: e.sum(),
-            })
-            .chain(self.links[x].iter().copied())
+        }
     }
 
-    /// How many links cluster `x` has.
-    fn link_count(&self, x: usize) -> usize {
-        let graph = if self.in_graph[x] {
-            self.graph.row(x).len()
-        } else {
-            0
-        };
-        graph + self.links[x].len()
+    /// The links of cluster `x`: its graph neighbours, then its own list.
+    fn links_of(&self, x: usize) -> impl Iterator<Item = Link> + '_ {
+        self.graph_row(x)
+            .iter()
+            .map(|e| e.link())
+            .chain(self.links[x].iter().copied())
     }
 
     /// The nearest neighbour of cluster `x` whose mean similarity reaches
@@ -349,19 +348,23 @@ impl Clusters<'_> {
         let (a, b) = (a32 as usize, b32 as usize);
         // The merged cluster's links: the current sums of both, keyed by
         // neighbour (read before the versions change).
-        let (la, lb): (Vec<Link>, Vec<Link>) =
-            (self.links_of(a).collect(), self.links_of(b).collect());
+        let (ga, gb) = (self.graph_row(a), self.graph_row(b));
         (self.in_graph[a], self.in_graph[b]) = (false, false);
-        (self.links[a], self.links[b]) = (Vec::new(), Vec::new());
-        let mut merged: Vec<Link> = Vec::with_capacity(la.len() + lb.len());
-        for l in la.iter().chain(&lb) {
-            if l.to == a32 || l.to == b32 || !self.current(l) {
+        let (la, lb) = (
+            std::mem::take(&mut self.links[a]),
+            std::mem::take(&mut self.links[b]),
+        );
+        let mut merged: Vec<Link> = Vec::with_capacity(ga.len() + la.len() + gb.len() + lb.len());
+        let both = (ga.iter().map(|e| e.link()).chain(la.iter().copied()))
+            .chain(gb.iter().map(|e| e.link()).chain(lb.iter().copied()));
+        for l in both {
+            if l.to == a32 || l.to == b32 || !self.current(&l) {
                 continue;
             }
             let slot = &mut self.acc[l.to as usize];
             if slot.is_nan() {
                 *slot = l.sum;
-                merged.push(*l);
+                merged.push(l);
             } else {
                 *slot += l.sum;
             }
@@ -385,7 +388,7 @@ impl Clusters<'_> {
                 version,
                 sum: e.sum,
             });
-            let len = self.link_count(k);
+            let len = self.graph_row(k).len() + self.links[k].len();
             if len >= 64 && len.is_power_of_two() {
                 let list: Vec<Link> = self.links_of(k).filter(|l| self.current(l)).collect();
                 self.in_graph[k] = false;
