@@ -212,26 +212,33 @@ pub fn synthesize(study: &Study) -> anyhow::Result<Synthesis> {
     Ok(s)
 }
 
-/// [`synthesize`] for a study opened for it alone: the segments are freed
-/// once the tables are computed, before they are encoded and written (at
-/// 2,000,000 contributions, gigabytes less at the stage's peak).
+/// [`synthesize`] for a study opened for it alone: its segments are held
+/// by the synthesis only, so they are freed before the merge (which reads
+/// a copy of the recommendations' rows), and the tables are written
+/// without them (at 2,000,000 contributions, gigabytes less at the
+/// stage's peak).
 pub fn synthesize_study(mut study: Study) -> anyhow::Result<Synthesis> {
-    let s = compute(&study)?;
+    let f = frames(&study, false)?;
     study.ws_mut().tables.segments = DataFrame::default();
+    let s = merge_frames(&study, f)?;
     study.ws().save_synthesis(&s)?;
     Ok(s)
 }
 
-/// Every synthesis table of a study, computed from its frames (dropped
-/// on return).
+/// Every synthesis table of a study.
 fn compute(study: &Study) -> anyhow::Result<Synthesis> {
-    let mut f = frames(study, false)?;
-    let (tables, codes) = synthesis::tables(&input(study, &f))?;
-    // The merge reads each segment's codes, not the codings: freed first
-    // (about 1 GB at 2,000,000 contributions, held through the merge's
-    // peak).
+    merge_frames(study, frames(study, false)?)
+}
+
+/// Every synthesis table, computed from `f` (dropped on return). The
+/// merge reads neither the segments nor the codings but what the tables
+/// prepared of them: both are dropped first (the last copies, where the
+/// study holds no segments).
+fn merge_frames(study: &Study, mut f: Frames) -> anyhow::Result<Synthesis> {
+    let (tables, prepared) = synthesis::tables(&input(study, &f))?;
     f.codings = DataFrame::default();
-    Ok(synthesis::merged(tables, &input(study, &f), codes)?)
+    f.segments = DataFrame::default();
+    Ok(synthesis::merged(tables, &input(study, &f), prepared)?)
 }
 
 /// The stored synthesis tables, or an error saying what to run.

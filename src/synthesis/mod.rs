@@ -93,17 +93,18 @@ pub struct Synthesis {
 
 /// Computes every synthesis table.
 pub fn synthesize(input: &Input) -> polars::prelude::PolarsResult<Synthesis> {
-    let (tables, codes) = tables(input)?;
-    merged(tables, input, codes)
+    let (tables, prepared) = tables(input)?;
+    merged(tables, input, prepared)
 }
 
 /// The tables before the merge (the recommendation tables left empty),
-/// and the codes of each segment the merge reads in place of the codings:
-/// with [`merged`], [`synthesize`] for a caller that frees the codings
-/// between the two (12.4 M rows at 2,000,000 contributions).
+/// and what the merge reads of the segments and codings: with
+/// [`merged`], [`synthesize`] for a caller that frees the segments and the
+/// codings between the two (at 2,000,000 contributions, 8.6 M segments of
+/// which the merge reads the 4.5 M recommendations, and 12.4 M codings).
 pub fn tables(
     input: &Input,
-) -> polars::prelude::PolarsResult<(Synthesis, recommendations::SegmentCodes)> {
+) -> polars::prelude::PolarsResult<(Synthesis, recommendations::Prepared)> {
     let quotes = quotes::quotes(input)?;
     let matrix = matrix::matrix(input)?;
     let convergence = convergence::convergence(input)?;
@@ -112,7 +113,7 @@ pub fn tables(
     let methods = methods::methods(input)?;
     // The merge, the largest stage, reads none of the expanded codings.
     input.cache.release_coded();
-    let codes = recommendations::SegmentCodes::of(input)?;
+    let prepared = recommendations::Prepared::of(input)?;
     let tables = Synthesis {
         matrix,
         convergence,
@@ -124,17 +125,17 @@ pub fn tables(
         tensions: methods.tensions,
         ..Synthesis::default()
     };
-    Ok((tables, codes))
+    Ok((tables, prepared))
 }
 
-/// The tables of [`tables`] with the merged recommendations of `input`
-/// (the same segments; its codings are not read).
+/// The tables of [`tables`] with the merged recommendations of what it
+/// prepared (of `input`, its segments and codings are not read).
 pub fn merged(
     tables: Synthesis,
     input: &Input,
-    codes: recommendations::SegmentCodes,
+    prepared: recommendations::Prepared,
 ) -> polars::prelude::PolarsResult<Synthesis> {
-    let merged = recommendations::merge_with_codes(input, &tables.quotes, codes)?;
+    let merged = recommendations::merge_prepared(input, &tables.quotes, prepared)?;
     Ok(Synthesis {
         recommendations: merged.recommendations,
         members: merged.members,

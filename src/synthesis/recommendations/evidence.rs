@@ -119,37 +119,56 @@ struct Quote {
     code: u32,
     rank: u32,
     score: f64,
-    segment_id: String,
+    /// Its segment, in [`Quotes::segments`].
+    segment: u32,
 }
 
 /// The quotes of the study by group name.
 #[derive(Debug, Default)]
 pub(crate) struct Quotes {
     by_group: HashMap<String, Vec<Quote>>,
+    /// The quoted segments' ids, each once, sorted.
+    segments: Vec<String>,
 }
 
 impl Quotes {
     /// Indexes the quotes by group; quotes of codes missing from the
     /// codebook are left out.
     pub fn new(quotes: &[QuoteRow], tree: &CodeTree) -> Self {
+        let kept: Vec<(&QuoteRow, usize)> = quotes
+            .iter()
+            .filter_map(|q| Some((q, tree.get(&q.code)?)))
+            .collect();
+        let mut segments: Vec<String> = kept.iter().map(|(q, _)| q.segment_id.clone()).collect();
+        segments.sort_unstable();
+        segments.dedup();
         let mut by_group: HashMap<String, Vec<Quote>> = HashMap::new();
-        for q in quotes {
-            let Some(c) = tree.get(&q.code) else { continue };
+        for (q, c) in kept {
+            let segment = segments
+                .binary_search(&q.segment_id)
+                .expect("every quoted segment is listed") as u32;
             by_group.entry(q.group.clone()).or_default().push(Quote {
                 code: c as u32,
                 rank: q.rank,
                 score: q.score,
-                segment_id: q.segment_id.clone(),
+                segment,
             });
         }
-        Quotes { by_group }
+        Quotes { by_group, segments }
+    }
+
+    /// The quoted segments' ids, sorted: [`Quotes::best`] gives indices
+    /// into them.
+    pub fn segments(&self) -> &[String] {
+        &self.segments
     }
 
     /// The best quotes of `group` for `codes` (a quote of a code or of one
     /// of its descendants), at most [`QUOTES_PER_GROUP`], each segment
     /// once: by quote rank, then score (highest first), then code in
-    /// codebook order, then segment id.
-    pub fn best(&self, tree: &CodeTree, group: &str, codes: &[u32]) -> Vec<&str> {
+    /// codebook order, then segment id. Their segments, as indices into
+    /// [`Quotes::segments`].
+    pub fn best(&self, tree: &CodeTree, group: &str, codes: &[u32]) -> Vec<u32> {
         let Some(quotes) = self.by_group.get(group) else {
             return Vec::new();
         };
@@ -161,20 +180,21 @@ impl Quotes {
                     .any(|c| codes.binary_search(&(c as u32)).is_ok())
             })
             .collect();
+        // Segment indices sort as the segment ids do.
         hits.sort_by(|a, b| {
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| b.score.total_cmp(&a.score))
                 .then_with(|| a.code.cmp(&b.code))
-                .then_with(|| a.segment_id.cmp(&b.segment_id))
+                .then_with(|| a.segment.cmp(&b.segment))
         });
-        let mut out: Vec<&str> = Vec::new();
+        let mut out: Vec<u32> = Vec::new();
         for q in hits {
             if out.len() == QUOTES_PER_GROUP {
                 break;
             }
-            if !out.contains(&q.segment_id.as_str()) {
-                out.push(&q.segment_id);
+            if !out.contains(&q.segment) {
+                out.push(q.segment);
             }
         }
         out

@@ -116,7 +116,7 @@ pub use self::curation::{Curation, CurationError};
 use self::evidence::{Coded, QUOTES_PER_GROUP, Quotes};
 use self::proposal::{Classifier, Reason};
 pub use self::similarity::NEIGHBOURS;
-use self::similarity::{Item, Space};
+use self::similarity::{Item, Space, SpaceBuilder};
 use self::stance::Stance;
 use self::wording::Vocabulary;
 use super::Input;
@@ -284,14 +284,34 @@ struct Rec<'a> {
     group: &'a str,
     text: &'a str,
     votes: Option<i64>,
-    priority: Option<&'a str>,
-    owner: Option<&'a str>,
-    deadline: Option<&'a str>,
-    indicator: Option<&'a str>,
+    /// Its action fields, when one says something (most recommendations
+    /// have none: four fields each were 0.3 GB at 4.5 M of them).
+    action: Option<Box<Action<'a>>>,
     stance: Stance,
     /// Written in the language most recommendations are written in: its
     /// wording is preferred as the representative.
     main_lang: bool,
+}
+
+/// The action fields of a recommendation, blank ones as `None`.
+#[derive(Debug, Clone, Default)]
+struct Action<'a> {
+    priority: Option<&'a str>,
+    owner: Option<&'a str>,
+    deadline: Option<&'a str>,
+    indicator: Option<&'a str>,
+}
+
+impl<'a> Rec<'a> {
+    fn action(&self) -> &Action<'a> {
+        const NONE: &Action<'static> = &Action {
+            priority: None,
+            owner: None,
+            deadline: None,
+            indicator: None,
+        };
+        self.action.as_deref().unwrap_or(NONE)
+    }
 }
 
 /// One merged recommendation before ranking.
@@ -454,72 +474,184 @@ fn body<'t>(text: &'t str, lang: &str, labels: &[HashSet<u32>], v: &mut Vocabula
 /// `quotes`. The curation of the input, if any, must have been checked
 /// against the members ([`Curation::check`]).
 pub fn merge(input: &Input, quotes: &[QuoteRow]) -> PolarsResult<Merged> {
-    merge_with_codes(input, quotes, SegmentCodes::of(input)?)
+    merge_prepared(input, quotes, Prepared::of(input)?)
 }
 
-/// [`merge`] given each segment's codes ([`SegmentCodes::of`] the same
-/// input): it does not read the input's codings, which a caller can free
-/// first.
-pub fn merge_with_codes(
-    input: &Input,
-    quotes: &[QuoteRow],
-    seg_codes: SegmentCodes,
-) -> PolarsResult<Merged> {
+/// The segment columns the merge reads of the recommendations.
+const MERGE_COLUMNS: [&str; 10] = [
+    "segment_id",
+    "source_id",
+    "group",
+    "lang",
+    "text",
+    "votes",
+    "priority",
+    "owner",
+    "deadline",
+    "indicator",
+];
+
+/// What the merge reads of a study's segments and codings, taken while
+/// they are whole: the recommendations' rows alone, each one's codes, the
+/// groups and the evidence. A caller can then free the segments and the
+/// codings before the merge (at 2,000,000 contributions, 8.6 M segments
+/// of which 4.5 M are recommendations, and 12.4 M codings).
+pub struct Prepared {
+    /// The rows of kind `recommendation`, in segments-table order, with
+    /// the columns the merge reads ([`MERGE_COLUMNS`]); their strings in
+    /// buffers of their own, not views of the segments' buffers.
+    recs: DataFrame,
+    /// The codes of each of those rows.
+    codes: SegmentCodes,
+    /// The groups of the whole study, with their sizes.
+    groups: Groups,
+    /// The coded segments other than recommendations, by group: the
+    /// evidence.
+    coded: Coded,
+}
+
+impl Prepared {
+    /// Reads the segments and codings of `input`.
+    pub fn of(input: &Input) -> PolarsResult<Self> {
+        let tree = CodeTree::from_frame(input.codes)?;
+        let seg_codes = segment_codes(input, &tree)?;
+        let groups = Groups::of(input)?;
+        let segs = input.segments;
+        if segs.height() == 0 {
+            return Ok(Prepared {
+                recs: DataFrame::default(),
+                codes: SegmentCodes::default(),
+                groups,
+                coded: Coded::new(&tree, std::iter::empty()),
+            });
+        }
+        let kinds = strs(segs, "kind")?;
+        let is_rec = |row: usize| kinds[row] == Some("recommendation");
+        let coded = {
+            let group_col = strs(segs, "group")?;
+            Coded::new(
+                &tree,
+                seg_codes.iter().filter_map(|(row, codes)| {
+                    if is_rec(row) {
+                        return None;
+                    }
+                    let g = groups.get(group_col[row]?)?;
+                    Some((row as u32, g as u32, codes))
+                }),
+            )
+        };
+        let rows: Vec<IdxSize> = (0..kinds.len())
+            .filter(|&row| is_rec(row))
+            .map(|row| row as IdxSize)
+            .collect();
+        let codes = seg_codes.of_rows(&rows);
+        drop(seg_codes);
+        let recs = if rows.is_empty() {
+            DataFrame::default()
+        } else {
+            let keep: Vec<bool> = (0..kinds.len()).map(is_rec).collect();
+            rows_of(segs, &keep, rows.len())?
+        };
+        Ok(Prepared {
+            recs,
+            codes,
+            groups,
+            coded,
+        })
+    }
+}
+
+/// The rows of `segs` that `keep` marks (`n` of them), in the columns the
+/// merge reads ([`MERGE_COLUMNS`]): their strings copied into buffers of
+/// their own (rows taken from a frame would point into its buffers and
+/// keep them alive); a column without a value is one null.
+fn rows_of(segs: &DataFrame, keep: &[bool], n: usize) -> PolarsResult<DataFrame> {
+    let mask = || keep.iter().copied();
+    let columns = MERGE_COLUMNS
+        .iter()
+        .map(|&name| -> PolarsResult<Column> {
+            let c = segs.column(name)?;
+            if c.dtype() != &DataType::String {
+                let mask: BooleanChunked = mask().collect();
+                return c.filter(&mask);
+            }
+            let values = c.str()?;
+            if mask().zip(values.iter()).all(|(k, v)| !k || v.is_none()) {
+                return Ok(Column::full_null(name.into(), n, &DataType::String));
+            }
+            let owned: StringChunked = values
+                .iter()
+                .zip(mask())
+                .filter_map(|(v, k)| k.then_some(v))
+                .collect();
+            Ok(owned.with_name(name.into()).into_column())
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(n, columns)
+}
+
+/// [`merge`] of what [`Prepared::of`] read: of `input` it reads only the
+/// codebook, the configuration, the glossary and the curation, not the
+/// segments or the codings, which a caller can free first.
+pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> PolarsResult<Merged> {
     let config = input.config;
     let threshold = config.merge_threshold;
     let w = config.merge_code_weight;
     let tree = CodeTree::from_frame(input.codes)?;
-    let groups = Groups::of(input)?;
-    let segs = input.segments;
+    let Prepared {
+        recs: segs,
+        codes: seg_codes,
+        groups,
+        coded,
+    } = prep;
+    let segs = &segs;
 
-    // Recommendations and every segment's codes.
-    let (ids, group_col, kinds) = if segs.height() == 0 {
-        (Vec::new(), Vec::new(), Vec::new())
-    } else {
-        (
-            strs(segs, "segment_id")?,
-            strs(segs, "group")?,
-            strs(segs, "kind")?,
-        )
-    };
-    let rec_rows: Vec<usize> = (0..kinds.len())
-        .filter(|&i| kinds[i] == Some("recommendation"))
-        .collect();
-    let mut recs: Vec<Rec> = Vec::with_capacity(rec_rows.len());
-    let mut langs: Vec<&str> = Vec::with_capacity(rec_rows.len());
-    if !rec_rows.is_empty() {
+    // The recommendations.
+    let mut recs: Vec<Rec> = Vec::with_capacity(segs.height());
+    let mut langs: Vec<&str> = Vec::with_capacity(segs.height());
+    if segs.height() > 0 {
         // The columns read together in one pass (a value by row would
         // search the table's chunks, one per row group, for every row).
         let col = |name: &str| segs.column(name).and_then(|c| c.str());
         let votes = segs.column("votes")?.cast(&DataType::Int64)?;
+        let (id, group) = (col("segment_id")?, col("group")?);
         let (text, source, lang) = (col("text")?, col("source_id")?, col("lang")?);
         let (priority, owner) = (col("priority")?, col("owner")?);
         let (deadline, indicator) = (col("deadline")?, col("indicator")?);
-        let mut sources: Vec<&str> = Vec::with_capacity(rec_rows.len());
-        let rows = text
+        let mut sources: Vec<&str> = Vec::with_capacity(segs.height());
+        let rows = id
             .iter()
+            .zip(group.iter())
+            .zip(text.iter())
             .zip(source.iter())
             .zip(lang.iter())
             .zip(votes.i64()?.iter())
             .zip(priority.iter().zip(owner.iter()))
-            .zip(deadline.iter().zip(indicator.iter()))
-            .enumerate();
-        for (i, (((((text, source), lang), votes), (priority, owner)), (deadline, indicator))) in
-            rows
+            .zip(deadline.iter().zip(indicator.iter()));
+        for (
+            ((((((id, group), text), source), lang), votes), (priority, owner)),
+            (deadline, indicator),
+        ) in rows
         {
-            if kinds[i] != Some("recommendation") {
-                continue;
-            }
             recs.push(Rec {
-                segment_id: ids[i].unwrap_or_default(),
+                segment_id: id.unwrap_or_default(),
                 member_id: String::new(),
-                group: group_col[i].unwrap_or_default(),
+                group: group.unwrap_or_default(),
                 text: text.unwrap_or_default(),
                 votes,
-                priority: cell(priority),
-                owner: cell(owner),
-                deadline: cell(deadline),
-                indicator: cell(indicator),
+                action: {
+                    let a = Action {
+                        priority: cell(priority),
+                        owner: cell(owner),
+                        deadline: cell(deadline),
+                        indicator: cell(indicator),
+                    };
+                    let some = a.priority.is_some()
+                        || a.owner.is_some()
+                        || a.deadline.is_some()
+                        || a.indicator.is_some();
+                    some.then(|| Box::new(a))
+                },
                 stance: Stance::Neutral,
                 main_lang: false,
             });
@@ -531,17 +663,22 @@ pub fn merge_with_codes(
             r.member_id = id;
         }
     }
-    let canonical: Vec<String> = langs.iter().map(|l| wording::language(l)).collect();
+    // Each language written once in its canonical form (a string per
+    // recommendation was 0.2 GB at 4.5 M of them).
+    let mut canonical: HashMap<&str, String> = HashMap::new();
+    for l in &langs {
+        canonical.entry(l).or_insert_with(|| wording::language(l));
+    }
     let mut lang_count: BTreeMap<&str, usize> = BTreeMap::new();
-    for l in &canonical {
-        *lang_count.entry(l).or_default() += 1;
+    for l in &langs {
+        *lang_count.entry(canonical[l].as_str()).or_default() += 1;
     }
     let main_lang = lang_count
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
         .map(|(l, _)| *l);
-    for (r, l) in recs.iter_mut().zip(&canonical) {
-        r.main_lang = Some(l.as_str()) == main_lang;
+    for (r, l) in recs.iter_mut().zip(&langs) {
+        r.main_lang = Some(canonical[l].as_str()) == main_lang;
     }
     let curated = input.curation.map(Curation::by_member).unwrap_or_default();
 
@@ -603,7 +740,8 @@ pub fn merge_with_codes(
     let slices =
         vocabulary.read_in_slices(recs.len(), READ_SLICE, |k, v| read(&recs[k], langs[k], v));
     let mut props: Vec<usize> = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
+    // Each proposal packed into the similarity space as it is read.
+    let mut items = SpaceBuilder::default();
     let mut set_aside: Vec<(usize, &'static str)> = Vec::new();
     let mut k = 0;
     for (reads, ids) in slices {
@@ -620,7 +758,7 @@ pub fn merge_with_codes(
                     items.push(
                         Item::new(
                             seq.into_iter().map(global).collect(),
-                            seg_codes.get(rec_rows[k]).to_vec(),
+                            seg_codes.get(k).to_vec(),
                         )
                         .with_stance(stance)
                         .with_label(label.into_iter().map(global).collect())
@@ -633,8 +771,9 @@ pub fn merge_with_codes(
     }
 
     // Similarity and clusters, the consultant's groups fixed.
-    let space =
-        Space::new(items, vocabulary.names.len(), w).with_neighbours(config.merge_neighbours);
+    let space = items
+        .finish(vocabulary.names.len(), w)
+        .with_neighbours(config.merge_neighbours);
     // The edges become the graph (both ends of each in one array, the
     // edges freed) before the clustering, the stage's peak.
     let graph = cluster::Graph::new(props.len(), space.edges(threshold * EDGE_FLOOR).0);
@@ -663,23 +802,11 @@ pub fn merge_with_codes(
         by_label.entry(l).or_default().push(i);
     }
 
-    // Evidence: coded segments other than recommendations, by group.
-    let coded = Coded::new(
-        &tree,
-        seg_codes.iter().filter_map(|(row, codes)| {
-            if kinds[row] == Some("recommendation") {
-                return None;
-            }
-            let g = groups.get(group_col[row]?)?;
-            Some((row as u32, g as u32, codes))
-        }),
-    );
     let quotes = Quotes::new(quotes, &tree);
 
     let view = Proposals {
         recs: &recs,
         props: &props,
-        rows: &rec_rows,
     };
     // Described in parallel (the wording checks are regexes), then given
     // their evidence: each distinct (group, codes) counted once, in
@@ -695,7 +822,7 @@ pub fn merge_with_codes(
     };
     // What only the comparison and the evidence read, freed before the
     // output rows are built (the stage's peak at consultation scale).
-    drop((space, closeness, seg_codes, ids, kinds, canonical, langs));
+    drop((space, closeness, seg_codes, langs));
     let counts = evidence_counts(&described, &groups, &coded);
     drop(coded);
     let mut clusters: Vec<Cluster> = described
@@ -737,7 +864,7 @@ pub fn merge_with_codes(
             })
             .then_with(|| a.members[0].cmp(&b.members[0]))
     });
-    let mut merged = frames(&clusters, &view, segs, &tree, &groups, &quotes)?;
+    let mut merged = frames(clusters, &view, segs, &tree, &groups, &quotes)?;
     merged.non_proposals = set_aside
         .into_iter()
         .map(|(k, why)| NonProposalRow {
@@ -772,10 +899,9 @@ enum Read {
 /// The proposals: the recommendations kept for merging.
 struct Proposals<'v, 'a> {
     recs: &'v [Rec<'a>],
-    /// The recommendation of each proposal.
+    /// The recommendation of each proposal (its row in the
+    /// recommendations' frame).
     props: &'v [usize],
-    /// The row of each recommendation in the segments frame.
-    rows: &'v [usize],
 }
 
 impl<'a> Proposals<'_, 'a> {
@@ -783,27 +909,18 @@ impl<'a> Proposals<'_, 'a> {
         &self.recs[self.props[m]]
     }
 
-    /// The row of a proposal in the segments frame.
+    /// The row of a proposal in the recommendations' frame.
     fn row(&self, m: usize) -> usize {
-        self.rows[self.props[m]]
+        self.props[m]
     }
 }
 
 /// A string column of few distinct values repeated over many rows (the
-/// groups and quoted segments of the evidence): each value stored once,
-/// the rows views of it.
-fn pooled<'s>(name: &str, values: impl Iterator<Item = &'s str>) -> PolarsResult<Column> {
-    let mut index: HashMap<&str, IdxSize> = HashMap::new();
-    let mut pool: Vec<&str> = Vec::new();
-    let rows: Vec<IdxSize> = values
-        .map(|v| {
-            *index.entry(v).or_insert_with(|| {
-                pool.push(v);
-                (pool.len() - 1) as IdxSize
-            })
-        })
-        .collect();
-    let pool = StringChunked::from_iter_values(name.into(), pool.into_iter());
+/// groups and quoted segments of the evidence), its rows given as indices
+/// into `pool`: each value stored once, the rows views of it.
+fn taken(name: &str, pool: &[&str], rows: impl Iterator<Item = u32>) -> PolarsResult<Column> {
+    let pool = StringChunked::from_iter_values(name.into(), pool.iter().copied());
+    let rows: Vec<IdxSize> = rows.map(|r| r as IdxSize).collect();
     Ok(pool.take(&IdxCa::from_vec("".into(), rows))?.into_column())
 }
 
@@ -831,6 +948,15 @@ fn member_table(
     let recs = || order.iter().map(|&(_, m, _)| view.rec(m));
     let strings = |name: &str, values: &mut dyn Iterator<Item = Option<&str>>| {
         Column::new(name.into(), values.collect::<StringChunked>().into_series())
+    };
+    // An action field no member fills is one null (a view per row each
+    // was 0.3 GB at 4.5 M members).
+    let optional = |name: &str, get: &dyn for<'r> Fn(&'r Rec<'r>) -> Option<&'r str>| {
+        if recs().all(|r| get(r).is_none()) {
+            Column::full_null(name.into(), order.len(), &DataType::String)
+        } else {
+            strings(name, &mut recs().map(get))
+        }
     };
     // Gathered, as the rows read them: a null as "" where a value is
     // required, the votes as integers.
@@ -866,10 +992,10 @@ fn member_table(
         gathered("text")?,
         strings("stance", &mut recs().map(|r| Some(r.stance.as_str()))),
         gathered("votes")?,
-        strings("priority", &mut recs().map(|r| r.priority)),
-        strings("owner", &mut recs().map(|r| r.owner)),
-        strings("deadline", &mut recs().map(|r| r.deadline)),
-        strings("indicator", &mut recs().map(|r| r.indicator)),
+        optional("priority", &|r| r.action().priority),
+        optional("owner", &|r| r.action().owner),
+        optional("deadline", &|r| r.action().deadline),
+        optional("indicator", &|r| r.action().indicator),
         Column::new(
             "similarity_to_wording".into(),
             order.iter().map(|&(_, _, s)| s).collect::<Vec<f64>>(),
@@ -882,7 +1008,7 @@ fn member_table(
 /// sorted run of codebook indices per row (codes missing from the
 /// codebook left out), in one buffer.
 #[derive(Debug, Default)]
-pub struct SegmentCodes {
+struct SegmentCodes {
     /// Where each row's run starts in `codes`; one more than the rows.
     starts: Vec<u32>,
     codes: Vec<u32>,
@@ -897,6 +1023,19 @@ impl SegmentCodes {
         }
     }
 
+    /// The codes of `rows`, in that order: row `i` of the result holds
+    /// those of `rows[i]`.
+    fn of_rows(&self, rows: &[IdxSize]) -> Self {
+        let mut starts = Vec::with_capacity(rows.len() + 1);
+        let mut codes = Vec::new();
+        for &row in rows {
+            starts.push(codes.len() as u32);
+            codes.extend_from_slice(self.get(row as usize));
+        }
+        starts.push(codes.len() as u32);
+        SegmentCodes { starts, codes }
+    }
+
     /// The rows with codes and their codes, in row order.
     fn iter(&self) -> impl Iterator<Item = (usize, &[u32])> {
         (0..self.starts.len().saturating_sub(1))
@@ -905,15 +1044,8 @@ impl SegmentCodes {
     }
 }
 
-impl SegmentCodes {
-    /// The codes applied to each segment of the input (a join of the
-    /// codings with the segments' rows and the codebook).
-    pub fn of(input: &Input) -> PolarsResult<Self> {
-        segment_codes(input, &CodeTree::from_frame(input.codes)?)
-    }
-}
-
-/// [`SegmentCodes::of`] with the input's codebook.
+/// The codes applied to each segment of the input (a join of the
+/// codings with the segments' rows and the codebook `tree`).
 fn segment_codes(input: &Input, tree: &CodeTree) -> PolarsResult<SegmentCodes> {
     let (codings, segs) = (input.codings, input.segments);
     if codings.height() == 0 || segs.height() == 0 {
@@ -1003,11 +1135,12 @@ fn describe(members: Vec<usize>, view: &Proposals, space: &Space, closeness: &[f
         if let Some(v) = r.votes {
             *votes.entry(r.group).or_insert(0) += v;
         }
-        codes.extend_from_slice(&space.items[m].codes);
-        owner = owner || r.owner.is_some() || names_owner(r.text);
-        target = target || r.indicator.is_some() || names_target(r.text);
-        deadline = deadline || r.deadline.is_some() || names_deadline(r.text);
-        if let Some(p) = r.priority {
+        codes.extend_from_slice(space.codes_of(m));
+        let a = r.action();
+        owner = owner || a.owner.is_some() || names_owner(r.text);
+        target = target || a.indicator.is_some() || names_target(r.text);
+        deadline = deadline || a.deadline.is_some() || names_deadline(r.text);
+        if let Some(p) = a.priority {
             let level = priority_level(p);
             if priority.is_none_or(|(best, _)| level > best) {
                 priority = Some((level, p.trim()));
@@ -1113,7 +1246,7 @@ fn round4(x: f64) -> f64 {
 
 /// The output tables, clusters already ranked.
 fn frames(
-    clusters: &[Cluster],
+    clusters: Vec<Cluster>,
     view: &Proposals,
     segs: &DataFrame,
     tree: &CodeTree,
@@ -1123,40 +1256,56 @@ fn frames(
     let n = clusters.len();
     let rec_ids: Vec<String> = (1..=n).map(|r| format!("R{r:03}")).collect();
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let recommendations = clusters
+    use rayon::prelude::*;
+
+    // Evidence quotes: each supporting group's best quotes of the
+    // cluster's codes (10.8 M rows at 2,000,000 contributions, of 7,200
+    // quotes and 96 groups): each row four numbers while they are found,
+    // its group and quoted segment taken from the pools of both.
+    let mut group_pool: Vec<&str> = clusters
         .iter()
+        .filter(|c| !c.codes.is_empty())
+        .flat_map(|c| c.groups.iter().map(String::as_str))
+        .collect();
+    group_pool.sort_unstable();
+    group_pool.dedup();
+    let group_at = |g: &str| group_pool.binary_search(&g).unwrap_or_default() as IdxSize;
+    let evidence: Vec<[u32; 4]> = clusters
+        .par_iter()
         .enumerate()
-        .map(|(k, c)| RecommendationRow {
-            rank: count(k + 1),
-            rec_id: rec_ids[k].clone(),
-            wording: c
-                .curated_wording
-                .clone()
-                .unwrap_or_else(|| view.rec(c.wording).text.to_owned()),
-            groups: c.groups.clone(),
-            support: count(c.groups.len()),
-            groups_total: count(groups.len()),
-            votes_total: c.votes_total,
-            votes_by_group: c.votes_by_group.clone(),
-            priority: c.priority.clone(),
-            priority_level: c.priority_level,
-            stance: view.rec(c.wording).stance.as_str().to_owned(),
-            codes: c
-                .codes
-                .iter()
-                .map(|&i| tree.ids[i as usize].clone())
-                .collect(),
-            evidence_segments: c.evidence_segments,
-            evidence_by_group: c.evidence_by_group.clone(),
-            has_owner: c.has_owner,
-            has_target: c.has_target,
-            has_deadline: c.has_deadline,
-            actionable: c.has_owner && c.has_target && c.has_deadline,
-            members: count(c.members.len()),
-            curated: c.curated,
+        .filter(|(_, c)| !c.codes.is_empty())
+        .flat_map_iter(|(k, c)| {
+            c.groups.iter().flat_map(move |g| {
+                let gi = group_at(g);
+                quotes
+                    .best(tree, g, &c.codes)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(r, seg)| [k as u32, gi, seg, r as u32 + 1])
+            })
         })
         .collect();
-
+    debug_assert!(evidence.iter().all(|e| e[3] as usize <= QUOTES_PER_GROUP));
+    let quoted: Vec<&str> = quotes.segments().iter().map(String::as_str).collect();
+    let evidence = Table::from_frame(DataFrame::new(
+        evidence.len(),
+        vec![
+            Column::new(
+                "rec_id".into(),
+                evidence
+                    .iter()
+                    .map(|e| rec_ids[e[0] as usize].as_str())
+                    .collect::<StringChunked>()
+                    .into_series(),
+            ),
+            taken("group", &group_pool, evidence.iter().map(|e| e[1]))?,
+            taken("segment_id", &quoted, evidence.iter().map(|e| e[2]))?,
+            Column::new(
+                "rank".into(),
+                evidence.iter().map(|e| e[3]).collect::<Vec<u32>>(),
+            ),
+        ],
+    )?)?;
     // Members: representative first, then by similarity to it, in rank
     // order. Their segments' columns are gathered from the segments frame
     // (its strings shared, not copied: 4.5 M members at 2,000,000
@@ -1168,45 +1317,44 @@ fn frames(
         .collect();
     let members = member_table(&order, view, segs, &rec_ids)?;
 
-    use rayon::prelude::*;
+    drop(order);
 
-    // Evidence quotes: each supporting group's best quotes of the
-    // cluster's codes (10.8 M rows at 2,000,000 contributions, of 7,200
-    // quotes and 96 groups: each group and quote held once).
-    let evidence: Vec<(usize, &str, &str, u32)> = clusters
-        .par_iter()
+    // The board table last, from the clusters themselves: each one's
+    // memory goes to its row.
+    let recommendations = clusters
+        .into_iter()
+        .zip(rec_ids)
         .enumerate()
-        .filter(|(_, c)| !c.codes.is_empty())
-        .flat_map_iter(|(k, c)| {
-            c.groups.iter().flat_map(move |g| {
-                quotes
-                    .best(tree, g, &c.codes)
-                    .into_iter()
-                    .enumerate()
-                    .map(move |(r, seg)| (k, g.as_str(), seg, r as u32 + 1))
-            })
+        .map(|(k, (c, rec_id))| RecommendationRow {
+            rank: count(k + 1),
+            rec_id,
+            wording: c
+                .curated_wording
+                .unwrap_or_else(|| view.rec(c.wording).text.to_owned()),
+            support: count(c.groups.len()),
+            groups: c.groups,
+            groups_total: count(groups.len()),
+            votes_total: c.votes_total,
+            votes_by_group: c.votes_by_group,
+            priority: c.priority,
+            priority_level: c.priority_level,
+            stance: view.rec(c.wording).stance.as_str().to_owned(),
+            codes: c
+                .codes
+                .iter()
+                .map(|&i| tree.ids[i as usize].clone())
+                .collect(),
+            evidence_segments: c.evidence_segments,
+            evidence_by_group: c.evidence_by_group,
+            has_owner: c.has_owner,
+            has_target: c.has_target,
+            has_deadline: c.has_deadline,
+            actionable: c.has_owner && c.has_target && c.has_deadline,
+            members: count(c.members.len()),
+            curated: c.curated,
         })
         .collect();
-    debug_assert!(evidence.iter().all(|e| e.3 as usize <= QUOTES_PER_GROUP));
-    let evidence = Table::from_frame(DataFrame::new(
-        evidence.len(),
-        vec![
-            Column::new(
-                "rec_id".into(),
-                evidence
-                    .iter()
-                    .map(|e| rec_ids[e.0].as_str())
-                    .collect::<StringChunked>()
-                    .into_series(),
-            ),
-            pooled("group", evidence.iter().map(|e| e.1))?,
-            pooled("segment_id", evidence.iter().map(|e| e.2))?,
-            Column::new(
-                "rank".into(),
-                evidence.iter().map(|e| e.3).collect::<Vec<u32>>(),
-            ),
-        ],
-    )?)?;
+
     Ok(Merged {
         recommendations,
         members,

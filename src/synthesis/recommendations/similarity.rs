@@ -157,8 +157,6 @@ struct Phrases {
 /// The recommendations of a study with their stem and code weights.
 #[derive(Debug, Clone)]
 pub(crate) struct Space {
-    /// The recommendations.
-    pub items: Vec<Item>,
     /// Squared inverse document frequency of each stem id.
     idf2: Vec<f64>,
     /// Document frequency of each stem id.
@@ -168,16 +166,18 @@ pub(crate) struct Space {
     code_idf2: Vec<f64>,
     /// What comparing each item reads first, one small record an item.
     heads: Vec<Head>,
-    /// Each item's codes then stems, packed one item after the other, so
-    /// that comparing two items reads two short runs of memory.
+    /// Each item's codes, stems, stems in text order, label and concepts,
+    /// packed one item after the other: comparing two items reads two
+    /// short runs of memory, and an item is one record and a run (as
+    /// [`Item`]s, five vectors each, the 4.5 M recommendations of a
+    /// national consultation took twice the memory).
     packed: Vec<u32>,
     /// Neighbours compared on each side in a long block; 0 for all.
     neighbours: usize,
 }
 
 /// What comparing an item reads before its words: its norms, stance and
-/// where its codes and stems are, in one record (the items' vectors of
-/// labels and concepts are read only for the few pairs that need them).
+/// where its runs are, in one record.
 #[derive(Debug, Clone, Copy)]
 struct Head {
     /// Euclidean norm of the item's vector (stems and weighted codes).
@@ -185,16 +185,122 @@ struct Head {
     /// Euclidean norm of its concept vector (glossary concepts and
     /// weighted codes).
     concept_norm: f64,
-    /// Where its run starts in `packed`.
+    /// Where its runs start in `packed`.
     start: usize,
-    /// Its number of codes, then of stems, in the run.
+    /// The lengths of its runs: codes, stems, stems in text order,
+    /// label, concepts.
     codes: u32,
     stems: u32,
+    seq: u32,
+    label: u32,
+    concepts: u32,
     stance: Stance,
+}
+
+impl Head {
     /// Whether it has a label.
-    labelled: bool,
+    fn labelled(&self) -> bool {
+        self.label > 0
+    }
+
     /// Whether it names two glossary concepts or more.
-    conceptual: bool,
+    fn conceptual(&self) -> bool {
+        self.concepts >= 2
+    }
+}
+
+/// A [`Space`] in the making: items packed as they come, their document
+/// frequencies counted.
+#[derive(Debug, Default)]
+pub(crate) struct SpaceBuilder {
+    heads: Vec<Head>,
+    packed: Vec<u32>,
+    df: Vec<usize>,
+    code_df: Vec<usize>,
+}
+
+impl SpaceBuilder {
+    /// Adds an item (the next index).
+    pub fn push(&mut self, it: Item) {
+        let count = |df: &mut Vec<usize>, ids: &[u32]| {
+            for &s in ids {
+                if df.len() <= s as usize {
+                    df.resize(s as usize + 1, 0);
+                }
+                df[s as usize] += 1;
+            }
+        };
+        count(&mut self.df, &it.stems);
+        count(&mut self.code_df, &it.codes);
+        let len = |v: &Vec<u32>| v.len() as u32;
+        self.heads.push(Head {
+            norm: 0.0,
+            concept_norm: 0.0,
+            start: self.packed.len(),
+            codes: len(&it.codes),
+            stems: len(&it.stems),
+            seq: len(&it.seq),
+            label: len(&it.label),
+            concepts: len(&it.concepts),
+            stance: it.stance,
+        });
+        for run in [&it.codes, &it.stems, &it.seq, &it.label, &it.concepts] {
+            self.packed.extend_from_slice(run);
+        }
+    }
+
+    /// Weighs the stems of the items (stem ids below `stems`) and their
+    /// codes, a code counting `code_weight` times a word of the same
+    /// rarity.
+    pub fn finish(self, stems: usize, code_weight: f64) -> Space {
+        let SpaceBuilder {
+            mut heads,
+            mut packed,
+            mut df,
+            code_df,
+        } = self;
+        packed.shrink_to_fit();
+        heads.shrink_to_fit();
+        let n = heads.len();
+        df.resize(stems.max(df.len()), 0);
+        let idf2_of: Vec<f64> = df.iter().map(|&d| idf2(n, d)).collect();
+        let weight = if code_weight.is_finite() {
+            code_weight.max(0.0)
+        } else {
+            0.0
+        };
+        let code_idf2: Vec<f64> = code_df.iter().map(|&d| weight * idf2(n, d)).collect();
+        let mut space = Space {
+            idf2: idf2_of,
+            df,
+            code_idf2,
+            heads: Vec::new(),
+            packed,
+            neighbours: NEIGHBOURS,
+        };
+        for (i, h) in heads.iter_mut().enumerate() {
+            space.heads.push(*h);
+            let code_part: f64 = space
+                .codes_of(i)
+                .iter()
+                .map(|&c| space.code_idf2[c as usize])
+                .sum();
+            let words: f64 = space
+                .stems_of(i)
+                .iter()
+                .map(|&s| space.idf2[s as usize])
+                .sum();
+            let concepts: f64 = space
+                .concepts_of(i)
+                .iter()
+                .map(|&s| space.idf2[s as usize])
+                .sum();
+            h.norm = (words + code_part).sqrt();
+            h.concept_norm = (concepts + code_part).sqrt();
+        }
+        space.heads = heads;
+        space
+    }
 }
 
 /// One thread's working memory for comparing an item with its partners
@@ -243,57 +349,18 @@ impl Space {
     /// Weighs the stems of `items` (stem ids below `stems`) and their
     /// codes, a code counting `code_weight` times a word of the same
     /// rarity.
+    #[cfg(test)]
     pub fn new(items: Vec<Item>, stems: usize, code_weight: f64) -> Self {
-        let n = items.len();
-        let mut df = vec![0usize; stems];
-        let mut code_df: Vec<usize> = Vec::new();
-        for item in &items {
-            for &s in &item.stems {
-                df[s as usize] += 1;
-            }
-            for &c in &item.codes {
-                if code_df.len() <= c as usize {
-                    code_df.resize(c as usize + 1, 0);
-                }
-                code_df[c as usize] += 1;
-            }
+        let mut b = SpaceBuilder::default();
+        for it in items {
+            b.push(it);
         }
-        let idf2_of: Vec<f64> = df.iter().map(|&d| idf2(n, d)).collect();
-        let weight = if code_weight.is_finite() {
-            code_weight.max(0.0)
-        } else {
-            0.0
-        };
-        let code_idf2: Vec<f64> = code_df.iter().map(|&d| weight * idf2(n, d)).collect();
-        let code_part =
-            |it: &Item| -> f64 { it.codes.iter().map(|&c| code_idf2[c as usize]).sum() };
-        let mut packed = Vec::new();
-        let mut heads = Vec::with_capacity(items.len());
-        for it in &items {
-            let stems: f64 = it.stems.iter().map(|&s| idf2_of[s as usize]).sum();
-            let concepts: f64 = it.concepts.iter().map(|&s| idf2_of[s as usize]).sum();
-            heads.push(Head {
-                norm: (stems + code_part(it)).sqrt(),
-                concept_norm: (concepts + code_part(it)).sqrt(),
-                start: packed.len(),
-                codes: it.codes.len() as u32,
-                stems: it.stems.len() as u32,
-                stance: it.stance,
-                labelled: !it.label.is_empty(),
-                conceptual: it.concepts.len() >= 2,
-            });
-            packed.extend_from_slice(&it.codes);
-            packed.extend_from_slice(&it.stems);
-        }
-        Space {
-            items,
-            idf2: idf2_of,
-            df,
-            code_idf2,
-            heads,
-            packed,
-            neighbours: NEIGHBOURS,
-        }
+        b.finish(stems, code_weight)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.heads.len()
     }
 
     /// The same space comparing `neighbours` on each side in a long block
@@ -333,10 +400,10 @@ impl Space {
     /// [`CONCEPT_SHARE`] times the cosine of the concept vectors of `a`
     /// and `b` when they share two concepts or more, else 0.
     fn concept_similarity(&self, a: usize, b: usize, codes: f64) -> f64 {
-        if !self.heads[a].conceptual || !self.heads[b].conceptual {
+        if !self.heads[a].conceptual() || !self.heads[b].conceptual() {
             return 0.0;
         }
-        let (x, y) = (&self.items[a].concepts, &self.items[b].concepts);
+        let (x, y) = (self.concepts_of(a), self.concepts_of(b));
         let shared = x.iter().copied().filter(|c| y.binary_search(c).is_ok());
         self.concept_cosine(a, b, codes, shared)
     }
@@ -407,17 +474,17 @@ impl Space {
 
     /// [`Space::similarity`] when two stems or more are shared.
     fn phrased(&self, a: usize, b: usize, codes: f64) -> f64 {
-        let (x, y) = (&self.items[a], &self.items[b]);
-        let shared: Vec<u32> = x
-            .stems
+        let y = self.stems_of(b);
+        let shared: Vec<u32> = self
+            .stems_of(a)
             .iter()
             .copied()
-            .filter(|s| y.stems.binary_search(s).is_ok())
+            .filter(|s| y.binary_search(s).is_ok())
             .collect();
         let place = |t: u32| shared.binary_search(&t).ok().map(|k| k as u32);
         let mut p = Phrases::default();
-        shared_bigrams(&x.seq, place, &mut p.ours);
-        shared_bigrams(&y.seq, place, &mut p.theirs);
+        shared_bigrams(self.seq_of(a), place, &mut p.ours);
+        shared_bigrams(self.seq_of(b), place, &mut p.theirs);
         self.phrase_cosine(a, b, codes, &shared, &mut p)
     }
 
@@ -469,17 +536,38 @@ impl Space {
         self.cosine(dot + codes, excess, a, b)
     }
 
-    /// An item's codes, from the packed runs.
-    fn codes_of(&self, i: usize) -> &[u32] {
+    /// Item `i`'s runs in `packed`, from run `k` (0 codes, 1 stems, 2
+    /// stems in text order, 3 label, 4 concepts).
+    fn run(&self, i: usize, k: usize) -> &[u32] {
         let h = &self.heads[i];
-        &self.packed[h.start..h.start + h.codes as usize]
+        let lens = [h.codes, h.stems, h.seq, h.label, h.concepts];
+        let from = h.start + lens[..k].iter().map(|&l| l as usize).sum::<usize>();
+        &self.packed[from..from + lens[k] as usize]
     }
 
-    /// An item's stems, from the packed runs.
+    /// An item's distinct codes (as applied), sorted.
+    pub fn codes_of(&self, i: usize) -> &[u32] {
+        self.run(i, 0)
+    }
+
+    /// An item's distinct stems, sorted.
     fn stems_of(&self, i: usize) -> &[u32] {
-        let h = &self.heads[i];
-        let from = h.start + h.codes as usize;
-        &self.packed[from..from + h.stems as usize]
+        self.run(i, 1)
+    }
+
+    /// An item's stems in text order.
+    fn seq_of(&self, i: usize) -> &[u32] {
+        self.run(i, 2)
+    }
+
+    /// An item's label stems, sorted.
+    fn label_of(&self, i: usize) -> &[u32] {
+        self.run(i, 3)
+    }
+
+    /// An item's glossary concepts, sorted.
+    fn concepts_of(&self, i: usize) -> &[u32] {
+        self.run(i, 4)
     }
 
     /// [`Space::similarity`] if it reaches `floor`, `a` being the item
@@ -497,7 +585,7 @@ impl Space {
         // Opposite stances never say the same thing; two labels that differ
         // name two things (`RIC législatif :` and `RIC abrogatif :`).
         if x.stance.opposes(y.stance)
-            || (x.labelled && y.labelled && !same_label(&self.items[a].label, &self.items[b].label))
+            || (x.labelled() && y.labelled() && !same_label(self.label_of(a), self.label_of(b)))
         {
             return None;
         }
@@ -513,7 +601,7 @@ impl Space {
             }
         };
         let bound = ratio(x.norm, y.norm);
-        let concept_bound = if x.conceptual && y.conceptual {
+        let concept_bound = if x.conceptual() && y.conceptual() {
             CONCEPT_SHARE * ratio(x.concept_norm, y.concept_norm)
         } else {
             0.0
@@ -538,14 +626,9 @@ impl Space {
         let codes = self.code_dot(a, b);
         // `b`'s concepts that `a` has are the concepts they share, in id
         // order (a concept is a stem id).
-        let concepts = if x.conceptual && y.conceptual {
+        let concepts = if x.conceptual() && y.conceptual() {
             let has = |c: &u32| scratch.has[*c as usize] == mark;
-            self.concept_cosine(
-                a,
-                b,
-                codes,
-                self.items[b].concepts.iter().copied().filter(has),
-            )
+            self.concept_cosine(a, b, codes, self.concepts_of(b).iter().copied().filter(has))
         } else {
             0.0
         };
@@ -576,8 +659,8 @@ impl Space {
             at[t as usize] = k as u32;
         }
         let place = |t: u32| Some(at[t as usize]).filter(|&k| k != u32::MAX);
-        shared_bigrams(&self.items[a].seq, place, &mut phrases.ours);
-        shared_bigrams(&self.items[b].seq, place, &mut phrases.theirs);
+        shared_bigrams(self.seq_of(a), place, &mut phrases.ours);
+        shared_bigrams(self.seq_of(b), place, &mut phrases.theirs);
         for &t in shared.iter() {
             at[t as usize] = u32::MAX;
         }
@@ -586,11 +669,11 @@ impl Space {
 
     /// Each item's stems from the rarest (document frequency, then id).
     fn by_rarity(&self) -> Vec<Vec<(usize, u32)>> {
-        self.items
-            .par_iter()
-            .map(|item| {
-                let mut by_rarity: Vec<(usize, u32)> = item
-                    .stems
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut by_rarity: Vec<(usize, u32)> = self
+                    .stems_of(i)
                     .iter()
                     .map(|&s| (self.df[s as usize], s))
                     .collect();
@@ -830,7 +913,7 @@ impl Space {
             None => &postings[..0],
         };
         let probes = &keys;
-        let n = self.items.len();
+        let n = self.len();
         let per_item: Vec<(Vec<Edge>, usize)> = (0..n)
             .into_par_iter()
             .map_init(

@@ -1255,12 +1255,12 @@ fn output_is_deterministic() {
 
 #[test]
 fn a_pooled_column_holds_each_value_once_and_every_row() {
-    let values = ["Nord (59)", "Ain (01)", "Nord (59)", "", "Ain (01)"];
-    let col = pooled("group", values.iter().copied()).unwrap();
+    let pool = ["", "Ain (01)", "Nord (59)"];
+    let col = taken("group", &pool, [2, 1, 2, 0, 1].into_iter()).unwrap();
     assert_eq!(col.name().as_str(), "group");
     let got: Vec<&str> = col.str().unwrap().iter().map(Option::unwrap).collect();
-    assert_eq!(got, values);
-    let none = pooled("group", std::iter::empty()).unwrap();
+    assert_eq!(got, ["Nord (59)", "Ain (01)", "Nord (59)", "", "Ain (01)"]);
+    let none = taken("group", &[], std::iter::empty()).unwrap();
     assert_eq!((none.len(), none.dtype()), (0, &DataType::String));
 }
 
@@ -1316,4 +1316,59 @@ fn the_members_table_carries_the_segments_values_and_blank_fields_as_empty() {
     );
     assert_eq!(col("priority")[b], "haute");
     assert_eq!(m.members.column("votes").unwrap().dtype(), &DataType::Int64);
+}
+
+#[test]
+fn the_merge_reads_the_recommendation_rows_alone_with_strings_of_their_own() {
+    let segs = df!(
+        "segment_id" => ["s1", "s2", "s3", "s4"],
+        "source_id" => ["a", "b", "a", "b"],
+        "group" => ["Lille", "Lille", "Nantes", "Nantes"],
+        "kind" => ["observation", "recommendation", "observation", "recommendation"],
+        "lang" => ["fr", "fr", "fr", "en"],
+        "text" => ["une observation assez longue pour un buffer", "ouvrir le samedi matin", "une autre", "open on saturdays"],
+        "votes" => [None, Some(3i64), None, None],
+        "priority" => [Some("haute"), None, None, Some("high")],
+        "owner" => [Some("le CA"), None::<&str>, None, None],
+        "deadline" => [None::<&str>, None, None, None],
+        "indicator" => [None::<&str>, None, None, None],
+    )
+    .unwrap();
+    let keep: Vec<bool> = [
+        "observation",
+        "recommendation",
+        "observation",
+        "recommendation",
+    ]
+    .iter()
+    .map(|k| *k == "recommendation")
+    .collect();
+    let got = rows_of(&segs, &keep, 2).unwrap();
+    assert_eq!(got.height(), 2);
+    let names: Vec<&str> = got.columns().iter().map(|c| c.name().as_str()).collect();
+    assert_eq!(names, MERGE_COLUMNS);
+    assert_eq!(strs(&got, "segment_id"), ["s2", "s4"]);
+    assert_eq!(
+        strs(&got, "text"),
+        ["ouvrir le samedi matin", "open on saturdays"]
+    );
+    assert_eq!(strs(&got, "priority"), ["∅", "high"]);
+    // The owner of the observation is not a recommendation's: none left.
+    for empty in ["owner", "deadline", "indicator"] {
+        let c = got.column(empty).unwrap();
+        assert_eq!(
+            (c.dtype(), c.null_count()),
+            (&DataType::String, 2),
+            "{empty}"
+        );
+    }
+    assert_eq!(
+        got.column("votes")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        [Some(3), None]
+    );
 }
