@@ -1270,7 +1270,7 @@ fn frames(
     group_pool.sort_unstable();
     group_pool.dedup();
     let group_at = |g: &str| group_pool.binary_search(&g).unwrap_or_default() as IdxSize;
-    let evidence: Vec<[u32; 4]> = clusters
+    let found: Vec<[u32; 4]> = clusters
         .par_iter()
         .enumerate()
         .filter(|(_, c)| !c.codes.is_empty())
@@ -1285,27 +1285,28 @@ fn frames(
             })
         })
         .collect();
-    debug_assert!(evidence.iter().all(|e| e[3] as usize <= QUOTES_PER_GROUP));
+    debug_assert!(found.iter().all(|e| e[3] as usize <= QUOTES_PER_GROUP));
     let quoted: Vec<&str> = quotes.segments().iter().map(String::as_str).collect();
     let evidence = Table::from_frame(DataFrame::new(
-        evidence.len(),
+        found.len(),
         vec![
             Column::new(
                 "rec_id".into(),
-                evidence
+                found
                     .iter()
                     .map(|e| rec_ids[e[0] as usize].as_str())
                     .collect::<StringChunked>()
                     .into_series(),
             ),
-            taken("group", &group_pool, evidence.iter().map(|e| e[1]))?,
-            taken("segment_id", &quoted, evidence.iter().map(|e| e[2]))?,
+            taken("group", &group_pool, found.iter().map(|e| e[1]))?,
+            taken("segment_id", &quoted, found.iter().map(|e| e[2]))?,
             Column::new(
                 "rank".into(),
-                evidence.iter().map(|e| e[3]).collect::<Vec<u32>>(),
+                found.iter().map(|e| e[3]).collect::<Vec<u32>>(),
             ),
         ],
     )?)?;
+    drop(found);
     // Members: representative first, then by similarity to it, in rank
     // order. Their segments' columns are gathered from the segments frame
     // (its strings shared, not copied: 4.5 M members at 2,000,000
