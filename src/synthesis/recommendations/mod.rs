@@ -280,7 +280,7 @@ pub struct Merged {
 #[derive(Debug, Clone)]
 struct Rec<'a> {
     segment_id: &'a str,
-    member_id: String,
+    member_id: &'a str,
     group: &'a str,
     text: &'a str,
     votes: Option<i64>,
@@ -606,7 +606,9 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
     } = prep;
     let segs = &segs;
 
-    // The recommendations.
+    // The recommendations, and their member ids in one column (the
+    // members table takes them from it).
+    let member_col: StringChunked;
     let mut recs: Vec<Rec> = Vec::with_capacity(segs.height());
     let mut langs: Vec<&str> = Vec::with_capacity(segs.height());
     if segs.height() > 0 {
@@ -635,7 +637,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
         {
             recs.push(Rec {
                 segment_id: id.unwrap_or_default(),
-                member_id: String::new(),
+                member_id: "",
                 group: group.unwrap_or_default(),
                 text: text.unwrap_or_default(),
                 votes,
@@ -659,9 +661,16 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
             sources.push(source.unwrap_or_default());
         }
         let texts: Vec<&str> = recs.iter().map(|r| r.text).collect();
-        for (r, id) in recs.iter_mut().zip(member_ids(&sources, &texts)) {
-            r.member_id = id;
+        let ids = member_ids(&sources, &texts);
+        member_col =
+            StringChunked::from_iter_values("member_id".into(), ids.iter().map(String::as_str));
+        drop(ids);
+        for (r, id) in recs.iter_mut().zip(member_col.iter()) {
+            r.member_id = id.unwrap_or_default();
         }
+    } else {
+        member_col =
+            StringChunked::from_iter_values("member_id".into(), std::iter::empty::<&str>());
     }
     // Each language written once in its canonical form (a string per
     // recommendation was 0.2 GB at 4.5 M of them).
@@ -717,7 +726,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
         };
         let seq = v.sequence_with(body, lang, &concepts);
         let words = wording::words(body);
-        let decided = curated.get(r.member_id.as_str()).and_then(|c| c.proposal);
+        let decided = curated.get(r.member_id).and_then(|c| c.proposal);
         let reason = match decided {
             Some(true) => None,
             Some(false) => Some("curated"),
@@ -781,7 +790,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
     let fixed: Vec<Option<u32>> = props
         .iter()
         .map(|&k| {
-            curated.get(recs[k].member_id.as_str()).map(|row| {
+            curated.get(recs[k].member_id).map(|row| {
                 let next = labels_of.len() as u32;
                 *labels_of.entry(row.cluster.as_str()).or_insert(next)
             })
@@ -807,6 +816,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
     let view = Proposals {
         recs: &recs,
         props: &props,
+        member_ids: &member_col,
     };
     // Described in parallel (the wording checks are regexes), then given
     // their evidence: each distinct (group, codes) counted once, in
@@ -833,7 +843,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
                 let rows: Vec<_> = c
                     .members
                     .iter()
-                    .filter_map(|&m| curated.get(recs[props[m]].member_id.as_str()))
+                    .filter_map(|&m| curated.get(recs[props[m]].member_id))
                     .collect();
                 c.curated_wording = rows.iter().find_map(|r| r.wording.clone());
                 let same_as_automatic = c
@@ -868,7 +878,7 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
     merged.non_proposals = set_aside
         .into_iter()
         .map(|(k, why)| NonProposalRow {
-            member_id: recs[k].member_id.clone(),
+            member_id: recs[k].member_id.to_owned(),
             segment_id: recs[k].segment_id.to_owned(),
             group: recs[k].group.to_owned(),
             text: recs[k].text.to_owned(),
@@ -902,6 +912,8 @@ struct Proposals<'v, 'a> {
     /// The recommendation of each proposal (its row in the
     /// recommendations' frame).
     props: &'v [usize],
+    /// The member id of each recommendation.
+    member_ids: &'v StringChunked,
 }
 
 impl<'a> Proposals<'_, 'a> {
@@ -986,7 +998,7 @@ fn member_table(
                 .collect::<StringChunked>()
                 .into_series(),
         ),
-        strings("member_id", &mut recs().map(|r| Some(r.member_id.as_str()))),
+        view.member_ids.take(&idx)?.into_column(),
         gathered("segment_id")?,
         gathered("group")?,
         gathered("text")?,
