@@ -294,7 +294,7 @@ struct Rec<'a> {
 }
 
 /// The action fields of a recommendation, blank ones as `None`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq)]
 struct Action<'a> {
     priority: Option<&'a str>,
     owner: Option<&'a str>,
@@ -302,15 +302,19 @@ struct Action<'a> {
     indicator: Option<&'a str>,
 }
 
+impl Action<'_> {
+    /// No field says anything.
+    const NONE: Action<'static> = Action {
+        priority: None,
+        owner: None,
+        deadline: None,
+        indicator: None,
+    };
+}
+
 impl<'a> Rec<'a> {
     fn action(&self) -> &Action<'a> {
-        const NONE: &Action<'static> = &Action {
-            priority: None,
-            owner: None,
-            deadline: None,
-            indicator: None,
-        };
-        self.action.as_deref().unwrap_or(NONE)
+        self.action.as_deref().unwrap_or(&Action::NONE)
     }
 }
 
@@ -540,8 +544,9 @@ impl Prepared {
                 }),
             )
         };
-        let rows: Vec<IdxSize> = (0..kinds.len())
-            .filter(|&row| is_rec(row))
+        let keep: Vec<bool> = (0..kinds.len()).map(is_rec).collect();
+        let rows: Vec<IdxSize> = (0..keep.len())
+            .filter(|&row| keep[row])
             .map(|row| row as IdxSize)
             .collect();
         let codes = seg_codes.of_rows(&rows);
@@ -549,7 +554,6 @@ impl Prepared {
         let recs = if rows.is_empty() {
             DataFrame::default()
         } else {
-            let keep: Vec<bool> = (0..kinds.len()).map(is_rec).collect();
             rows_of(segs, &keep, rows.len())?
         };
         Ok(Prepared {
@@ -641,19 +645,14 @@ pub fn merge_prepared(input: &Input, quotes: &[QuoteRow], prep: Prepared) -> Pol
                 group: group.unwrap_or_default(),
                 text: text.unwrap_or_default(),
                 votes,
-                action: {
-                    let a = Action {
-                        priority: cell(priority),
-                        owner: cell(owner),
-                        deadline: cell(deadline),
-                        indicator: cell(indicator),
-                    };
-                    let some = a.priority.is_some()
-                        || a.owner.is_some()
-                        || a.deadline.is_some()
-                        || a.indicator.is_some();
-                    some.then(|| Box::new(a))
-                },
+                action: Some(Action {
+                    priority: cell(priority),
+                    owner: cell(owner),
+                    deadline: cell(deadline),
+                    indicator: cell(indicator),
+                })
+                .filter(|a| *a != Action::NONE)
+                .map(Box::new),
                 stance: Stance::Neutral,
                 main_lang: false,
             });

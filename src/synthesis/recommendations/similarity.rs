@@ -274,31 +274,20 @@ impl SpaceBuilder {
             idf2: idf2_of,
             df,
             code_idf2,
-            heads: Vec::new(),
+            heads,
             packed,
             neighbours: NEIGHBOURS,
         };
-        for (i, h) in heads.iter_mut().enumerate() {
-            space.heads.push(*h);
-            let code_part: f64 = space
-                .codes_of(i)
-                .iter()
-                .map(|&c| space.code_idf2[c as usize])
-                .sum();
-            let words: f64 = space
-                .stems_of(i)
-                .iter()
-                .map(|&s| space.idf2[s as usize])
-                .sum();
-            let concepts: f64 = space
-                .concepts_of(i)
-                .iter()
-                .map(|&s| space.idf2[s as usize])
-                .sum();
+        for i in 0..space.len() {
+            let weight =
+                |ids: &[u32], idf2: &[f64]| -> f64 { ids.iter().map(|&s| idf2[s as usize]).sum() };
+            let code_part = weight(space.codes_of(i), &space.code_idf2);
+            let words = weight(space.stems_of(i), &space.idf2);
+            let concepts = weight(space.concepts_of(i), &space.idf2);
+            let h = &mut space.heads[i];
             h.norm = (words + code_part).sqrt();
             h.concept_norm = (concepts + code_part).sqrt();
         }
-        space.heads = heads;
         space
     }
 }
