@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::Input;
 use super::groups::Groups;
-use super::tree::CodeTree;
+use super::tree::{CodeTree, Stance};
 
 /// What the synthesis tables of one input share: the codings expanded to
 /// ancestors and the cell counts are computed once, by the first table that
@@ -129,85 +129,13 @@ fn coded_uncached(
     groups: &Groups,
     opts: CodedOptions,
 ) -> PolarsResult<DataFrame> {
-    let mut out = if input.codings.height() == 0 || input.segments.height() == 0 {
-        empty_coded(opts.rules)?
-    } else {
-        let segs = input
-            .segments
-            .clone()
-            .lazy()
-            .select([col("segment_id"), col("group")])
-            .with_row_index("seg", None)
-            .join(
-                groups.frame(opts.group)?.lazy(),
-                [col("group")],
-                [col("group")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .select([col("segment_id"), col("seg"), col("group_idx")]);
-        let mut cols = vec![
-            col("segment_id"),
-            col("code"),
-            col("negated").fill_null(lit(false)),
-        ];
-        let mut aggs = vec![
-            len().cast(DataType::UInt32).alias("codings"),
-            col("group_idx").first(),
-            col("negated")
-                .cast(DataType::UInt32)
-                .sum()
-                .cast(DataType::UInt32),
-            col("negated")
-                .neq(col("against"))
-                .cast(DataType::UInt32)
-                .sum()
-                .cast(DataType::UInt32)
-                .alias("negative"),
-        ];
-        if opts.rules {
-            cols.push(col("rule"));
-            aggs.push(
-                col("rule")
-                    .drop_nulls()
-                    .n_unique()
-                    .cast(DataType::UInt32)
-                    .alias("rules"),
-            );
+    let mut out = {
+        let links = links(input, tree)?;
+        if links.rows() == 0 {
+            empty_coded(opts.rules)?
+        } else {
+            expand(input, tree, groups, &links, opts)?
         }
-        // One key per (segment, code): sorting it first lets the group-by
-        // take polars' fast path for sorted keys (several times faster
-        // than hashing millions of small groups).
-        let key = (col("seg").cast(DataType::UInt64) * lit(KEY_SHIFT))
-            + col("code_idx").cast(DataType::UInt64);
-        input
-            .codings
-            .clone()
-            .lazy()
-            .select(cols)
-            .join(
-                segs,
-                [col("segment_id")],
-                [col("segment_id")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .join(
-                tree.ancestry_frame(opts.code)?.lazy(),
-                [col("code")],
-                [col("code")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .with_column(key.alias("key"))
-            .sort(["key"], SortMultipleOptions::default())
-            .group_by_stable([col("key")])
-            .agg(aggs)
-            .with_columns([
-                (col("key") / lit(KEY_SHIFT)).cast(IDX_DTYPE).alias("seg"),
-                (col("key") % lit(KEY_SHIFT))
-                    .cast(DataType::UInt32)
-                    .alias("code_idx"),
-            ])
-            .select(coded_columns(opts.rules))
-            .collect()?
     };
     if opts.who {
         add_who(input, &mut out)?;
@@ -215,23 +143,238 @@ fn coded_uncached(
     Ok(out)
 }
 
-/// Multiplier of the segment row in the (segment, code) key.
-const KEY_SHIFT: u64 = 1 << 32;
+/// No segment row, code or rule.
+const NONE: u32 = u32::MAX;
 
-/// The columns of [`coded`] before `participant_id` and `source_id`.
-fn coded_columns(rules: bool) -> Vec<Expr> {
-    let mut cols = vec![
-        col("seg"),
-        col("code_idx"),
-        col("codings"),
-        col("group_idx"),
-        col("negated"),
-        col("negative"),
-    ];
-    if rules {
-        cols.push(col("rules"));
+/// Each coding's segment row, code and rule, found once by looking the
+/// ids up (instead of joining the codings with the segments and the
+/// codebook on strings, which held gigabytes at 2,000,000 contributions),
+/// and the codings of each segment row.
+#[derive(Debug, Default)]
+pub(crate) struct Links {
+    /// Codebook index of each coding ([`NONE`]: not in the codebook).
+    code: Vec<u32>,
+    /// Rule of each coding, numbered in order of appearance ([`NONE`]:
+    /// none).
+    rule: Vec<u32>,
+    /// Whether each coding is flagged negated (null: not).
+    negated: Vec<bool>,
+    /// Where each segment row's codings start in `by_seg`; one more than
+    /// the rows.
+    starts: Vec<u32>,
+    /// The codings (rows of the codings frame) of each segment row, in
+    /// codings order.
+    by_seg: Vec<u32>,
+}
+
+impl Links {
+    /// The codings of segment row `s`, in codings order.
+    fn codings_of(&self, s: usize) -> &[u32] {
+        &self.by_seg[self.starts[s] as usize..self.starts[s + 1] as usize]
     }
-    cols
+
+    /// The codes (codebook indices) applied to segment row `s`, with
+    /// repeats, in codings order.
+    pub(crate) fn codes_of(&self, s: usize) -> impl Iterator<Item = u32> + '_ {
+        self.codings_of(s)
+            .iter()
+            .map(|&k| self.code[k as usize])
+            .filter(|&c| c != NONE)
+    }
+
+    /// Segment rows of the input.
+    pub(crate) fn rows(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+}
+
+/// The [`Links`] of the input. Not cached: the expanded codings and the
+/// merge's codes of each segment are built from them once each, and
+/// holding them (a quarter of a gigabyte at 2,000,000 contributions)
+/// through the quotes raised the stage's peak.
+pub(crate) fn links(input: &Input, tree: &CodeTree) -> PolarsResult<Links> {
+    let (codings, segs) = (input.codings, input.segments);
+    if codings.height() == 0 || segs.height() == 0 {
+        return Ok(Links::default());
+    }
+    if segs.height() >= NONE as usize || codings.height() >= NONE as usize {
+        polars_bail!(ComputeError: "synthesis: more than {} segments or codings", NONE - 1);
+    }
+    let seg_ids = segs.column("segment_id")?.str()?;
+    let seg_ids: Vec<Option<&str>> = seg_ids.iter().collect();
+    let coding_segs = codings.column("segment_id")?.str()?;
+    // The codings come by segment when the coder wrote them: the next
+    // segment rows are looked at first, the index of every id built only
+    // for a coding out of that order.
+    let mut index: Option<PlHashMap<&str, u32>> = None;
+    let mut at = 0usize;
+    let mut seg = Vec::with_capacity(codings.height());
+    for id in coding_segs.iter() {
+        let Some(id) = id else {
+            seg.push(NONE);
+            continue;
+        };
+        let near = (at..seg_ids.len().min(at + LOOKAHEAD)).find(|&r| seg_ids[r] == Some(id));
+        let row = match (near, &index) {
+            (Some(r), _) => Some(r as u32),
+            (None, Some(ix)) => ix.get(id).copied(),
+            (None, None) => {
+                let mut ix = PlHashMap::with_capacity(seg_ids.len());
+                for (r, s) in seg_ids.iter().enumerate() {
+                    if let Some(s) = s {
+                        ix.entry(*s).or_insert(r as u32);
+                    }
+                }
+                let row = ix.get(id).copied();
+                index = Some(ix);
+                row
+            }
+        };
+        if let Some(r) = row {
+            at = r as usize;
+        }
+        seg.push(row.unwrap_or(NONE));
+    }
+    let code = looked_up(codings.column("code")?.str()?, |id| {
+        tree.get(id).map_or(NONE, |c| c as u32)
+    });
+    let rule = numbered(codings.column("rule")?.str()?);
+    let negated: Vec<bool> = codings
+        .column("negated")?
+        .bool()?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    // The codings of each segment row: a counting sort by row.
+    let mut starts = vec![0u32; segs.height() + 1];
+    for &s in &seg {
+        if s != NONE {
+            starts[s as usize + 1] += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut by_seg = vec![0u32; starts[segs.height()] as usize];
+    for (k, &s) in seg.iter().enumerate() {
+        if s != NONE {
+            by_seg[next[s as usize] as usize] = k as u32;
+            next[s as usize] += 1;
+        }
+    }
+    Ok(Links {
+        code,
+        rule,
+        negated,
+        starts,
+        by_seg,
+    })
+}
+
+/// How many segment rows past the last one found a coding's segment is
+/// looked for before the index of all ids.
+const LOOKAHEAD: usize = 64;
+
+/// [`coded`] computed from the links: for each segment row of a kept
+/// group, its codings expanded to the kept ancestors, counted by code.
+fn expand(
+    input: &Input,
+    tree: &CodeTree,
+    groups: &Groups,
+    links: &Links,
+    opts: CodedOptions,
+) -> PolarsResult<DataFrame> {
+    // The group of each segment row (NONE: none, or not the kept one).
+    let seg_group: Vec<u32> = looked_up(input.segments.column("group")?.str()?, |g| {
+        groups
+            .get(g)
+            .filter(|&i| opts.group.is_none_or(|o| o == i))
+            .map_or(NONE, |i| i as u32)
+    });
+    // Each code, the codes it counts for (itself and its ancestors, those
+    // kept) and whether it is an "against" stance code.
+    let counts_for: Vec<Vec<u32>> = (0..tree.len())
+        .map(|i| {
+            std::iter::once(i)
+                .chain(tree.ancestors(i))
+                .filter(|&j| opts.code.is_none_or(|o| o == j))
+                .map(|j| j as u32)
+                .collect()
+        })
+        .collect();
+    let against: Vec<bool> = (0..tree.len())
+        .map(|i| tree.stance(i) == Some(Stance::Against))
+        .collect();
+    let mut out = Expanded::default();
+    // (code counted for, rule, negated, negative) of one segment's codings.
+    let mut hits: Vec<(u32, u32, bool, bool)> = Vec::new();
+    for (s, &g) in seg_group.iter().enumerate() {
+        if g == NONE {
+            continue;
+        }
+        hits.clear();
+        for &k in links.codings_of(s) {
+            let (c, k) = (links.code[k as usize], k as usize);
+            if c == NONE {
+                continue;
+            }
+            let negated = links.negated[k];
+            let negative = negated != against[c as usize];
+            for &j in &counts_for[c as usize] {
+                hits.push((j, links.rule[k], negated, negative));
+            }
+        }
+        hits.sort_unstable();
+        for run in hits.chunk_by(|a, b| a.0 == b.0) {
+            out.seg.push(s as IdxSize);
+            out.code.push(run[0].0);
+            out.group.push(g);
+            out.codings.push(run.len() as u32);
+            out.negated.push(run.iter().filter(|h| h.2).count() as u32);
+            out.negative.push(run.iter().filter(|h| h.3).count() as u32);
+            if opts.rules {
+                let mut rules = run
+                    .iter()
+                    .map(|h| h.1)
+                    .filter(|&r| r != NONE)
+                    .collect::<Vec<_>>();
+                rules.dedup();
+                out.rules.push(rules.len() as u32);
+            }
+        }
+    }
+    out.frame(opts.rules)
+}
+
+/// The columns of [`coded`] as they are built.
+#[derive(Debug, Default)]
+struct Expanded {
+    seg: Vec<IdxSize>,
+    code: Vec<u32>,
+    group: Vec<u32>,
+    codings: Vec<u32>,
+    negated: Vec<u32>,
+    negative: Vec<u32>,
+    rules: Vec<u32>,
+}
+
+impl Expanded {
+    fn frame(self, rules: bool) -> PolarsResult<DataFrame> {
+        let u = |name: &str, v: Vec<u32>| Column::new(name.into(), v);
+        let mut cols = vec![
+            Column::new("seg".into(), self.seg),
+            u("code_idx", self.code),
+            u("codings", self.codings),
+            u("group_idx", self.group),
+            u("negated", self.negated),
+            u("negative", self.negative),
+        ];
+        if rules {
+            cols.push(u("rules", self.rules));
+        }
+        DataFrame::new_infer_height(cols)
+    }
 }
 
 fn empty_coded(rules: bool) -> PolarsResult<DataFrame> {
@@ -282,50 +425,95 @@ fn cells_uncached(
     tree: &CodeTree,
     groups: &Groups,
 ) -> PolarsResult<BTreeMap<(u32, u32), CellCounts>> {
-    let opts = CodedOptions {
-        who: true,
-        ..Default::default()
-    };
-    let coded = coded(input, tree, groups, opts)?;
-    let u = |e: Expr, name: &str| e.cast(DataType::UInt32).alias(name);
-    let aggs = vec![
-        u(len(), "segments"),
-        u(col("codings").sum(), "codings"),
-        u(col("negated").sum(), "negated"),
-        u(col("negative").sum(), "negative"),
-        u(
-            col("participant_id").drop_nulls().n_unique(),
-            "participants",
-        ),
-        u(col("source_id").drop_nulls().n_unique(), "sources"),
-    ];
-    let df = coded
-        .lazy()
-        .group_by([col("code_idx"), col("group_idx")])
-        .agg(aggs)
-        .collect()?;
-    let get = |name: &str| crate::rows::u32s(&df, name);
+    let coded = coded(input, tree, groups, CodedOptions::default())?;
+    let get = |name: &str| crate::rows::u32s(&coded, name);
+    let seg: Vec<IdxSize> = coded.column("seg")?.idx()?.into_no_null_iter().collect();
     let (code, group) = (get("code_idx")?, get("group_idx")?);
-    let (segments, codings, negated, negative) = (
-        get("segments")?,
-        get("codings")?,
-        get("negated")?,
-        get("negative")?,
-    );
-    let (participants, sources) = (get("participants")?, get("sources")?);
-    Ok((0..df.height())
-        .map(|i| {
-            let c = CellCounts {
-                segments: segments[i],
-                participants: participants[i],
-                sources: sources[i],
-                codings: codings[i],
-                negated: negated[i],
-                negative: negative[i],
-            };
-            ((code[i], group[i]), c)
+    let (codings, negated, negative) = (get("codings")?, get("negated")?, get("negative")?);
+    drop(coded);
+    let n_groups = groups.len() as u64;
+    if tree.len() as u64 * n_groups >= u64::from(NONE) {
+        polars_bail!(ComputeError: "synthesis: too many codes by groups");
+    }
+    let cell_of = |i: usize| (u64::from(code[i]) * n_groups + u64::from(group[i])) as u32;
+    let mut cells: BTreeMap<u32, CellCounts> = BTreeMap::new();
+    for i in 0..seg.len() {
+        let c = cells.entry(cell_of(i)).or_default();
+        c.segments += 1;
+        c.codings += codings[i];
+        c.negated += negated[i];
+        c.negative += negative[i];
+    }
+    // Distinct participants and sources: the (cell, id) pairs, sorted.
+    let distinct = |name: &str| -> PolarsResult<Vec<(u32, u32)>> {
+        let ids = numbered(input.segments.column(name)?.str()?);
+        let mut pairs: Vec<u64> = (0..seg.len())
+            .filter_map(|i| {
+                let id = ids[seg[i] as usize];
+                (id != NONE).then(|| u64::from(cell_of(i)) << 32 | u64::from(id))
+            })
+            .collect();
+        {
+            use rayon::prelude::*;
+            pairs.par_sort_unstable();
+        }
+        pairs.dedup();
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        for cell in pairs.iter().map(|p| (p >> 32) as u32) {
+            match counts.last_mut() {
+                Some((c, n)) if *c == cell => *n += 1,
+                _ => counts.push((cell, 1)),
+            }
+        }
+        Ok(counts)
+    };
+    for (cell, n) in distinct("participant_id")? {
+        cells.entry(cell).or_default().participants = n;
+    }
+    for (cell, n) in distinct("source_id")? {
+        cells.entry(cell).or_default().sources = n;
+    }
+    Ok(cells
+        .into_iter()
+        .map(|(cell, c)| {
+            let key = (
+                (u64::from(cell) / n_groups) as u32,
+                (u64::from(cell) % n_groups) as u32,
+            );
+            (key, c)
         })
         .collect())
+}
+
+/// The values of a string column numbered in order of appearance
+/// ([`NONE`] for a null): equal strings, equal numbers.
+fn numbered(values: &StringChunked) -> Vec<u32> {
+    let mut numbers: PlHashMap<&str, u32> = PlHashMap::new();
+    looked_up(values, |v| {
+        let next = numbers.len() as u32;
+        *numbers.entry(v).or_insert(next)
+    })
+}
+
+/// `f` of each value of a string column ([`NONE`] for a null), called
+/// once per run of equal values (the codes of a segment's codings, the
+/// groups of a source's segments come in runs).
+fn looked_up<'a>(values: &'a StringChunked, mut f: impl FnMut(&'a str) -> u32) -> Vec<u32> {
+    let mut last: Option<(&str, u32)> = None;
+    values
+        .iter()
+        .map(|v| {
+            let Some(v) = v else { return NONE };
+            match last {
+                Some((l, n)) if l == v => n,
+                _ => {
+                    let n = f(v);
+                    last = Some((v, n));
+                    n
+                }
+            }
+        })
+        .collect()
 }
 
 /// `part / whole`, null when the whole is 0.

@@ -98,24 +98,6 @@ impl Groups {
     pub fn get(&self, name: &str) -> Option<usize> {
         self.names.binary_search_by(|g| g.as_str().cmp(name)).ok()
     }
-
-    /// `group, group_idx`, optionally only one group.
-    pub(super) fn frame(&self, only: Option<usize>) -> PolarsResult<DataFrame> {
-        let keep = |i: &usize| only.is_none_or(|o| o == *i);
-        let idx: Vec<usize> = (0..self.len()).filter(keep).collect();
-        DataFrame::new_infer_height(vec![
-            Column::new(
-                "group".into(),
-                idx.iter()
-                    .map(|&i| self.names[i].as_str())
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "group_idx".into(),
-                idx.iter().map(|&i| i as u32).collect::<Vec<_>>(),
-            ),
-        ])
-    }
 }
 
 /// Display names of participants (`participant_id` → `name`).

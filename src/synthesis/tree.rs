@@ -113,29 +113,6 @@ impl CodeTree {
             _ => None,
         }
     }
-
-    /// One row per code and each of its ancestors and itself: `code` (the
-    /// id a coding carries), `code_idx` (the code it counts for, by
-    /// codebook index) and `against` (the coded code is an "against"
-    /// stance code). With `only`, keeps the rows counting for that code.
-    pub fn ancestry_frame(&self, only: Option<usize>) -> PolarsResult<DataFrame> {
-        let (mut code, mut idx, mut against) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0..self.len() {
-            for j in std::iter::once(i).chain(self.ancestors(i)) {
-                if only.is_some_and(|o| o != j) {
-                    continue;
-                }
-                code.push(self.ids[i].as_str());
-                idx.push(j as u32);
-                against.push(self.stance(i) == Some(Stance::Against));
-            }
-        }
-        DataFrame::new_infer_height(vec![
-            Column::new("code".into(), code),
-            Column::new("code_idx".into(), idx),
-            Column::new("against".into(), against),
-        ])
-    }
 }
 
 #[cfg(test)]

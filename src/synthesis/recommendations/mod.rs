@@ -1055,62 +1055,19 @@ impl SegmentCodes {
     }
 }
 
-/// The codes applied to each segment of the input (a join of the
-/// codings with the segments' rows and the codebook `tree`).
+/// The codes applied to each segment of the input (its codings' codes
+/// found in the codebook `tree`).
 fn segment_codes(input: &Input, tree: &CodeTree) -> PolarsResult<SegmentCodes> {
-    let (codings, segs) = (input.codings, input.segments);
-    if codings.height() == 0 || segs.height() == 0 {
-        return Ok(SegmentCodes::default());
-    }
-    let index = DataFrame::new_infer_height(vec![
-        Column::new("code".into(), tree.ids.clone()),
-        Column::new(
-            "code_idx".into(),
-            (0..tree.len() as u32).collect::<Vec<u32>>(),
-        ),
-    ])?;
-    let rows = segs
-        .clone()
-        .lazy()
-        .select([col("segment_id")])
-        .with_row_index("seg", None);
-    let pairs = codings
-        .clone()
-        .lazy()
-        .select([col("segment_id"), col("code")])
-        .join(
-            rows,
-            [col("segment_id")],
-            [col("segment_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .join(
-            index.lazy(),
-            [col("code")],
-            [col("code")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([col("seg").cast(DataType::UInt32), col("code_idx")])
-        .collect()?;
-    let mut pairs: Vec<(u32, u32)> = pairs
-        .column("seg")?
-        .u32()?
-        .into_no_null_iter()
-        .zip(pairs.column("code_idx")?.u32()?.into_no_null_iter())
-        .collect();
-    {
-        use rayon::prelude::*;
-        pairs.par_sort_unstable();
-    }
-    pairs.dedup();
-    let mut starts = Vec::with_capacity(segs.height() + 1);
-    let mut codes = Vec::with_capacity(pairs.len());
-    let mut next = pairs.iter().peekable();
-    for row in 0..segs.height() as u32 {
+    let links = crate::synthesis::coded::links(input, tree)?;
+    let mut starts = Vec::with_capacity(links.rows() + 1);
+    let (mut codes, mut run) = (Vec::new(), Vec::new());
+    for row in 0..links.rows() {
         starts.push(codes.len() as u32);
-        while let Some(&(_, code)) = next.next_if(|(r, _)| *r == row) {
-            codes.push(code);
-        }
+        run.clear();
+        run.extend(links.codes_of(row));
+        run.sort_unstable();
+        run.dedup();
+        codes.extend_from_slice(&run);
     }
     starts.push(codes.len() as u32);
     Ok(SegmentCodes { starts, codes })
