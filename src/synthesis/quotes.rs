@@ -122,34 +122,85 @@ pub fn complete(kind: &str, text: &str) -> bool {
     end.ends_with(['.', '!', '?', '…'])
 }
 
-/// A candidate quote: a segment row and its score before penalties.
+/// A candidate quote: a quotable segment (index in [`Quotable`]) and its
+/// score before penalties.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
-    seg: usize,
+    at: u32,
     base: f64,
 }
 
-/// Borrowed segment columns, one value per row of the segments frame.
-struct Segs<'a> {
-    id: Vec<Option<&'a str>>,
+/// What the picks read of the quotable coded segments (only those: at
+/// 2,000,000 contributions, views of every segment's strings were the
+/// largest part of the stage's peak), in segments-table order.
+#[derive(Default)]
+struct Quotable<'a> {
+    /// Row in the segments frame.
+    row: Vec<u32>,
+    who: Vec<Option<&'a str>>,
     source: Vec<Option<&'a str>>,
     position: Vec<Option<u32>>,
-    who: Vec<Option<&'a str>>,
-    kind: Vec<Option<&'a str>>,
-    text: Vec<Option<&'a str>>,
+    id: Vec<Option<&'a str>>,
+    /// Score of the text: length fit and complete statement.
+    text_score: Vec<f64>,
 }
 
-impl<'a> Segs<'a> {
-    fn of(df: &'a DataFrame) -> PolarsResult<Self> {
-        let s = |name: &str| crate::rows::strs(df, name);
-        Ok(Segs {
-            id: s("segment_id")?,
-            source: s("source_id")?,
-            position: df.column("position")?.u32()?.iter().collect(),
-            who: s("participant_id")?,
-            kind: s("kind")?,
-            text: s("text")?,
-        })
+impl<'a> Quotable<'a> {
+    /// The quotable segments among the segment `rows` (ascending).
+    fn of(df: &'a DataFrame, rows: &[u32], cfg: &super::SynthesisConfig) -> PolarsResult<Self> {
+        let mut q = Quotable::default();
+        let mut texts: Vec<(&str, &str)> = Vec::new();
+        let mut want = rows.iter().copied().peekable();
+        let col = |name: &str| -> PolarsResult<&'a StringChunked> { df.column(name)?.str() };
+        let (kind, text, who, source, id) = (
+            col("kind")?,
+            col("text")?,
+            col("participant_id")?,
+            col("source_id")?,
+            col("segment_id")?,
+        );
+        let position = df.column("position")?.u32()?;
+        let all = kind
+            .iter()
+            .zip(text.iter())
+            .zip(who.iter().zip(source.iter()))
+            .zip(position.iter().zip(id.iter()))
+            .enumerate();
+        for (r, (((kind, text), (who, source)), (position, id))) in all {
+            let Some(&next) = want.peek() else { break };
+            if next as usize != r {
+                continue;
+            }
+            want.next();
+            let kind = kind.unwrap_or_default();
+            if !QUOTABLE.contains(&kind) {
+                continue;
+            }
+            q.row.push(r as u32);
+            q.who.push(who);
+            q.source.push(source);
+            q.position.push(position);
+            q.id.push(id);
+            texts.push((kind, text.unwrap_or_default()));
+        }
+        q.text_score = texts
+            .par_iter()
+            .map(|&(kind, text)| {
+                let text = text.trim();
+                let fit = length_fit(
+                    text.chars().count(),
+                    cfg.quote_min_chars,
+                    cfg.quote_max_chars,
+                );
+                let bonus = if complete(kind, text) {
+                    COMPLETE_BONUS
+                } else {
+                    0.0
+                };
+                LENGTH_WEIGHT * fit + bonus
+            })
+            .collect();
+        Ok(q)
     }
 
     fn key(&self, i: usize) -> SegmentKey<'a> {
@@ -159,6 +210,17 @@ impl<'a> Segs<'a> {
             self.id[i].unwrap_or_default(),
         )
     }
+}
+
+/// A `u32` column of a frame (nulls as 0), borrowed when it is one
+/// chunk without nulls (as [`coded`] builds it; `seg` is a `u32` column
+/// too).
+fn u32_slice<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<std::borrow::Cow<'a, [u32]>> {
+    let ca = df.column(name)?.u32()?;
+    Ok(match ca.cont_slice() {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
+    })
 }
 
 /// Scores the candidates and picks `k` per cell (all cells, or `only`).
@@ -171,7 +233,7 @@ fn pick(
 ) -> PolarsResult<Vec<QuoteRow>> {
     let n_groups = groups.len();
     let mut cells: Vec<Vec<Candidate>> = vec![Vec::new(); tree.len() * n_groups];
-    let mut scored = None;
+    let mut scored = Quotable::default();
     if k > 0 && !cells.is_empty() {
         let opts = CodedOptions {
             rules: true,
@@ -180,72 +242,61 @@ fn pick(
             ..Default::default()
         };
         let c = coded(input, tree, groups, opts)?;
-        let segs = Segs::of(input.segments)?;
-        let u = |name: &str| crate::rows::u32s(&c, name);
-        let seg: Vec<usize> = c
-            .column("seg")?
-            .idx()?
-            .iter()
-            .map(|s| s.unwrap_or_default() as usize)
-            .collect();
-        let (code, group) = (u("code_idx")?, u("group_idx")?);
-        let (codings, negated, rules) = (u("codings")?, u("negated")?, u("rules")?);
-        let cfg = input.config;
-        // Text features once per run of rows of the same segment.
-        let mut runs = seg.clone();
-        runs.dedup();
-        let features: Vec<Option<f64>> = runs
-            .par_iter()
-            .map(|&s| {
-                let kind = segs.kind[s].unwrap_or_default();
-                if !QUOTABLE.contains(&kind) {
-                    return None;
-                }
-                let text = segs.text[s].unwrap_or_default().trim();
-                let fit = length_fit(
-                    text.chars().count(),
-                    cfg.quote_min_chars,
-                    cfg.quote_max_chars,
-                );
-                let bonus = if complete(kind, text) {
-                    COMPLETE_BONUS
-                } else {
-                    0.0
-                };
-                Some(LENGTH_WEIGHT * fit + bonus)
-            })
-            .collect();
-        let mut run = 0;
-        for i in 0..c.height() {
-            if i > 0 && seg[i] != seg[i - 1] {
-                run += 1;
+        let seg = u32_slice(&c, "seg")?;
+        let (code, group) = (u32_slice(&c, "code_idx")?, u32_slice(&c, "group_idx")?);
+        let (codings, negated, rules) = (
+            u32_slice(&c, "codings")?,
+            u32_slice(&c, "negated")?,
+            u32_slice(&c, "rules")?,
+        );
+        let mut rows: Vec<u32> = seg.to_vec();
+        rows.dedup();
+        rows.shrink_to_fit();
+        scored = Quotable::of(input.segments, &rows, input.config)?;
+        drop(rows);
+        let cell_of = |i: usize| code[i] as usize * n_groups + group[i] as usize;
+        // The candidates of each cell, counted first so that each cell's
+        // list is allocated once, at its size.
+        let mut at = 0usize;
+        let mut quotable = vec![u32::MAX; seg.len()];
+        let mut sizes = vec![0usize; cells.len()];
+        for i in 0..seg.len() {
+            while at < scored.row.len() && scored.row[at] < seg[i] {
+                at += 1;
             }
-            let Some(text_score) = features[run] else {
+            if at < scored.row.len() && scored.row[at] == seg[i] {
+                quotable[i] = at as u32;
+                sizes[cell_of(i)] += 1;
+            }
+        }
+        for (cell, n) in cells.iter_mut().zip(sizes) {
+            cell.reserve_exact(n);
+        }
+        for i in 0..seg.len() {
+            let at = quotable[i];
+            if at == u32::MAX {
                 continue;
-            };
-            let mut base = RULE_WEIGHT * f64::from(rules[i].min(MAX_RULES)) + text_score;
+            }
+            let mut base =
+                RULE_WEIGHT * f64::from(rules[i].min(MAX_RULES)) + scored.text_score[at as usize];
             if negated[i] >= codings[i] {
                 base -= NEGATED_PENALTY;
             }
-            let cell = code[i] as usize * n_groups + group[i] as usize;
-            cells[cell].push(Candidate { seg: seg[i], base });
+            cells[cell_of(i)].push(Candidate { at, base });
         }
-        scored = Some(segs);
     }
-    let picks: Vec<Vec<(usize, f64)>> = match &scored {
-        Some(segs) => cells
-            .par_iter()
-            .map(|cands| greedy(cands, segs, k))
-            .collect(),
-        None => Vec::new(),
-    };
+    let picks: Vec<Vec<(usize, f64)>> = cells
+        .par_iter()
+        .map(|cands| greedy(cands, &scored, k))
+        .collect();
+    drop(cells);
     let names = display_names(input)?;
     output(input, tree, groups, &picks, &names)
 }
 
 /// Picks `k` candidates of one cell, best first, with the diversity
 /// penalties; returns (segment row, penalised score).
-fn greedy(cands: &[Candidate], segs: &Segs, k: usize) -> Vec<(usize, f64)> {
+fn greedy(cands: &[Candidate], segs: &Quotable, k: usize) -> Vec<(usize, f64)> {
     let mut chosen: Vec<(usize, f64)> = Vec::with_capacity(k.min(cands.len()));
     let mut used = vec![false; cands.len()];
     while chosen.len() < k.min(cands.len()) {
@@ -254,19 +305,19 @@ fn greedy(cands: &[Candidate], segs: &Segs, k: usize) -> Vec<(usize, f64)> {
             if used[i] {
                 continue;
             }
-            let mut score = c.base;
-            let who = segs.who[c.seg];
+            let (at, mut score) = (c.at as usize, c.base);
+            let who = segs.who[at];
             if who.is_some() && chosen.iter().any(|&(s, _)| segs.who[s] == who) {
                 score -= SAME_SPEAKER_PENALTY;
             }
-            let source = segs.source[c.seg];
+            let source = segs.source[at];
             if chosen.iter().any(|&(s, _)| segs.source[s] == source) {
                 score -= SAME_SOURCE_PENALTY;
             }
             let better = match best {
                 None => true,
                 Some((b, bs)) => {
-                    score > bs || (score == bs && segs.key(c.seg) < segs.key(cands[b].seg))
+                    score > bs || (score == bs && segs.key(at) < segs.key(cands[b].at as usize))
                 }
             };
             if better {
@@ -275,9 +326,12 @@ fn greedy(cands: &[Candidate], segs: &Segs, k: usize) -> Vec<(usize, f64)> {
         }
         let Some((i, score)) = best else { break };
         used[i] = true;
-        chosen.push((cands[i].seg, score));
+        chosen.push((cands[i].at as usize, score));
     }
     chosen
+        .into_iter()
+        .map(|(at, score)| (segs.row[at] as usize, score))
+        .collect()
 }
 
 /// The quotes from the picks of every cell (cell = code × groups +
