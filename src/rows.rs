@@ -267,6 +267,17 @@ pub fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
         .collect())
 }
 
+/// A `u32` column (nulls as 0) borrowed when it is one chunk without
+/// nulls, as the synthesis builds its expanded codings (their `seg` is a
+/// `u32` column too); copied otherwise.
+pub fn u32_slice<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<std::borrow::Cow<'a, [u32]>> {
+    let ca = df.column(name)?.u32()?;
+    Ok(match ca.cont_slice() {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
+    })
+}
+
 /// Reads one column of a frame for a [`Rows`] table, naming it when it is
 /// missing or of the wrong type.
 pub fn read_column<T: Cell>(df: &DataFrame, name: &str) -> PolarsResult<Vec<T>> {

@@ -200,8 +200,7 @@ pub(crate) fn links(input: &Input, tree: &CodeTree) -> PolarsResult<Links> {
     if segs.height() >= NONE as usize || codings.height() >= NONE as usize {
         polars_bail!(ComputeError: "synthesis: more than {} segments or codings", NONE - 1);
     }
-    let seg_ids = segs.column("segment_id")?.str()?;
-    let seg_ids: Vec<Option<&str>> = seg_ids.iter().collect();
+    let seg_ids = crate::rows::strs(segs, "segment_id")?;
     let coding_segs = codings.column("segment_id")?.str()?;
     // The codings come by segment when the coder wrote them: the next
     // segment rows are looked at first, the index of every id built only
@@ -426,11 +425,11 @@ fn cells_uncached(
     groups: &Groups,
 ) -> PolarsResult<BTreeMap<(u32, u32), CellCounts>> {
     let coded = coded(input, tree, groups, CodedOptions::default())?;
-    let get = |name: &str| crate::rows::u32s(&coded, name);
-    let seg: Vec<IdxSize> = coded.column("seg")?.idx()?.into_no_null_iter().collect();
+    // Borrowed: the frame is the cached one, copying frees nothing.
+    let get = |name: &str| crate::rows::u32_slice(&coded, name);
+    let seg = get("seg")?;
     let (code, group) = (get("code_idx")?, get("group_idx")?);
     let (codings, negated, negative) = (get("codings")?, get("negated")?, get("negative")?);
-    drop(coded);
     let n_groups = groups.len() as u64;
     if tree.len() as u64 * n_groups >= u64::from(NONE) {
         polars_bail!(ComputeError: "synthesis: too many codes by groups");

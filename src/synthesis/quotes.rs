@@ -212,17 +212,6 @@ impl<'a> Quotable<'a> {
     }
 }
 
-/// A `u32` column of a frame (nulls as 0), borrowed when it is one
-/// chunk without nulls (as [`coded`] builds it; `seg` is a `u32` column
-/// too).
-fn u32_slice<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<std::borrow::Cow<'a, [u32]>> {
-    let ca = df.column(name)?.u32()?;
-    Ok(match ca.cont_slice() {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => std::borrow::Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
-    })
-}
-
 /// Scores the candidates and picks `k` per cell (all cells, or `only`).
 fn pick(
     input: &Input,
@@ -242,12 +231,15 @@ fn pick(
             ..Default::default()
         };
         let c = coded(input, tree, groups, opts)?;
-        let seg = u32_slice(&c, "seg")?;
-        let (code, group) = (u32_slice(&c, "code_idx")?, u32_slice(&c, "group_idx")?);
+        let seg = crate::rows::u32_slice(&c, "seg")?;
+        let (code, group) = (
+            crate::rows::u32_slice(&c, "code_idx")?,
+            crate::rows::u32_slice(&c, "group_idx")?,
+        );
         let (codings, negated, rules) = (
-            u32_slice(&c, "codings")?,
-            u32_slice(&c, "negated")?,
-            u32_slice(&c, "rules")?,
+            crate::rows::u32_slice(&c, "codings")?,
+            crate::rows::u32_slice(&c, "negated")?,
+            crate::rows::u32_slice(&c, "rules")?,
         );
         let mut rows: Vec<u32> = seg.to_vec();
         rows.dedup();
