@@ -6,6 +6,7 @@ pub mod codings;
 pub mod human;
 pub mod import;
 pub mod manifest;
+mod pages;
 pub mod runstate;
 pub mod schema;
 pub mod segfile;

@@ -5,9 +5,12 @@
 //! Parquet file beside it as they are read (a writer thread encodes each
 //! row group while the next one is read); when the study is saved, the
 //! table is written again in manifest order, each source's rows copied a
-//! row group at a time from the scratch file or from the old table. When
-//! every row is new and in order (a first import, a rebuild) the scratch
-//! file itself becomes the table.
+//! row group at a time from the scratch file or from the old table: as
+//! their compressed pages when the file's columns and row groups are the
+//! writer's (see `pages`), decoded and encoded again otherwise (a table
+//! written by another version, a study opened whole). When every row is
+//! new and in order (a first import, a rebuild) the scratch file itself
+//! becomes the table.
 //!
 //! Each source's rows are cut into row groups of [`ROW_GROUP`] from its
 //! first row, so a table's bytes depend on its sources and their order,
@@ -25,6 +28,7 @@ use polars::prelude::*;
 
 use super::StoreError;
 use super::atomic::Staged;
+use super::pages;
 use super::tables::{self, SegmentFrameBuilder};
 use crate::corpus::{Segment, Source};
 
@@ -36,6 +40,12 @@ pub const ROW_GROUP: usize = 1 << 16;
 thread_local! {
     /// Tests cut row groups smaller, to have several per source.
     static TEST_ROW_GROUP: std::cell::Cell<usize> = const { std::cell::Cell::new(ROW_GROUP) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Row groups copied as their pages, for tests to see the copy taken.
+    static RAW_GROUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Rows per row group.
@@ -382,6 +392,9 @@ fn copy(
     let (file, failed) = Watched::new(file);
     let write_err = |e| write_err(path, e, &failed);
     let mut w = writer(file).map_err(write_err)?;
+    let schema = w.parquet_schema().clone();
+    let raw = |t: &Table| pages::same_columns(&t.meta, &schema);
+    let (raw_old, raw_new) = (old.as_ref().is_some_and(raw), scratch.is_some_and(raw));
     for &Piece {
         source: id,
         new,
@@ -389,6 +402,30 @@ fn copy(
         rows,
     } in pieces
     {
+        // Whole row groups of a file in the writer's columns: copied as
+        // their compressed pages.
+        let from = match (new, scratch, &old) {
+            (true, Some(s), _) if raw_new => Some(s),
+            (false, _, Some(t)) if raw_old => Some(t),
+            _ => None,
+        };
+        if let Some(t) = from
+            && let Some(groups) = pages::whole_groups(&t.meta, first, rows, row_group())
+        {
+            check_source(&source_ids(t, first, rows)?, id)
+                .map_err(|detail| mismatch(path, detail))?;
+            let mut f = File::open(&t.path).map_err(|e| StoreError::io(&t.path, "read", e))?;
+            for g in groups {
+                let rg = &t.meta.row_groups[g];
+                let columns = pages::read_group(&mut f, rg)
+                    .map_err(|e| read_err(&t.path, PolarsError::ComputeError(e.into())))?;
+                w.write_row_group(rg.num_rows() as u64, &columns)
+                    .map_err(write_err)?;
+                #[cfg(test)]
+                RAW_GROUPS.with(|c| c.set(c.get() + 1));
+            }
+            continue;
+        }
         let mut done = 0;
         while done < rows {
             let len = (rows - done).min(row_group());
@@ -411,6 +448,19 @@ fn copy(
     }
     w.finish().map_err(write_err)?;
     Ok(())
+}
+
+/// The `source_id` column of rows `first..first + rows` of a table.
+fn source_ids(table: &Table, first: usize, rows: usize) -> Result<DataFrame, StoreError> {
+    let path = table.path.as_path();
+    let file = File::open(path).map_err(|e| StoreError::io(path, "read", e))?;
+    let mut reader = ParquetReader::new(file);
+    reader.set_metadata(table.meta.clone());
+    reader
+        .with_columns(Some(vec!["source_id".into()]))
+        .with_slice(Some((first, rows)))
+        .finish()
+        .map_err(|e| read_err(path, e))
 }
 
 /// Every row of `df` belongs to `source_id`.
@@ -699,6 +749,76 @@ mod tests {
             .filter(|n| n.ends_with(".tmp"))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    /// Row groups copied as their pages while `f` runs.
+    fn raw_groups(f: impl FnOnce()) -> usize {
+        RAW_GROUPS.with(|c| c.set(0));
+        f();
+        RAW_GROUPS.with(|c| c.get())
+    }
+
+    #[test]
+    fn kept_row_groups_are_copied_as_their_pages() {
+        let dir = study();
+        let d = dir.path();
+        let a = grid(d, "a.csv", "alpha", 7);
+        let b = grid(d, "b.csv", "beta", 5);
+        let c = grid(d, "c.csv", "gamma", 4);
+        import(d, &a, "A", Mode::Once);
+        // A's 3 row groups from the table, B's 2 from the scratch file.
+        assert_eq!(raw_groups(|| import(d, &b, "B", Mode::Once)), 3 + 2);
+        // And C's 2.
+        assert_eq!(raw_groups(|| import(d, &c, "C", Mode::Once)), 7);
+        let t = texts(d);
+        assert_eq!(t.len(), 16);
+        assert_eq!(t[7], "beta proposal number 0");
+        assert_eq!(t[15], "gamma proposal number 3");
+        let copied = table(d);
+        assert_eq!(rebuilt(d), copied);
+    }
+
+    #[test]
+    fn row_groups_cut_otherwise_are_written_again() {
+        let dir = study();
+        let d = dir.path();
+        let a = grid(d, "a.csv", "alpha", 7);
+        let b = grid(d, "b.csv", "beta", 5);
+        // A table written with groups of 2 rows (another version's): its
+        // rows are decoded and cut again, the new ones copied.
+        TEST_ROW_GROUP.with(|c| c.set(2));
+        import(d, &a, "A", Mode::Once);
+        TEST_ROW_GROUP.with(|c| c.set(3));
+        assert_eq!(raw_groups(|| import(d, &b, "B", Mode::Once)), 2);
+        assert_eq!(texts(d).len(), 12);
+        let written = table(d);
+        assert_eq!(rebuilt(d), written);
+    }
+
+    #[test]
+    fn a_table_in_other_columns_is_written_again() {
+        let dir = study();
+        let d = dir.path();
+        let a = grid(d, "a.csv", "alpha", 4);
+        let b = grid(d, "b.csv", "beta", 2);
+        import(d, &a, "A", Mode::Once);
+        // An older table, without an optional column.
+        let path = d.join(SEGMENTS);
+        let mut df = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        let dropped = tables::OPTIONAL_SEGMENT_COLUMNS[0];
+        df = df.drop(dropped).unwrap();
+        ParquetWriter::new(File::create(&path).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        assert_eq!(raw_groups(|| import(d, &b, "B", Mode::Once)), 1);
+        let t = texts(d);
+        assert_eq!(t.len(), 6);
+        assert_eq!(t[3], "alpha proposal number 3");
+        assert_eq!(t[5], "beta proposal number 1");
+        let written = table(d);
+        assert_eq!(rebuilt(d), written);
     }
 
     #[test]
