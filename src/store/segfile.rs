@@ -33,8 +33,8 @@ use super::tables::{self, SegmentFrameBuilder};
 use crate::corpus::{Segment, Source};
 
 /// Rows per row group of `segments.parquet` (and per batch held while
-/// importing).
-pub const ROW_GROUP: usize = 1 << 16;
+/// importing: one being built, one being written).
+pub const ROW_GROUP: usize = 1 << 15;
 
 #[cfg(test)]
 thread_local! {

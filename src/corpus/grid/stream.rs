@@ -15,8 +15,9 @@ use super::table::{Row, fit_row, name_headers};
 use super::{GridFormat, GridInfo, GridOptions, resolve_format};
 
 /// Rows mapped per parallel batch: large enough to keep two cores busy,
-/// small enough that a batch's cells stay a few megabytes.
-const BATCH_ROWS: usize = 2048;
+/// small enough that the batches in flight (read, mapped, handed on) stay
+/// a few megabytes each.
+const BATCH_ROWS: usize = 1024;
 const _: () = assert!(BATCH_ROWS >= super::map::ATTRIBUTE_SAMPLE);
 
 /// What streaming a grid gave.
@@ -131,29 +132,56 @@ pub(super) fn stream_records<R: Read + Send>(
         return Ok(Ok(None));
     };
     let width = headers.len();
-    // A reader thread parses the next batches while this one maps (on the
-    // rayon pool) and hands on the last.
+    // Three stages at once: a reader thread parses the next batches, a
+    // mapper thread maps the one before (on the rayon pool), and this one
+    // hands on the segments of the one before that, in file order (with
+    // the map and the hand-over one after the other, a core sat idle
+    // through each hand-over).
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || read_batches(records, width, &tx));
-        let mut keys = RowKeys::default();
-        let mut first = true;
-        for batch in rx {
-            let rows = match batch {
-                Batch::Rows(rows) => rows,
-                Batch::NotText => return Ok(Err(NotText)),
-                Batch::Error(e) => return Err(e),
+        // The first batch holds the sample (or the whole file).
+        let first = match rx.recv() {
+            Ok(Batch::Rows(rows)) => Some(rows),
+            Ok(Batch::NotText) => return Ok(Err(NotText)),
+            Ok(Batch::Error(e)) => return Err(e),
+            Err(_) => None,
+        };
+        if let Some(rows) = &first {
+            plan.leave_out_long_text(rows);
+        }
+        let plan = &plan;
+        let (mapped_tx, mapped_rx) = std::sync::mpsc::sync_channel::<Mapped>(0);
+        scope.spawn(move || {
+            let map = |rows: Vec<Row>| {
+                let segments = rows
+                    .par_iter()
+                    .map(|row| plan.segments(row, None))
+                    .collect();
+                Mapped::Rows(rows, segments)
             };
-            if std::mem::take(&mut first) {
-                // The first batch holds the sample (or the whole file).
-                plan.leave_out_long_text(&rows);
+            let batches = first.map(Batch::Rows).into_iter().chain(rx);
+            for batch in batches {
+                let (m, last) = match batch {
+                    Batch::Rows(rows) => (map(rows), false),
+                    Batch::NotText => (Mapped::NotText, true),
+                    Batch::Error(e) => (Mapped::Error(e), true),
+                };
+                // A receiver gone stopped on an error: so does the reader.
+                if mapped_tx.send(m).is_err() || last {
+                    return;
+                }
             }
-            let mapped: Vec<Result<Vec<RawSegment>, ParseError>> = rows
-                .par_iter()
-                .map(|row| plan.segments(row, None))
-                .collect();
+        });
+        let mut keys = RowKeys::default();
+        for m in mapped_rx {
+            let (rows, mapped) = match m {
+                Mapped::Rows(rows, mapped) => (rows, mapped),
+                Mapped::NotText => return Ok(Err(NotText)),
+                Mapped::Error(e) => return Err(e),
+            };
             for (row, segments) in rows.iter().zip(mapped) {
-                let key = keys.key(&plan, row)?;
+                let key = keys.key(plan, row)?;
                 for mut seg in segments? {
                     seg.key.clone_from(&key);
                     sink(seg)?;
@@ -162,6 +190,14 @@ pub(super) fn stream_records<R: Read + Send>(
         }
         Ok(Ok(Some((headers.clone(), plan.text_names()))))
     })
+}
+
+/// What the mapper thread hands on: a batch's rows with each row's
+/// segments, in file order, or why reading stopped.
+enum Mapped {
+    Rows(Vec<Row>, Vec<Result<Vec<RawSegment>, ParseError>>),
+    NotText,
+    Error(ParseError),
 }
 
 /// What the reader thread hands on: rows in file order, then the end of
@@ -344,6 +380,33 @@ mod tests {
         text.push_str("G1;P1;x;1;extra\n");
         let whole = parse_grid("g.csv", text.as_bytes(), &opts()).unwrap_err();
         let got = streamed(text.as_bytes(), 8192, &opts()).unwrap_err();
+        assert_eq!(
+            (got.line, got.column, got.message),
+            (whole.line, whole.column, whole.message)
+        );
+    }
+
+    #[test]
+    fn the_first_error_in_the_file_is_the_one_reported() {
+        // A bad votes cell (found when its batch is mapped) in the first
+        // batch, a row wider than the header (found when read) batches
+        // later, read while the first batch is being mapped.
+        let mut text = String::from("Groupe;Participant;Idées;Votes\n");
+        for i in 0..5000 {
+            let votes = if i == 10 {
+                "beaucoup".into()
+            } else {
+                i.to_string()
+            };
+            text.push_str(&format!("G{};P{};Idée {i};{votes}\n", i % 7, i % 13));
+            if i == 4000 {
+                text.push_str("G1;P1;x;1;extra\n");
+            }
+        }
+        let whole = parse_grid("g.csv", text.as_bytes(), &opts()).unwrap_err();
+        let got = streamed(text.as_bytes(), 4096, &opts()).unwrap_err();
+        assert_eq!(got.line, Some(12), "{got}");
+        assert!(got.message.contains("not a whole number"), "{got}");
         assert_eq!(
             (got.line, got.column, got.message),
             (whole.line, whole.column, whole.message)
