@@ -412,11 +412,14 @@ fn copy(
         if let Some(t) = from
             && let Some(groups) = pages::whole_groups(&t.meta, first, rows, row_group())
         {
-            check_source(&source_ids(t, first, rows)?, id)
-                .map_err(|detail| mismatch(path, detail))?;
             let mut f = File::open(&t.path).map_err(|e| StoreError::io(&t.path, "read", e))?;
+            let mut at = first;
             for g in groups {
                 let rg = &t.meta.row_groups[g];
+                // Its rows checked a row group at a time, as decoded ones.
+                check_source(&source_ids(t, at, rg.num_rows())?, id)
+                    .map_err(|detail| mismatch(path, detail))?;
+                at += rg.num_rows();
                 let columns = pages::read_group(&mut f, rg)
                     .map_err(|e| read_err(&t.path, PolarsError::ComputeError(e.into())))?;
                 w.write_row_group(rg.num_rows() as u64, &columns)
@@ -776,6 +779,36 @@ mod tests {
         assert_eq!(t[15], "gamma proposal number 3");
         let copied = table(d);
         assert_eq!(rebuilt(d), copied);
+    }
+
+    #[test]
+    fn copied_row_groups_are_checked_against_their_source() {
+        let dir = study();
+        let d = dir.path();
+        import(d, &grid(d, "a.csv", "alpha", 3), "A", Mode::Once);
+        import(d, &grid(d, "b.csv", "beta", 3), "B", Mode::Once);
+        let ids: Vec<String> = Workspace::open(d)
+            .unwrap()
+            .tables
+            .sources
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        // B's rows asked for where A's stand: a whole row group, copied
+        // as its pages, still checked.
+        let path = d.join(SEGMENTS);
+        let pieces = [Piece {
+            source: &ids[1],
+            new: false,
+            first: 0,
+            rows: 3,
+        }];
+        let out = tempfile::tempfile().unwrap();
+        let copied = raw_groups(|| {
+            let e = copy(&pieces, &Base::File(path.clone()), None, &path, &out).unwrap_err();
+            assert!(e.to_string().contains("stand where"), "{e}");
+        });
+        assert_eq!(copied, 0);
     }
 
     #[test]
