@@ -203,6 +203,14 @@ impl Table {
             meta,
         })
     }
+
+    /// A reader of the file, its footer already read.
+    fn reader(&self) -> Result<ParquetReader<File>, StoreError> {
+        let file = File::open(&self.path).map_err(|e| StoreError::io(&self.path, "read", e))?;
+        let mut reader = ParquetReader::new(file);
+        reader.set_metadata(self.meta.clone());
+        Ok(reader)
+    }
 }
 
 /// Rows `offset..offset + len` of a segments Parquet file, with the
@@ -210,10 +218,8 @@ impl Table {
 /// lacks), in one chunk.
 fn read_rows(table: &Table, offset: usize, len: usize) -> Result<DataFrame, StoreError> {
     let path = table.path.as_path();
-    let file = File::open(path).map_err(|e| StoreError::io(path, "read", e))?;
-    let mut reader = ParquetReader::new(file);
-    reader.set_metadata(table.meta.clone());
-    let df = reader
+    let df = table
+        .reader()?
         .with_slice(Some((offset, len)))
         .finish()
         .and_then(tables::with_optional_columns)
@@ -455,15 +461,12 @@ fn copy(
 
 /// The `source_id` column of rows `first..first + rows` of a table.
 fn source_ids(table: &Table, first: usize, rows: usize) -> Result<DataFrame, StoreError> {
-    let path = table.path.as_path();
-    let file = File::open(path).map_err(|e| StoreError::io(path, "read", e))?;
-    let mut reader = ParquetReader::new(file);
-    reader.set_metadata(table.meta.clone());
-    reader
+    table
+        .reader()?
         .with_columns(Some(vec!["source_id".into()]))
         .with_slice(Some((first, rows)))
         .finish()
-        .map_err(|e| read_err(path, e))
+        .map_err(|e| read_err(&table.path, e))
 }
 
 /// Every row of `df` belongs to `source_id`.
