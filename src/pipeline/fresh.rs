@@ -34,12 +34,12 @@ pub enum CodingState {
 /// keeps the digest it had before roles existed.
 pub fn segments_hash(t: &Tables) -> anyhow::Result<String> {
     let mut h = ContentHasher::default();
-    for (id, text) in t
-        .segment_strs("segment_id")?
-        .into_iter()
-        .zip(t.segment_strs("text")?)
-    {
-        for part in [id, text] {
+    // Read in place (two vectors of 8.6 M strings at 2,000,000
+    // contributions were 0.3 GB).
+    let ids = t.segments.column("segment_id")?.str()?;
+    let texts = t.segments.column("text")?.str()?;
+    for (id, text) in ids.iter().zip(texts.iter()) {
+        for part in [id.unwrap_or(""), text.unwrap_or("")] {
             h.update(part.as_bytes());
             h.update(&[0]);
         }

@@ -111,7 +111,12 @@ impl Graph {
         // and once each, which leaves every list as it is), a repeated
         // edge summed into one end.
         let mut graph = Graph { starts, ends };
-        let sorted = (0..n).all(|i| graph.row(i).windows(2).all(|w| w[0].to < w[1].to));
+        let sorted = {
+            use rayon::prelude::*;
+            (0..n)
+                .into_par_iter()
+                .all(|i| graph.row(i).windows(2).all(|w| w[0].to < w[1].to))
+        };
         if !sorted {
             graph = graph.sorted();
         }
@@ -152,7 +157,9 @@ impl Graph {
     /// to the other members (`labels` from [`Graph::average_linkage`]),
     /// added in neighbour order.
     pub(crate) fn closeness(&self, labels: &[u32]) -> Vec<f64> {
+        use rayon::prelude::*;
         (0..self.starts.len() - 1)
+            .into_par_iter()
             .map(|i| {
                 self.row(i)
                     .iter()
