@@ -1,6 +1,8 @@
 //! qualsynth: import transcripts and grids into a study workspace, code them
 //! with a codebook, synthesise across working groups, report.
 
+#![forbid(unsafe_code)]
+
 pub mod agreement;
 pub mod cli;
 pub mod cmd;
