@@ -40,3 +40,23 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option number is mimalloc's purge delay (1,000 ms by default in
+    /// mimalloc 3, the only option with that default), and main sets it.
+    #[test]
+    #[allow(unsafe_code)]
+    fn main_sets_the_purge_delay() {
+        // SAFETY: mi_option_get reads an option's value.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        assert_eq!(get(), 1000);
+        return_freed_memory_sooner();
+        assert_eq!(get(), 10);
+    }
+}
