@@ -14,6 +14,8 @@
 //! of the neighbours of the clusters on the chain rather than of a queue of
 //! every candidate pair: a dense cluster of m items costs about m², not m³.
 
+use rayon::prelude::*;
+
 /// Clusters items `0..n` given the edges `(a, b, similarity)`: returns
 /// each item's cluster as the smallest item index in it. Deterministic:
 /// the same edges in any order give the same clusters. (The merge builds
@@ -111,12 +113,9 @@ impl Graph {
         // and once each, which leaves every list as it is), a repeated
         // edge summed into one end.
         let mut graph = Graph { starts, ends };
-        let sorted = {
-            use rayon::prelude::*;
-            (0..n)
-                .into_par_iter()
-                .all(|i| graph.row(i).windows(2).all(|w| w[0].to < w[1].to))
-        };
+        let sorted = (0..n)
+            .into_par_iter()
+            .all(|i| graph.row(i).windows(2).all(|w| w[0].to < w[1].to));
         if !sorted {
             graph = graph.sorted();
         }
@@ -157,7 +156,6 @@ impl Graph {
     /// to the other members (`labels` from [`Graph::average_linkage`]),
     /// added in neighbour order.
     pub(crate) fn closeness(&self, labels: &[u32]) -> Vec<f64> {
-        use rayon::prelude::*;
         (0..self.starts.len() - 1)
             .into_par_iter()
             .map(|i| {
