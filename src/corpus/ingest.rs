@@ -63,6 +63,15 @@ pub fn slug(s: &str) -> String {
     }
 }
 
+/// The group and participant of a row's segments (see [`Ingester::row`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowIds {
+    /// The group, trimmed.
+    pub group: String,
+    /// The participant, when the row has a speaker.
+    pub participant_id: Option<String>,
+}
+
 /// Gives ids to a source's segments and participants, one segment at a
 /// time, so that large sources stream. With pseudonymisation, every
 /// speaker must have a pseudonym in the key before the ingester is made
@@ -74,8 +83,8 @@ pub struct Ingester<'a> {
     /// varies across the participant's rows, so it is not theirs).
     people: BTreeMap<String, (Participant, BTreeMap<String, Option<String>>)>,
     groups: BTreeSet<String>,
-    /// (speaker as written, group) -> participant id, to skip re-slugging.
-    ids: HashMap<(String, String), String>,
+    /// Group -> speaker as written -> participant id, to skip re-slugging.
+    ids: HashMap<String, HashMap<String, String>>,
     /// Participants whose role the file or the options gave.
     explicit: std::collections::HashSet<String>,
     count: u32,
@@ -98,9 +107,15 @@ impl<'a> Ingester<'a> {
 
     /// The next segment of the source.
     pub fn push(&mut self, r: RawSegment, key: &mut PseudonymKey) -> Result<Segment, ParseError> {
+        let ids = self.row(
+            r.group.as_deref(),
+            r.speaker.as_deref(),
+            r.role,
+            &r.participant_attributes,
+            key,
+        )?;
+        let position = self.next_position();
         let RawSegment {
-            group,
-            speaker,
             text,
             key: row_key,
             line,
@@ -113,82 +128,21 @@ impl<'a> Ingester<'a> {
             deadline,
             indicator,
             attributes,
-            participant_attributes,
-            role,
             method,
             part,
+            ..
         } = r;
-        let group = match (group, self.ctx.group) {
-            (Some(g), _) => g.trim().to_owned(),
-            (None, Some(g)) => g.to_owned(),
-            (None, None) => {
-                return Err(ParseError::file(
-                    "no group for this source; pass --group G (or --group-column for a grid)",
-                ));
-            }
-        };
-        let (participant_id, group) = match speaker {
-            None => (None, group),
-            Some(name) => {
-                let cache_key = (name, group);
-                let id = match self.ids.get(&cache_key) {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id = self.new_participant(&cache_key.0, &cache_key.1, key);
-                        self.ids.insert(cache_key.clone(), id.clone());
-                        id
-                    }
-                };
-                // A role column or a `--role` wins over a role recognised
-                // from the label ("Animatrice"); the first one given stays,
-                // so a speaker who has one is not looked up again (nor
-                // slugged for a `--role` when none was given).
-                if !self.explicit.contains(&id) {
-                    let given = role.or_else(|| {
-                        (!self.ctx.roles.is_empty())
-                            .then(|| self.ctx.roles.get(&role_key(&cache_key.0)).copied())
-                            .flatten()
-                    });
-                    if let Some(r) = given {
-                        self.explicit.insert(id.clone());
-                        if let Some((p, _)) = self.people.get_mut(&id) {
-                            p.role = r;
-                        }
-                    }
-                }
-                if !participant_attributes.is_empty()
-                    && let Some((_, attrs)) = self.people.get_mut(&id)
-                {
-                    for (k, v) in participant_attributes {
-                        match attrs.get(&k) {
-                            None => {
-                                attrs.insert(k, Some(v));
-                            }
-                            Some(Some(old)) if *old != v => {
-                                attrs.insert(k, None);
-                            }
-                            Some(_) => {}
-                        }
-                    }
-                }
-                (Some(id), cache_key.1)
-            }
-        };
-        self.count += 1;
-        if !self.groups.contains(&group) {
-            self.groups.insert(group.clone());
-        }
-        let text = match &self.scrubber {
-            Some(s) => s.scrub(&text),
-            None => text,
+        let text = match self.scrub(&text) {
+            std::borrow::Cow::Owned(t) => t,
+            std::borrow::Cow::Borrowed(_) => text,
         };
         Ok(Segment {
-            id: format!("{}:{}", self.ctx.source_id, self.count),
+            id: format!("{}:{}", self.ctx.source_id, position),
             source_id: self.ctx.source_id.to_owned(),
-            group,
+            group: ids.group,
             session: self.ctx.session.map(str::to_owned),
-            participant_id,
-            position: self.count,
+            participant_id: ids.participant_id,
+            position,
             key: row_key,
             line,
             time_ms,
@@ -205,6 +159,102 @@ impl<'a> Ingester<'a> {
             method,
             part,
         })
+    }
+
+    /// The group and participant of the next segments, which share them
+    /// (a grid row's items): `group` as the file gives it (else the
+    /// source's), `speaker` as written, the role and participant
+    /// attributes the file gives.
+    pub fn row(
+        &mut self,
+        group: Option<&str>,
+        speaker: Option<&str>,
+        role: Option<Role>,
+        participant_attributes: &BTreeMap<String, String>,
+        key: &mut PseudonymKey,
+    ) -> Result<RowIds, ParseError> {
+        let group = match (group, self.ctx.group) {
+            (Some(g), _) => g.trim(),
+            (None, Some(g)) => g,
+            (None, None) => {
+                return Err(ParseError::file(
+                    "no group for this source; pass --group G (or --group-column for a grid)",
+                ));
+            }
+        };
+        if !self.groups.contains(group) {
+            self.groups.insert(group.to_owned());
+        }
+        let Some(name) = speaker else {
+            return Ok(RowIds {
+                group: group.to_owned(),
+                participant_id: None,
+            });
+        };
+        let id = match self.ids.get(group).and_then(|m| m.get(name)) {
+            Some(id) => id.clone(),
+            None => {
+                let id = self.new_participant(name, group, key);
+                let names = self.ids.entry(group.to_owned()).or_default();
+                names.insert(name.to_owned(), id.clone());
+                id
+            }
+        };
+        // A role column or a `--role` wins over a role recognised from the
+        // label ("Animatrice"); the first one given stays, so a speaker who
+        // has one is not looked up again (nor slugged for a `--role` when
+        // none was given).
+        if !self.explicit.contains(&id) {
+            let given = role.or_else(|| {
+                (!self.ctx.roles.is_empty())
+                    .then(|| self.ctx.roles.get(&role_key(name)).copied())
+                    .flatten()
+            });
+            if let Some(r) = given {
+                self.explicit.insert(id.clone());
+                if let Some((p, _)) = self.people.get_mut(&id) {
+                    p.role = r;
+                }
+            }
+        }
+        if !participant_attributes.is_empty()
+            && let Some((_, attrs)) = self.people.get_mut(&id)
+        {
+            for (k, v) in participant_attributes {
+                match attrs.get(k) {
+                    None => {
+                        attrs.insert(k.clone(), Some(v.clone()));
+                    }
+                    Some(Some(old)) if old != v => {
+                        attrs.insert(k.clone(), None);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(RowIds {
+            group: group.to_owned(),
+            participant_id: Some(id),
+        })
+    }
+
+    /// The position of the next segment (1-based, in source order).
+    pub fn next_position(&mut self) -> u32 {
+        self.count += 1;
+        self.count
+    }
+
+    /// A segment's text as stored: pseudonymised where the source is.
+    pub fn scrub<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        match &self.scrubber {
+            Some(s) => std::borrow::Cow::Owned(s.scrub(text)),
+            None => std::borrow::Cow::Borrowed(text),
+        }
+    }
+
+    /// What the study knows about the source.
+    pub fn context(&self) -> &SourceContext<'a> {
+        &self.ctx
     }
 
     /// Registers a speaker of a group; returns the participant id.

@@ -391,7 +391,7 @@ impl SourceSpec {
         file_name: &str,
         head: &[u8],
         rest: impl std::io::Read + Send,
-        sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+        sink: &mut dyn grid::RowSink,
     ) -> Result<Option<(&'static str, Option<&'static str>)>, ParseError> {
         let kind = self
             .source_kind()
@@ -402,18 +402,27 @@ impl SourceSpec {
         let opts = self
             .grid_options()
             .map_err(|e| ParseError::file(e.to_string()))?;
-        let mut count = 0usize;
-        let mut counted = |s: RawSegment| {
-            count += 1;
-            sink(s)
-        };
+        let mut counted = Counted { sink, count: 0 };
         match grid::stream_grid_into(file_name, head, rest, &opts, &mut counted)? {
             grid::Streamed::Whole => Ok(None),
             grid::Streamed::Read(g) => {
-                no_text(kind, count)?;
+                no_text(kind, counted.count)?;
                 Ok(Some((g.format.as_str(), g.encoding)))
             }
         }
+    }
+}
+
+/// A row sink that counts the segments it is given.
+struct Counted<'s> {
+    sink: &'s mut dyn grid::RowSink,
+    count: usize,
+}
+
+impl grid::RowSink for Counted<'_> {
+    fn row(&mut self, row: grid::GridRow<'_>) -> Result<(), ParseError> {
+        self.count += row.items().len();
+        self.sink.row(row)
     }
 }
 

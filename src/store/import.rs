@@ -10,7 +10,7 @@ use crate::corpus::spec::SourceSpec;
 use crate::corpus::{Participant, Source};
 
 use super::segfile::{SegmentPlan, SegmentSink};
-use super::tables::Tables;
+use super::tables::{SegmentRef, Tables};
 use super::{StoreError, Workspace, relative_path};
 
 /// What an import did with one file.
@@ -450,14 +450,77 @@ fn stream_source<'a>(
     if (head.len() as u64) < HEAD {
         return Ok(None);
     }
-    let mut ing = Ingester::new(ctx.clone(), key);
+    let mut rows = RowsInto {
+        ing: Ingester::new(ctx.clone(), key),
+        key,
+        frame,
+        id: String::new(),
+    };
     let read = spec
-        .parse_stream_into(shown, &head, std::io::BufReader::new(f), &mut |raw| {
-            frame.push(&ing.push(raw, key)?);
-            Ok(())
-        })
+        .parse_stream_into(shown, &head, std::io::BufReader::new(f), &mut rows)
         .map_err(|e| e.in_file(shown))?;
     // Whether a file streams is known from its head, before any row.
-    debug_assert!(read.is_some() || frame.rows() == 0);
-    Ok(read.map(|(format, encoding)| (format, encoding, ing)))
+    debug_assert!(read.is_some() || rows.frame.rows() == 0);
+    Ok(read.map(|(format, encoding)| (format, encoding, rows.ing)))
+}
+
+/// A streamed grid's rows into the segments table: each row's group and
+/// participant are looked up once, and its items appended as they are
+/// (no segment made per item).
+struct RowsInto<'s, 'a> {
+    ing: Ingester<'a>,
+    key: &'s mut crate::corpus::pseudonym::PseudonymKey,
+    frame: &'s mut SegmentSink,
+    /// The segment id being appended.
+    id: String,
+}
+
+impl crate::corpus::grid::RowSink for RowsInto<'_, '_> {
+    fn row(
+        &mut self,
+        row: crate::corpus::grid::GridRow<'_>,
+    ) -> Result<(), crate::corpus::ParseError> {
+        use std::fmt::Write as _;
+        let t = row.template();
+        let ids = self.ing.row(
+            t.group.as_deref(),
+            t.speaker.as_deref(),
+            t.role,
+            &t.participant_attributes,
+            self.key,
+        )?;
+        let ctx = self.ing.context();
+        let (source_id, session, lang) = (ctx.source_id, ctx.session, ctx.lang);
+        for item in row.items() {
+            let position = self.ing.next_position();
+            self.id.clear();
+            let _ = write!(self.id, "{source_id}:{position}");
+            let text = self.ing.scrub(&item.text);
+            let attributes = row.attributes(item);
+            self.frame.push_ref(SegmentRef {
+                id: &self.id,
+                source_id,
+                group: &ids.group,
+                session,
+                participant_id: ids.participant_id.as_deref(),
+                position,
+                key: t.key.as_deref(),
+                line: t.line,
+                time_ms: t.time_ms,
+                kind: t.kind,
+                question: Some(row.question(item)),
+                lang,
+                text: &text,
+                votes: t.votes,
+                priority: t.priority.as_deref(),
+                owner: t.owner.as_deref(),
+                deadline: t.deadline.as_deref(),
+                indicator: t.indicator.as_deref(),
+                attributes: &attributes,
+                method: t.method.as_deref(),
+                part: row.part(item),
+            });
+        }
+        Ok(())
+    }
 }

@@ -564,6 +564,11 @@ impl SegmentSink {
 
     /// Appends a segment of the current source.
     pub fn push(&mut self, s: &Segment) {
+        self.push_ref(s.into());
+    }
+
+    /// Appends a segment of the current source, given its fields.
+    pub fn push_ref(&mut self, s: tables::SegmentRef<'_>) {
         self.frame.push(s);
         self.in_frame += 1;
         self.total += 1;

@@ -142,30 +142,86 @@ impl Tables {
     }
 }
 
+/// A segment's fields, borrowed: what [`SegmentFrameBuilder`] appends. A
+/// grid row's items share all but their text, question, part and
+/// attributes, so they are appended without a [`Segment`] each.
+#[derive(Debug, Clone, Copy)]
+pub struct SegmentRef<'a> {
+    pub id: &'a str,
+    pub source_id: &'a str,
+    pub group: &'a str,
+    pub session: Option<&'a str>,
+    pub participant_id: Option<&'a str>,
+    pub position: u32,
+    pub key: Option<&'a str>,
+    pub line: Option<u64>,
+    pub time_ms: Option<u64>,
+    pub kind: SegmentKind,
+    pub question: Option<&'a str>,
+    pub lang: &'a str,
+    pub text: &'a str,
+    pub votes: Option<i64>,
+    pub priority: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub deadline: Option<&'a str>,
+    pub indicator: Option<&'a str>,
+    pub attributes: &'a str,
+    pub method: Option<&'a str>,
+    pub part: Option<&'a str>,
+}
+
+impl<'a> From<&'a Segment> for SegmentRef<'a> {
+    fn from(r: &'a Segment) -> Self {
+        SegmentRef {
+            id: &r.id,
+            source_id: &r.source_id,
+            group: &r.group,
+            session: r.session.as_deref(),
+            participant_id: r.participant_id.as_deref(),
+            position: r.position,
+            key: r.key.as_deref(),
+            line: r.line,
+            time_ms: r.time_ms,
+            kind: r.kind,
+            question: r.question.as_deref(),
+            lang: &r.lang,
+            text: &r.text,
+            votes: r.votes,
+            priority: r.priority.as_deref(),
+            owner: r.owner.as_deref(),
+            deadline: r.deadline.as_deref(),
+            indicator: r.indicator.as_deref(),
+            attributes: &r.attributes,
+            method: r.method.as_deref(),
+            part: r.part.as_deref(),
+        }
+    }
+}
+
 /// Builds a segments frame one segment at a time, holding strings in
 /// polars' compact buffers rather than as one allocation each.
 pub struct SegmentFrameBuilder {
     id: StringChunkedBuilder,
-    source_id: StringChunkedBuilder,
-    group: StringChunkedBuilder,
-    session: Optional,
-    participant_id: Optional,
+    source_id: Strings,
+    group: Strings,
+    session: Strings,
+    participant_id: Strings,
     position: Vec<u32>,
-    key: Optional,
+    key: Strings,
     line: Vec<Option<u64>>,
     time_ms: Vec<Option<u64>>,
-    kind: StringChunkedBuilder,
-    question: Optional,
-    lang: StringChunkedBuilder,
+    kind: Strings,
+    question: Strings,
+    lang: Strings,
     text: StringChunkedBuilder,
     votes: Vec<Option<i64>>,
-    priority: Optional,
-    owner: Optional,
-    deadline: Optional,
-    indicator: Optional,
-    attributes: StringChunkedBuilder,
-    method: Optional,
-    part: Optional,
+    priority: Strings,
+    owner: Strings,
+    deadline: Strings,
+    indicator: Strings,
+    attributes: Strings,
+    method: Strings,
+    part: Strings,
 }
 
 impl Default for SegmentFrameBuilder {
@@ -173,55 +229,54 @@ impl Default for SegmentFrameBuilder {
         let b = |name: &str| StringChunkedBuilder::new(name.into(), 1024);
         SegmentFrameBuilder {
             id: b("segment_id"),
-            source_id: b("source_id"),
-            group: b("group"),
-            session: Optional::new("session"),
-            participant_id: Optional::new("participant_id"),
+            source_id: Strings::new("source_id"),
+            group: Strings::new("group"),
+            session: Strings::new("session"),
+            participant_id: Strings::new("participant_id"),
             position: Vec::new(),
-            key: Optional::new("key"),
+            key: Strings::new("key"),
             line: Vec::new(),
             time_ms: Vec::new(),
-            kind: b("kind"),
-            question: Optional::new("question"),
-            lang: b("lang"),
+            kind: Strings::new("kind"),
+            question: Strings::new("question"),
+            lang: Strings::new("lang"),
             text: b("text"),
             votes: Vec::new(),
-            priority: Optional::new("priority"),
-            owner: Optional::new("owner"),
-            deadline: Optional::new("deadline"),
-            indicator: Optional::new("indicator"),
-            attributes: b("attributes"),
-            method: Optional::new("method"),
-            part: Optional::new("part"),
+            priority: Strings::new("priority"),
+            owner: Strings::new("owner"),
+            deadline: Strings::new("deadline"),
+            indicator: Strings::new("indicator"),
+            attributes: Strings::new("attributes"),
+            method: Strings::new("method"),
+            part: Strings::new("part"),
         }
     }
 }
 
 impl SegmentFrameBuilder {
     /// Appends one segment.
-    pub fn push(&mut self, r: &Segment) {
-        self.id.append_value(&r.id);
-        self.source_id.append_value(&r.source_id);
-        self.group.append_value(&r.group);
-        self.session.append_option(r.session.as_deref());
-        self.participant_id
-            .append_option(r.participant_id.as_deref());
+    pub fn push(&mut self, r: SegmentRef<'_>) {
+        self.id.append_value(r.id);
+        self.source_id.append(Some(r.source_id));
+        self.group.append(Some(r.group));
+        self.session.append(r.session);
+        self.participant_id.append(r.participant_id);
         self.position.push(r.position);
-        self.key.append_option(r.key.as_deref());
+        self.key.append(r.key);
         self.line.push(r.line);
         self.time_ms.push(r.time_ms);
-        self.kind.append_value(r.kind.as_str());
-        self.question.append_option(r.question.as_deref());
-        self.lang.append_value(&r.lang);
-        self.text.append_value(&r.text);
+        self.kind.append(Some(r.kind.as_str()));
+        self.question.append(r.question);
+        self.lang.append(Some(r.lang));
+        self.text.append_value(r.text);
         self.votes.push(r.votes);
-        self.priority.append_option(r.priority.as_deref());
-        self.owner.append_option(r.owner.as_deref());
-        self.deadline.append_option(r.deadline.as_deref());
-        self.indicator.append_option(r.indicator.as_deref());
-        self.attributes.append_value(&r.attributes);
-        self.method.append_option(r.method.as_deref());
-        self.part.append_option(r.part.as_deref());
+        self.priority.append(r.priority);
+        self.owner.append(r.owner);
+        self.deadline.append(r.deadline);
+        self.indicator.append(r.indicator);
+        self.attributes.append(Some(r.attributes));
+        self.method.append(r.method);
+        self.part.append(r.part);
     }
 
     /// The frame, with the schema of [`segments_frame`].
@@ -229,62 +284,71 @@ impl SegmentFrameBuilder {
         let s = |b: StringChunkedBuilder| b.finish().into_column();
         DataFrame::new_infer_height(vec![
             s(self.id),
-            s(self.source_id),
-            s(self.group),
+            self.source_id.finish(),
+            self.group.finish(),
             self.session.finish(),
             self.participant_id.finish(),
             Column::new("position".into(), self.position),
             self.key.finish(),
             Column::new("line".into(), self.line),
             Column::new("time_ms".into(), self.time_ms),
-            s(self.kind),
+            self.kind.finish(),
             self.question.finish(),
-            s(self.lang),
+            self.lang.finish(),
             s(self.text),
             Column::new("votes".into(), self.votes),
             self.priority.finish(),
             self.owner.finish(),
             self.deadline.finish(),
             self.indicator.finish(),
-            s(self.attributes),
+            self.attributes.finish(),
             self.method.finish(),
             self.part.finish(),
         ])
     }
 }
 
-/// An optional string column built one value at a time: while every value
-/// is missing it is only a count (most optional columns of a large grid
-/// are empty throughout: a view per row each would be wasted).
-enum Optional {
-    Missing(&'static str, usize),
-    Some(StringChunkedBuilder),
+/// A string column built one value at a time: while every value is the
+/// same (most columns of a source: its id, language, kind; the optional
+/// columns a grid leaves empty throughout) it is only that value and a
+/// count, not a view per row.
+enum Strings {
+    Same(&'static str, Option<String>, usize),
+    Varied(StringChunkedBuilder),
 }
 
-impl Optional {
+impl Strings {
     fn new(name: &'static str) -> Self {
-        Optional::Missing(name, 0)
+        Strings::Same(name, None, 0)
     }
 
-    fn append_option(&mut self, v: Option<&str>) {
-        match (&mut *self, v) {
-            (Optional::Missing(_, n), None) => *n += 1,
-            (Optional::Missing(name, n), Some(v)) => {
+    fn append(&mut self, v: Option<&str>) {
+        match self {
+            Strings::Same(_, same, n) if *n == 0 || same.as_deref() == v => {
+                if *n == 0 {
+                    *same = v.map(str::to_owned);
+                }
+                *n += 1;
+            }
+            Strings::Same(name, same, n) => {
                 let mut b = StringChunkedBuilder::new((*name).into(), 1024);
                 for _ in 0..*n {
-                    b.append_null();
+                    b.append_option(same.as_deref());
                 }
-                b.append_value(v);
-                *self = Optional::Some(b);
+                b.append_option(v);
+                *self = Strings::Varied(b);
             }
-            (Optional::Some(b), v) => b.append_option(v),
+            Strings::Varied(b) => b.append_option(v),
         }
     }
 
     fn finish(self) -> Column {
         match self {
-            Optional::Missing(name, n) => Column::full_null(name.into(), n, &DataType::String),
-            Optional::Some(b) => b.finish().into_column(),
+            Strings::Same(name, None, n) => Column::full_null(name.into(), n, &DataType::String),
+            Strings::Same(name, Some(v), n) => {
+                StringChunked::full(name.into(), &v, n).into_column()
+            }
+            Strings::Varied(b) => b.finish().into_column(),
         }
     }
 }
@@ -648,6 +712,44 @@ mod tests {
         assert_eq!(bytes, again, "same rows, same bytes");
         let back = segments_from(&from_parquet(&bytes).unwrap()).unwrap();
         assert_eq!(back, rows);
+    }
+
+    /// The builder holds a column as one value while it does not vary: a
+    /// column that starts empty, starts given, varies, or never does gives
+    /// the frame and the bytes `segments_frame` gives.
+    #[test]
+    fn the_builder_gives_the_frame_of_the_rows() {
+        let n = 7;
+        let rows: Vec<Segment> = (0..n)
+            .map(|i| Segment {
+                id: format!("s:{i}"),
+                source_id: "s".into(),
+                group: if i < 3 { "Lille" } else { "Nantes" }.into(),
+                session: None,
+                participant_id: (i >= 2).then(|| "g/p".to_owned()),
+                position: i + 1,
+                key: (i < 5).then(|| format!("k{i}")),
+                kind: SegmentKind::Recommendation,
+                question: Some("Idées".into()),
+                lang: "fr".into(),
+                text: format!("texte {i}"),
+                owner: (i == n - 1).then(|| "Bureau".to_owned()),
+                deadline: (i % 2 == 0).then(|| "2026".to_owned()),
+                attributes: "{}".into(),
+                method: Some("swot".into()),
+                part: Some(if i == 0 { "threats" } else { "strengths" }.into()),
+                ..Default::default()
+            })
+            .collect();
+        let mut b = SegmentFrameBuilder::default();
+        for r in &rows {
+            b.push(r.into());
+        }
+        let built = b.finish().unwrap();
+        let want = segments_frame(&rows).unwrap();
+        assert!(built.equals_missing(&want));
+        assert_eq!(to_parquet(built).unwrap(), to_parquet(want).unwrap());
+        assert!(SegmentFrameBuilder::default().finish().unwrap().height() == 0);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::headers::{
     AUTHOR, COLOUR, DEADLINE, FRAME, INDICATOR, NOTE_TEXT, OWNER, PRIORITY, RECOMMENDATION_TEXT,
     RECOMMENDATION_WORDS, VOTES, is_free_text, lookup, lookup_opt, recognise, recognise_within,
 };
-use super::split::{Item, split_cell};
+use super::split::split_cell;
 use super::table::{Row, Table};
 use super::{GridKind, GridOptions};
 
@@ -313,6 +313,19 @@ impl Plan {
     /// key (see [`RowKeys`]). Depends on the row alone, so rows can be
     /// mapped in parallel.
     pub fn segments(&self, row: &Row, key: Option<String>) -> Result<Vec<RawSegment>, ParseError> {
+        Ok(match self.row_segments(row)? {
+            Some(mut r) => {
+                r.template.key = key;
+                GridRow { plan: self, row: r }.into_segments()
+            }
+            None => Vec::new(),
+        })
+    }
+
+    /// A row's items with what they share (`None` when its text cells are
+    /// blank); its key is left for the caller (see [`RowKeys`]). Depends
+    /// on the row alone, so rows can be mapped in parallel.
+    pub fn row_segments(&self, row: &Row) -> Result<Option<RowSegments>, ParseError> {
         let headers = &self.headers;
         let texts: Vec<(usize, &str)> = self
             .text
@@ -321,10 +334,9 @@ impl Plan {
             .filter(|(_, t)| !t.is_empty())
             .collect();
         if texts.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let mut template = self.row_template(row)?;
-        template.key = key;
         if let Some(m) = &self.method {
             template.method = Some(m.name.clone());
             template.part = match (&self.sheet_part, self.mapped.frame) {
@@ -347,38 +359,50 @@ impl Plan {
             template.role = crate::corpus::transcript::role_cell(row.cells[c].trim(), &headers[c])
                 .map_err(|m| ParseError::at(row.line, self.first_column + c as u64, m))?;
         }
-        let mut out = Vec::new();
-        for (i, cell) in texts {
-            let items = if self.split_items {
-                split_cell(cell)
+        let mut items = Vec::new();
+        for (column, cell) in texts {
+            if self.split_items {
+                let split = split_cell(cell).into_iter().enumerate();
+                items.extend(split.map(|(n, item)| RowItem {
+                    text: item.text,
+                    column,
+                    number: n as u32 + 1,
+                    heading: item.heading,
+                    attributes: String::new(),
+                }));
             } else {
-                vec![Item {
+                items.push(RowItem {
                     text: cell.to_owned(),
+                    column,
+                    number: 0,
                     heading: None,
-                }]
-            };
-            for (n, item) in items.into_iter().enumerate() {
-                let mut seg = template.clone();
-                // The row's participant attributes travel with its first
-                // segment only: the study merges them per participant.
-                template.participant_attributes.clear();
-                seg.text = item.text;
-                seg.question = Some(headers[i].clone());
-                if let Some(p) = self.column_part.get(&i) {
-                    seg.part = Some(p.clone());
-                }
-                if self.split_items {
-                    seg.attributes
-                        .insert("item".to_owned(), (n + 1).to_string());
-                }
-                if let Some(h) = item.heading {
-                    seg.attributes.insert("heading".to_owned(), h);
-                }
-                out.push(seg);
+                    attributes: String::new(),
+                });
             }
         }
-        Ok(out)
+        Ok(Some(RowSegments { template, items }))
     }
+
+    /// The id column's value in a row (see [`RowKeys`]): an error when it
+    /// is empty.
+    pub fn row_key(&self, row: &Row) -> Result<Option<String>, ParseError> {
+        let Some(i) = self.id else {
+            return Ok(None);
+        };
+        let v = row.cells[i].trim();
+        if v.is_empty() {
+            return Err(ParseError::at(
+                row.line,
+                self.first_column + i as u64,
+                format!(
+                    "empty id in column \"{}\"; every row needs an id when --id-column is given",
+                    self.headers[i]
+                ),
+            ));
+        }
+        Ok(Some(v.to_owned()))
+    }
+
     /// Everything a row's segments share: group, speaker, recommendation
     /// fields, attributes.
     fn row_template(&self, row: &Row) -> Result<RawSegment, ParseError> {
@@ -514,24 +538,234 @@ pub struct RowKeys {
 impl RowKeys {
     /// The row's id; an error for an empty or repeated one.
     pub fn key(&mut self, plan: &Plan, row: &Row) -> Result<Option<String>, ParseError> {
+        let key = plan.row_key(row)?;
+        if let Some(k) = &key {
+            self.check(plan, k, row.line)?;
+        }
+        Ok(key)
+    }
+
+    /// Checks that the id `v` (from [`Plan::row_key`]) of the row on
+    /// `line` is not that of an earlier row.
+    pub fn check(&mut self, plan: &Plan, v: &str, line: u64) -> Result<(), ParseError> {
         let Some(i) = plan.id else {
-            return Ok(None);
+            return Ok(());
         };
-        let v = row.cells[i].trim();
-        let at = |msg: String| ParseError::at(row.line, plan.first_column + i as u64, msg);
-        let name = &plan.headers[i];
-        if v.is_empty() {
-            return Err(at(format!(
-                "empty id in column \"{name}\"; every row needs an id when --id-column is given"
-            )));
-        }
         if let Some(first) = self.seen.get(v) {
-            return Err(at(format!(
-                "id \"{v}\" in column \"{name}\" is already the id of the row on line {first}; ids must be unique"
-            )));
+            return Err(ParseError::at(
+                line,
+                plan.first_column + i as u64,
+                format!(
+                    "id \"{v}\" in column \"{}\" is already the id of the row on line {first}; ids must be unique",
+                    plan.headers[i]
+                ),
+            ));
         }
-        self.seen.insert(v.to_owned(), row.line);
-        Ok(Some(v.to_owned()))
+        self.seen.insert(v.to_owned(), line);
+        Ok(())
+    }
+}
+
+/// One item of a row: a segment to be, with what only it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowItem {
+    /// The text, trimmed, never empty.
+    pub text: String,
+    /// The text column it comes from.
+    column: usize,
+    /// 1-based number of the item in its cell (`0`: cells are not split).
+    number: u32,
+    /// The heading of its block in the cell.
+    heading: Option<String>,
+    /// Its attributes as stored (a JSON object), once
+    /// [`RowSegments::serialize_attributes`] has made them.
+    attributes: String,
+}
+
+/// A row's segments: the template every one of them shares (text and
+/// question left empty, the row's attributes, its participant's
+/// attributes) and its items, made without copying the template per item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowSegments {
+    /// What the row's segments share.
+    pub template: RawSegment,
+    items: Vec<RowItem>,
+}
+
+impl RowSegments {
+    /// Serialises each item's attributes (the row's, with its item number
+    /// and heading) as they are stored: the same JSON object as
+    /// [`crate::corpus::ingest::attrs_json`] of the segment's map. Done
+    /// where rows are mapped in parallel, so the hand-over need not.
+    pub fn serialize_attributes(&mut self) {
+        let fields = RowFields::of(&self.template.attributes);
+        for item in &mut self.items {
+            item.attributes = fields.json(item);
+        }
+    }
+}
+
+/// A row's attributes as JSON map entries (`"key":"value"`), in key order.
+struct RowFields<'a> {
+    fields: Vec<(&'a str, String)>,
+    /// The fields before "item", and after, joined.
+    before: String,
+    after: String,
+    /// Neither "item" nor "heading" is a key of the row.
+    plain: bool,
+}
+
+impl<'a> RowFields<'a> {
+    fn of(attrs: &'a BTreeMap<String, String>) -> Self {
+        let fields: Vec<(&str, String)> = attrs
+            .iter()
+            .map(|(k, v)| (k.as_str(), json_field(k, v)))
+            .collect();
+        let at = fields.partition_point(|(k, _)| *k < "item");
+        let join = |fs: &[(&str, String)]| {
+            let fs: Vec<&str> = fs.iter().map(|(_, f)| f.as_str()).collect();
+            fs.join(",")
+        };
+        RowFields {
+            before: join(&fields[..at]),
+            after: join(&fields[at..]),
+            plain: !attrs.contains_key("item") && !attrs.contains_key("heading"),
+            fields,
+        }
+    }
+
+    /// An item's attributes: the row's with its number and heading.
+    fn json(&self, item: &RowItem) -> String {
+        let mut out = String::with_capacity(self.before.len() + self.after.len() + 16);
+        out.push('{');
+        if self.plain && item.heading.is_none() {
+            let number = (item.number > 0).then(|| format!("\"item\":\"{}\"", item.number));
+            let parts = [
+                Some(self.before.as_str()),
+                number.as_deref(),
+                Some(&self.after),
+            ];
+            for p in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                out.push_str(p);
+            }
+        } else {
+            // Rare: the item's keys merged into the row's, in key order.
+            let heading = item.heading.as_ref().map(|h| json_field("heading", h));
+            let number = (item.number > 0).then(|| json_field("item", &item.number.to_string()));
+            let mut all: BTreeMap<&str, &str> =
+                self.fields.iter().map(|(k, f)| (*k, f.as_str())).collect();
+            if let Some(h) = &heading {
+                all.insert("heading", h);
+            }
+            if let Some(n) = &number {
+                all.insert("item", n);
+            }
+            out.push_str(&all.into_values().collect::<Vec<_>>().join(","));
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// `"key":"value"` as serde_json writes a map entry.
+fn json_field(k: &str, v: &str) -> String {
+    let key = serde_json::to_string(k).unwrap_or_default();
+    let value = serde_json::to_string(v).unwrap_or_default();
+    format!("{key}:{value}")
+}
+
+/// A mapped row handed to a [`RowSink`]: its segments, and the plan that
+/// names their columns.
+pub struct GridRow<'a> {
+    plan: &'a Plan,
+    row: RowSegments,
+}
+
+impl<'a> GridRow<'a> {
+    /// A row mapped by `plan`.
+    pub fn new(plan: &'a Plan, row: RowSegments) -> Self {
+        GridRow { plan, row }
+    }
+
+    /// What the row's segments share (text, question and part aside).
+    pub fn template(&self) -> &RawSegment {
+        &self.row.template
+    }
+
+    /// The row's items, in order.
+    pub fn items(&self) -> &[RowItem] {
+        &self.row.items
+    }
+
+    /// The question (column header) an item answers.
+    pub fn question(&self, item: &RowItem) -> &str {
+        &self.plan.headers[item.column]
+    }
+
+    /// The part of the method an item sits in.
+    pub fn part(&self, item: &RowItem) -> Option<&str> {
+        self.plan
+            .column_part
+            .get(&item.column)
+            .or(self.row.template.part.as_ref())
+            .map(String::as_str)
+    }
+
+    /// An item's attributes as stored (a JSON object with sorted keys).
+    pub fn attributes(&self, item: &'a RowItem) -> std::borrow::Cow<'_, str> {
+        if item.attributes.is_empty() {
+            std::borrow::Cow::Owned(RowFields::of(&self.row.template.attributes).json(item))
+        } else {
+            std::borrow::Cow::Borrowed(&item.attributes)
+        }
+    }
+
+    /// The row's segments, each with the template's fields: the row's
+    /// participant attributes travel with its first segment only (the
+    /// study merges them per participant).
+    pub fn into_segments(self) -> Vec<RawSegment> {
+        let GridRow { plan, row } = self;
+        let RowSegments {
+            mut template,
+            items,
+        } = row;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let mut seg = template.clone();
+            template.participant_attributes.clear();
+            seg.text = item.text;
+            seg.question = Some(plan.headers[item.column].clone());
+            if let Some(p) = plan.column_part.get(&item.column) {
+                seg.part = Some(p.clone());
+            }
+            if item.number > 0 {
+                seg.attributes
+                    .insert("item".to_owned(), item.number.to_string());
+            }
+            if let Some(h) = item.heading {
+                seg.attributes.insert("heading".to_owned(), h);
+            }
+            out.push(seg);
+        }
+        out
+    }
+}
+
+/// Where a streamed grid's rows go, in file order.
+pub trait RowSink {
+    /// Takes one row's segments.
+    fn row(&mut self, row: GridRow<'_>) -> Result<(), ParseError>;
+}
+
+/// A sink of segments one at a time, as a [`RowSink`].
+pub struct EachSegment<'s>(pub &'s mut dyn FnMut(RawSegment) -> Result<(), ParseError>);
+
+impl RowSink for EachSegment<'_> {
+    fn row(&mut self, row: GridRow<'_>) -> Result<(), ParseError> {
+        row.into_segments().into_iter().try_for_each(&mut *self.0)
     }
 }
 
@@ -568,6 +802,75 @@ mod tests {
             1,
         )
         .unwrap()
+    }
+
+    /// Every item's attributes as the hand-over writes them (serialised
+    /// per row, or one at a time) are the stored JSON of the segment's map.
+    #[test]
+    fn item_attributes_are_the_json_of_the_segments_map() {
+        let cells = [
+            "Les transports :\n- des bus le soir\n- des trains\n\nAutre chose",
+            "une seule idée",
+            "a; b; c",
+        ];
+        let mut seen = Vec::new();
+        for (columns, values) in [
+            (
+                vec!["Rôle", "zèbre"],
+                vec!["membre", "dit \"oui\"\\ \u{1}\n"],
+            ),
+            (vec!["item", "Item"], vec!["7", "huit"]),
+            (vec!["heading", "id"], vec!["déjà", "x"]),
+            (vec!["aa", "jz"], vec!["", ""]),
+            (vec!["hz", "ia"], vec!["1", "2"]),
+        ] {
+            let mut headers = vec!["Idées"];
+            headers.extend(&columns);
+            for cell in cells {
+                let mut row = vec![cell];
+                row.extend(&values);
+                let t = table(&[&headers, &row]);
+                for split_items in [true, false] {
+                    let opts = GridOptions {
+                        text_columns: vec!["Idées".into()],
+                        split_items,
+                        ..GridOptions::default()
+                    };
+                    let plan = Plan::new(&t.headers, 1, 1, &opts, None, None)
+                        .unwrap()
+                        .unwrap();
+                    let mut rs = plan.row_segments(&t.rows[0]).unwrap().unwrap();
+                    let lazy = GridRow::new(&plan, rs.clone());
+                    rs.serialize_attributes();
+                    let eager = GridRow::new(&plan, rs);
+                    let want: Vec<String> = eager
+                        .items()
+                        .iter()
+                        .map(|i| eager.attributes(i).into_owned())
+                        .collect();
+                    let got: Vec<String> = lazy
+                        .items()
+                        .iter()
+                        .map(|i| lazy.attributes(i).into_owned())
+                        .collect();
+                    let stored: Vec<String> = eager
+                        .into_segments()
+                        .iter()
+                        .map(|s| crate::corpus::ingest::attrs_json(&s.attributes))
+                        .collect();
+                    assert_eq!(want, stored, "{columns:?} {cell:?} {split_items}");
+                    assert_eq!(got, stored, "{columns:?} {cell:?} {split_items}");
+                    seen.extend(stored);
+                }
+            }
+        }
+        // The cases the fast path leaves to the slow one were met.
+        assert!(
+            seen.iter()
+                .any(|j| j.contains("\"heading\":\"Les transports\""))
+        );
+        assert!(seen.iter().any(|j| j.contains("\"item\":\"3\"")));
+        assert!(seen.iter().any(|j| j == "{}"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod table;
 mod test_files;
 
 pub(crate) use headers::bare;
+pub use map::{EachSegment, GridRow, RowItem, RowSink};
 pub use split::split_items;
 pub use stream::{Streamed, stream_grid_into};
 pub use table::{Row, Table};
@@ -235,7 +236,9 @@ pub fn parse_grid_into(
         )?;
         let records = csv_read::Records::new(text.as_bytes(), delimiter);
         // Rows as they come, unless the text columns are guessed from all.
-        if let Ok(Some((headers, text_columns))) = stream::stream_records(records, opts, sink)? {
+        if let Ok(Some((headers, text_columns))) =
+            stream::stream_records(records, opts, &mut map::EachSegment(sink))?
+        {
             return Ok(GridInfo {
                 format: GridFormat::Csv,
                 sheet: None,

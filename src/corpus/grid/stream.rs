@@ -8,9 +8,8 @@ use std::io::Read;
 use rayon::prelude::*;
 
 use super::super::error::ParseError;
-use super::super::model::RawSegment;
 use super::csv_read::{Records, first_records, sniff_delimiter};
-use super::map::{Plan, RowKeys};
+use super::map::{GridRow, Plan, RowKeys, RowSegments, RowSink};
 use super::table::{Row, fit_row, name_headers};
 use super::{GridFormat, GridInfo, GridOptions, resolve_format};
 
@@ -43,7 +42,7 @@ pub fn stream_grid_into(
     head: &[u8],
     rest: impl Read + Send,
     opts: &GridOptions,
-    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+    sink: &mut dyn RowSink,
 ) -> Result<Streamed, ParseError> {
     // A zip's format is in its entries, at the end of the file.
     if head.starts_with(b"PK\x03\x04")
@@ -110,7 +109,7 @@ pub(super) type Columns = (Vec<String>, Vec<String>);
 pub(super) fn stream_records<R: Read + Send>(
     mut records: Records<R>,
     opts: &GridOptions,
-    sink: &mut dyn FnMut(RawSegment) -> Result<(), ParseError>,
+    sink: &mut dyn RowSink,
 ) -> Result<Result<Option<Columns>, NotText>, ParseError> {
     let mut record = csv::ByteRecord::new();
     // The header: the first record with a non-blank cell.
@@ -153,12 +152,23 @@ pub(super) fn stream_records<R: Read + Send>(
         let plan = &plan;
         let (mapped_tx, mapped_rx) = std::sync::mpsc::sync_channel::<Mapped>(0);
         scope.spawn(move || {
+            // The rows are dropped here, on the pool: the hand-over
+            // needs only what they map to.
             let map = |rows: Vec<Row>| {
-                let segments = rows
-                    .par_iter()
-                    .map(|row| plan.segments(row, None))
+                let mapped = rows
+                    .into_par_iter()
+                    .map(|row| MappedRow {
+                        line: row.line,
+                        key: plan.row_key(&row),
+                        segments: plan.row_segments(&row).map(|r| {
+                            r.map(|mut r| {
+                                r.serialize_attributes();
+                                r
+                            })
+                        }),
+                    })
                     .collect();
-                Mapped::Rows(rows, segments)
+                Mapped::Rows(mapped)
             };
             let batches = first.map(Batch::Rows).into_iter().chain(rx);
             for batch in batches {
@@ -175,16 +185,21 @@ pub(super) fn stream_records<R: Read + Send>(
         });
         let mut keys = RowKeys::default();
         for m in mapped_rx {
-            let (rows, mapped) = match m {
-                Mapped::Rows(rows, mapped) => (rows, mapped),
+            let mapped = match m {
+                Mapped::Rows(mapped) => mapped,
                 Mapped::NotText => return Ok(Err(NotText)),
                 Mapped::Error(e) => return Err(e),
             };
-            for (row, segments) in rows.iter().zip(mapped) {
-                let key = keys.key(plan, row)?;
-                for mut seg in segments? {
-                    seg.key.clone_from(&key);
-                    sink(seg)?;
+            for row in mapped {
+                // The row's id is checked before its cells, as a whole
+                // table's rows are (see `map_table_into`).
+                let key = row.key?;
+                if let Some(k) = &key {
+                    keys.check(plan, k, row.line)?;
+                }
+                if let Some(mut segments) = row.segments? {
+                    segments.template.key = key;
+                    sink.row(GridRow::new(plan, segments))?;
                 }
             }
         }
@@ -192,12 +207,19 @@ pub(super) fn stream_records<R: Read + Send>(
     })
 }
 
-/// What the mapper thread hands on: a batch's rows with each row's
-/// segments, in file order, or why reading stopped.
+/// What the mapper thread hands on: a batch's rows mapped, in file
+/// order, or why reading stopped.
 enum Mapped {
-    Rows(Vec<Row>, Vec<Result<Vec<RawSegment>, ParseError>>),
+    Rows(Vec<MappedRow>),
     NotText,
     Error(ParseError),
+}
+
+/// A row as the mapper left it: its line, its id, its segments.
+struct MappedRow {
+    line: u64,
+    key: Result<Option<String>, ParseError>,
+    segments: Result<Option<RowSegments>, ParseError>,
 }
 
 /// What the reader thread hands on: rows in file order, then the end of
@@ -270,7 +292,8 @@ fn cells_of(record: &csv::ByteRecord) -> Result<Vec<String>, NotText> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::grid::{GridKind, parse_grid};
+    use crate::corpus::grid::{EachSegment, GridKind, parse_grid};
+    use crate::corpus::model::RawSegment;
 
     /// A grid of about `rows` rows with what real exports hold: a BOM,
     /// CRLF line ends, quoted cells over several lines, blank lines, `;`.
@@ -312,10 +335,12 @@ mod tests {
     ) -> Result<Option<Vec<RawSegment>>, ParseError> {
         let mut out = Vec::new();
         let head = head.min(bytes.len());
-        let r = stream_grid_into("g.csv", &bytes[..head], &bytes[head..], opts, &mut |s| {
+        let mut push = |s| {
             out.push(s);
             Ok(())
-        })?;
+        };
+        let mut sink = EachSegment(&mut push);
+        let r = stream_grid_into("g.csv", &bytes[..head], &bytes[head..], opts, &mut sink)?;
         Ok(match r {
             Streamed::Read(_) => Some(out),
             Streamed::Whole => None,
