@@ -242,51 +242,78 @@ impl Lines {
             return;
         }
         let d = self.delimiter;
-        for &b in bytes {
-            let at = self.seen;
-            self.seen += 1;
-            let after_cr = self.after_cr;
-            // Lines: a `\r` starts a line unless a `\n` follows it.
-            if after_cr && b != b'\n' {
-                self.starts.push_back(at);
-            }
-            self.after_cr = b == b'\r';
-            match b {
-                b'\n' => {
-                    self.breaks.push_back(at);
-                    self.starts.push_back(at + 1);
-                }
-                b'\r' => self.breaks.push_back(at),
-                _ => {}
-            }
-            // Positions for the quote error, in characters.
-            match b {
-                b'\n' if after_cr => {}
-                b'\n' | b'\r' => {
-                    self.line += 1;
-                    self.column = 0;
+        let special = |b: u8| b == b'\n' || b == b'\r' || b == b'"' || b == d;
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of other bytes changes no line and no quote but one way:
+            // taken at once (most of a grid's bytes are such runs).
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| special(b))
+                .map_or(bytes.len(), |p| i + p);
+            if end > i {
+                if self.after_cr {
+                    self.starts.push_back(self.seen + i as u64);
+                    self.after_cr = false;
                 }
                 // UTF-8 continuation bytes are not characters.
-                _ if b & 0xC0 == 0x80 => {}
-                _ => self.column += 1,
+                let chars = bytes[i..end].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                self.column += chars as u64;
+                self.quote = match self.quote {
+                    QuoteState::FieldStart | QuoteState::QuoteInQuoted => QuoteState::Unquoted,
+                    q => q,
+                };
+                i = end;
+                if i == bytes.len() {
+                    break;
+                }
             }
-            let end_of_field = b == d || b == b'\n' || b == b'\r';
-            self.quote = match self.quote {
-                QuoteState::FieldStart | QuoteState::Unquoted if end_of_field => {
-                    QuoteState::FieldStart
-                }
-                QuoteState::FieldStart if b == b'"' => {
-                    self.opened = (self.line, self.column);
-                    QuoteState::Quoted
-                }
-                QuoteState::FieldStart | QuoteState::Unquoted => QuoteState::Unquoted,
-                QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
-                QuoteState::Quoted => QuoteState::Quoted,
-                QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
-                QuoteState::QuoteInQuoted if end_of_field => QuoteState::FieldStart,
-                QuoteState::QuoteInQuoted => QuoteState::Unquoted,
-            };
+            self.special_byte(bytes[i], self.seen + i as u64);
+            i += 1;
         }
+        self.seen += bytes.len() as u64;
+    }
+
+    /// A line break, a quote or a delimiter at offset `at`.
+    fn special_byte(&mut self, b: u8, at: u64) {
+        let d = self.delimiter;
+        let after_cr = self.after_cr;
+        // Lines: a `\r` starts a line unless a `\n` follows it.
+        if after_cr && b != b'\n' {
+            self.starts.push_back(at);
+        }
+        self.after_cr = b == b'\r';
+        match b {
+            b'\n' => {
+                self.breaks.push_back(at);
+                self.starts.push_back(at + 1);
+            }
+            b'\r' => self.breaks.push_back(at),
+            _ => {}
+        }
+        // Positions for the quote error, in characters.
+        match b {
+            b'\n' if after_cr => {}
+            b'\n' | b'\r' => {
+                self.line += 1;
+                self.column = 0;
+            }
+            _ => self.column += 1,
+        }
+        let end_of_field = b == d || b == b'\n' || b == b'\r';
+        self.quote = match self.quote {
+            QuoteState::FieldStart | QuoteState::Unquoted if end_of_field => QuoteState::FieldStart,
+            QuoteState::FieldStart if b == b'"' => {
+                self.opened = (self.line, self.column);
+                QuoteState::Quoted
+            }
+            QuoteState::FieldStart | QuoteState::Unquoted => QuoteState::Unquoted,
+            QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
+            QuoteState::Quoted => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted if end_of_field => QuoteState::FieldStart,
+            QuoteState::QuoteInQuoted => QuoteState::Unquoted,
+        };
     }
 
     /// The 1-based line of the record that the reader started at `byte`:
@@ -404,6 +431,65 @@ fn count_outside_quotes(record: &str, delimiter: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time reading `Lines::feed` takes in runs.
+    fn feed_bytewise(l: &mut Lines, bytes: &[u8]) {
+        for (i, &b) in bytes.iter().enumerate() {
+            let at = l.seen + i as u64;
+            if b == b'\n' || b == b'\r' || b == b'"' || b == l.delimiter {
+                l.special_byte(b, at);
+                continue;
+            }
+            if l.after_cr {
+                l.starts.push_back(at);
+            }
+            l.after_cr = false;
+            if b & 0xC0 != 0x80 {
+                l.column += 1;
+            }
+            l.quote = match l.quote {
+                QuoteState::FieldStart | QuoteState::Unquoted | QuoteState::QuoteInQuoted => {
+                    QuoteState::Unquoted
+                }
+                QuoteState::Quoted => QuoteState::Quoted,
+            };
+        }
+        l.seen += bytes.len() as u64;
+    }
+
+    fn state(l: &Lines) -> impl PartialEq + std::fmt::Debug {
+        (
+            (l.seen, l.breaks.clone(), l.starts.clone(), l.after_cr),
+            (l.quote, l.opened, l.line, l.column),
+        )
+    }
+
+    proptest::proptest! {
+        /// Runs of ordinary bytes taken at once leave lines, line starts,
+        /// quotes and the open quote's position as byte by byte, however
+        /// the bytes are cut into reads.
+        #[test]
+        fn lines_read_in_runs_are_lines_read_byte_by_byte(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"ab;\"\r\n\xc3\xa9 ".to_vec()), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..4),
+        ) {
+            let (mut runs, mut each) = (Lines::new(b';'), Lines::new(b';'));
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.push(0);
+            cuts.push(bytes.len());
+            cuts.sort_unstable();
+            // An empty read is the end of the file, in both.
+            for w in cuts.windows(2).filter(|w| w[0] < w[1]) {
+                runs.feed(&bytes[w[0]..w[1]]);
+                feed_bytewise(&mut each, &bytes[w[0]..w[1]]);
+                proptest::prop_assert_eq!(state(&runs), state(&each));
+            }
+            runs.feed(&[]);
+            each.feed(&[]);
+            proptest::prop_assert_eq!(state(&runs), state(&each));
+        }
+    }
 
     #[test]
     fn sniffs_delimiters() {
