@@ -46,6 +46,16 @@ const DANGLING: &[&str] = &[
     "with",
 ];
 
+/// The longest of [`DANGLING`], in bytes (lower case).
+const DANGLING_BYTES: usize = 4;
+const _: () = {
+    let mut i = 0;
+    while i < DANGLING.len() {
+        assert!(DANGLING[i].len() <= DANGLING_BYTES);
+        i += 1;
+    }
+};
+
 /// One item of a cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -57,7 +67,11 @@ pub struct Item {
 
 /// Splits a cell into items; see the module documentation for the rules.
 pub fn split_cell(cell: &str) -> Vec<Item> {
-    let text = cell.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if cell.contains('\r') {
+        std::borrow::Cow::Owned(cell.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    };
     let text = text.trim();
     if !text.contains('\n') {
         return split_semicolons(text)
@@ -174,7 +188,7 @@ fn split_lines(text: &str) -> Vec<Item> {
             Some(h) if h.prefixes => format!("{} {}", h.text, item.text),
             _ => item.text,
         };
-        let Some(text) = clean(&text) else {
+        let Some(text) = clean_owned(text) else {
             continue;
         };
         if let Some(h) = item.heading {
@@ -222,6 +236,18 @@ fn clean(item: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// [`clean`], keeping the string when there is nothing to cut.
+fn clean_owned(item: String) -> Option<String> {
+    let t = item.trim().trim_end_matches(';').trim_end();
+    if t.is_empty() {
+        None
+    } else if t.len() == item.len() {
+        Some(item)
+    } else {
+        Some(t.to_owned())
+    }
+}
+
 fn starts_lowercase(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_lowercase)
 }
@@ -235,7 +261,9 @@ fn left_open(line: &str) -> bool {
         .rsplit(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
+    // The dangling words are short: a longer word is not one of them.
     line.ends_with(|c: char| c.is_alphanumeric())
+        && last.len() <= DANGLING_BYTES
         && DANGLING.contains(&last.to_lowercase().as_str())
 }
 
