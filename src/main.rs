@@ -18,19 +18,29 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// were still held when the next allocated (at 2,000,000 contributions
 /// synthesize peaked at 5,563 to 5,777 MiB, against 5,105 to 5,110 MiB
 /// with 10 ms, in the same time; `benches/consultation.sh`).
+///
+/// `import` keeps the 1 s: it streams, freeing each batch's cells as the
+/// next is read, so pages given back after 10 ms were faulted in again at
+/// once (0.61 s of the 3.7 s CPU of the 100 MB grid of
+/// `benches/import.sh` was the kernel's, 0.29 s with 1 s; wall 2.14 s to
+/// 1.76 s), and what it holds longer is about one second of batches, not
+/// a phase (peak 109 to 144 MiB).
 /// `MIMALLOC_PURGE_DELAY` in the environment still wins.
 #[allow(unsafe_code)]
-fn return_freed_memory_sooner() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: mi_option_set stores an option's value; mimalloc allows
-        // it at any time, from any thread.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
+fn set_purge_delay(command: &qualsynth::cli::Command) {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some()
+        || matches!(command, qualsynth::cli::Command::Import(_))
+    {
+        return;
     }
+    // SAFETY: mi_option_set stores an option's value; mimalloc allows it
+    // at any time, from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_sooner();
     let cli = qualsynth::cli::Cli::parse();
+    set_purge_delay(&cli.command);
     match qualsynth::cmd::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if qualsynth::exit::is_broken_pipe(&err) => ExitCode::SUCCESS,
@@ -46,17 +56,30 @@ mod tests {
     use super::*;
 
     /// The option number is mimalloc's purge delay (1,000 ms by default in
-    /// mimalloc 3, the only option with that default), and main sets it.
+    /// mimalloc 3, the only option with that default), and main sets it
+    /// for every command but import.
     #[test]
     #[allow(unsafe_code)]
-    fn main_sets_the_purge_delay() {
+    fn main_sets_the_purge_delay_but_for_import() {
         // SAFETY: mi_option_get reads an option's value.
         let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
             return;
         }
+        let command = |args: &[&str]| qualsynth::cli::Cli::parse_from(args).command;
         assert_eq!(get(), 1000);
-        return_freed_memory_sooner();
+        set_purge_delay(&command(&[
+            "qualsynth",
+            "import",
+            "grid",
+            "g.csv",
+            "--study",
+            "s",
+            "--group",
+            "G",
+        ]));
+        assert_eq!(get(), 1000);
+        set_purge_delay(&command(&["qualsynth", "code", "--study", "s"]));
         assert_eq!(get(), 10);
     }
 }
