@@ -2,7 +2,7 @@
 //! pseudonyms; and keeping the study's tables consistent as sources come
 //! and go.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::error::ParseError;
 use super::model::{Participant, RawSegment, Role, Segment};
@@ -79,15 +79,25 @@ pub struct RowIds {
 pub struct Ingester<'a> {
     ctx: SourceContext<'a>,
     scrubber: Option<Scrubber>,
-    /// Participants by id, with their attributes (`None`: the value
-    /// varies across the participant's rows, so it is not theirs).
-    people: BTreeMap<String, (Participant, BTreeMap<String, Option<String>>)>,
-    groups: BTreeSet<String>,
-    /// Group -> speaker as written -> participant id, to skip re-slugging.
-    ids: HashMap<String, HashMap<String, String>>,
-    /// Participants whose role the file or the options gave.
-    explicit: std::collections::HashSet<String>,
+    /// Participants in the order met (sorted by id when finished): a
+    /// row finds its speaker's by index, without a lookup by id.
+    people: Vec<Person>,
+    /// Participant id -> index in `people`.
+    by_id: HashMap<String, usize>,
+    groups: HashSet<String>,
+    /// Group -> speaker as written -> index in `people`, to skip
+    /// re-slugging.
+    ids: HashMap<String, HashMap<String, usize>>,
     count: u32,
+}
+
+/// A participant met, with their attributes (`None`: the value varies
+/// across the participant's rows, so it is not theirs).
+struct Person {
+    participant: Participant,
+    attributes: BTreeMap<String, Option<String>>,
+    /// The file or the options gave the role.
+    explicit: bool,
 }
 
 impl<'a> Ingester<'a> {
@@ -97,10 +107,10 @@ impl<'a> Ingester<'a> {
         Ingester {
             ctx,
             scrubber,
-            people: BTreeMap::new(),
-            groups: BTreeSet::new(),
+            people: Vec::new(),
+            by_id: HashMap::new(),
+            groups: HashSet::new(),
             ids: HashMap::new(),
-            explicit: std::collections::HashSet::new(),
             count: 0,
         }
     }
@@ -191,35 +201,34 @@ impl<'a> Ingester<'a> {
                 participant_id: None,
             });
         };
-        let id = match self.ids.get(group).and_then(|m| m.get(name)) {
-            Some(id) => id.clone(),
+        let i = match self.ids.get(group).and_then(|m| m.get(name)) {
+            Some(&i) => i,
             None => {
-                let id = self.new_participant(name, group, key);
+                let i = self.new_participant(name, group, key);
                 let names = self.ids.entry(group.to_owned()).or_default();
-                names.insert(name.to_owned(), id.clone());
-                id
+                names.insert(name.to_owned(), i);
+                i
             }
         };
+        let person = &mut self.people[i];
         // A role column or a `--role` wins over a role recognised from the
         // label ("Animatrice"); the first one given stays, so a speaker who
         // has one is not looked up again (nor slugged for a `--role` when
         // none was given).
-        if !self.explicit.contains(&id) {
+        if !person.explicit {
+            let roles = &self.ctx.roles;
             let given = role.or_else(|| {
-                (!self.ctx.roles.is_empty())
-                    .then(|| self.ctx.roles.get(&role_key(name)).copied())
+                (!roles.is_empty())
+                    .then(|| roles.get(&role_key(name)).copied())
                     .flatten()
             });
             if let Some(r) = given {
-                self.explicit.insert(id.clone());
-                if let Some((p, _)) = self.people.get_mut(&id) {
-                    p.role = r;
-                }
+                person.explicit = true;
+                person.participant.role = r;
             }
         }
-        if !participant_attributes.is_empty()
-            && let Some((_, attrs)) = self.people.get_mut(&id)
-        {
+        if !participant_attributes.is_empty() {
+            let attrs = &mut person.attributes;
             for (k, v) in participant_attributes {
                 match attrs.get(k) {
                     None => {
@@ -234,7 +243,7 @@ impl<'a> Ingester<'a> {
         }
         Ok(RowIds {
             group: group.to_owned(),
-            participant_id: Some(id),
+            participant_id: Some(person.participant.id.clone()),
         })
     }
 
@@ -257,8 +266,9 @@ impl<'a> Ingester<'a> {
         &self.ctx
     }
 
-    /// Registers a speaker of a group; returns the participant id.
-    fn new_participant(&mut self, name: &str, group: &str, key: &mut PseudonymKey) -> String {
+    /// Registers a speaker of a group; returns the participant's index in
+    /// `people` (two names may share an id: one participant).
+    fn new_participant(&mut self, name: &str, group: &str, key: &mut PseudonymKey) -> usize {
         let shown = if self.ctx.pseudonymize {
             key.pseudonym(name)
         } else {
@@ -267,29 +277,40 @@ impl<'a> Ingester<'a> {
         let id = format!("{}/{}", slug(group), slug(&shown));
         let pseudonymized = self.ctx.pseudonymize && shown != name.trim();
         let source = self.ctx.source_id;
-        self.people.entry(id.clone()).or_insert_with(|| {
-            let p = Participant {
-                id: id.clone(),
-                group: group.to_owned(),
-                pseudonymized,
-                // A label that names a role ("Animatrice", "Interviewer").
-                role: Role::parse(name).unwrap_or_default(),
-                name: shown,
-                attributes: String::new(),
-                sources: vec![source.to_owned()],
-            };
-            (p, BTreeMap::new())
+        if let Some(&i) = self.by_id.get(&id) {
+            return i;
+        }
+        let participant = Participant {
+            id: id.clone(),
+            group: group.to_owned(),
+            pseudonymized,
+            // A label that names a role ("Animatrice", "Interviewer").
+            role: Role::parse(name).unwrap_or_default(),
+            name: shown,
+            attributes: String::new(),
+            sources: vec![source.to_owned()],
+        };
+        self.people.push(Person {
+            participant,
+            attributes: BTreeMap::new(),
+            explicit: false,
         });
-        id
+        self.by_id.insert(id, self.people.len() - 1);
+        self.people.len() - 1
     }
 
     /// The participants met, with their attributes, and the groups.
-    pub fn finish(self) -> (Vec<Participant>, BTreeSet<String>) {
+    pub fn finish(mut self) -> (Vec<Participant>, BTreeSet<String>) {
+        // Ids are unique: the order is the ids'.
+        self.people
+            .sort_unstable_by(|a, b| a.participant.id.cmp(&b.participant.id));
         let participants = self
             .people
-            .into_values()
-            .map(|(mut p, attrs)| {
-                let constant: BTreeMap<String, String> = attrs
+            .into_iter()
+            .map(|person| {
+                let mut p = person.participant;
+                let constant: BTreeMap<String, String> = person
+                    .attributes
                     .into_iter()
                     .filter_map(|(k, v)| Some((k, v?)))
                     .collect();
@@ -297,7 +318,7 @@ impl<'a> Ingester<'a> {
                 p
             })
             .collect();
-        (participants, self.groups)
+        (participants, self.groups.into_iter().collect())
     }
 }
 
