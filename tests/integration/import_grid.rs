@@ -636,3 +636,58 @@ fn workshop_methods_import_from_columns_frames_and_a_miro_board() {
         .reduce(|a, b| a + b);
     assert_eq!(votes, Some(12));
 }
+
+/// A grid large enough to be streamed (over 1 MiB), `rows` rows.
+fn large_grid(path: &std::path::Path, group: &str, rows: usize) {
+    let mut s = String::from("Groupe;Participant;Idées\n");
+    for i in 0..rows {
+        s.push_str(&format!(
+            "{group};P{};\"- ouvrir le samedi {i} pour les familles du quartier\n- un tarif solidaire {i}\"\n",
+            i % 17
+        ));
+    }
+    assert!(s.len() > 1 << 20);
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn a_streamed_copy_under_another_path_is_skipped_and_the_next_file_imported() {
+    let env = TestEnv::new();
+    let d = env.dir.path();
+    large_grid(&d.join("a.csv"), "Lille", 15_000);
+    std::fs::copy(d.join("a.csv"), d.join("copy.csv")).unwrap();
+    large_grid(&d.join("b.csv"), "Lyon", 14_000);
+    let grid = |files: &[&str]| {
+        let mut args = vec!["import", "grid"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--group-column", "Groupe", "--participant-column"]);
+        args.extend_from_slice(&["Participant", "--text-column", "Idées", "--split-items"]);
+        let out = env.study_cmd(&args).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out))
+    };
+    grid(&["a.csv"]);
+    let said = grid(&["copy.csv", "b.csv"]);
+    assert!(
+        said.contains("copy.csv has the same content as ../a.csv (source a); skipped"),
+        "{said}"
+    );
+    let st = env.status();
+    let ids: Vec<&str> = st["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "{st}");
+    // Two items a row, none of them the copy's.
+    assert_eq!(st["total"]["segments"], 2 * (15_000 + 14_000), "{st}");
+    let manifest = std::fs::read_to_string(env.study().join("study.toml")).unwrap();
+    assert!(!manifest.contains("copy.csv"), "{manifest}");
+    // The recorded hash is the file's: read again, it is unchanged.
+    let again = grid(&["b.csv"]);
+    assert!(
+        again.contains("b.csv is already imported as b, unchanged"),
+        "{again}"
+    );
+}
