@@ -47,13 +47,15 @@ const DANGLING: &[&str] = &[
 ];
 
 /// The longest of [`DANGLING`], in bytes (lower case).
-const DANGLING_BYTES: usize = 4;
-const _: () = {
-    let mut i = 0;
+const DANGLING_BYTES: usize = {
+    let (mut i, mut longest) = (0, 0);
     while i < DANGLING.len() {
-        assert!(DANGLING[i].len() <= DANGLING_BYTES);
+        if DANGLING[i].len() > longest {
+            longest = DANGLING[i].len();
+        }
         i += 1;
     }
+    longest
 };
 
 /// One item of a cell.
@@ -231,14 +233,19 @@ fn heading_kind(line: &str, first: bool, next_marked: bool) -> Option<bool> {
     }
 }
 
+/// An item without its surrounding white space and trailing `;`.
+fn trimmed(item: &str) -> &str {
+    item.trim().trim_end_matches(';').trim_end()
+}
+
 fn clean(item: &str) -> Option<String> {
-    let t = item.trim().trim_end_matches(';').trim_end();
+    let t = trimmed(item);
     (!t.is_empty()).then(|| t.to_owned())
 }
 
 /// [`clean`], keeping the string when there is nothing to cut.
 fn clean_owned(item: String) -> Option<String> {
-    let t = item.trim().trim_end_matches(';').trim_end();
+    let t = trimmed(&item);
     if t.is_empty() {
         None
     } else if t.len() == item.len() {
