@@ -3,23 +3,31 @@
 use crate::cli::{ReportArgs, ReportFormat, ReportTable};
 use crate::pipeline::Study;
 use crate::pipeline::report::{self, Format};
+use crate::render::html;
 use crate::render::report::{Filter, Kind};
 use crate::terminal as output;
 
 /// Writes the report.
 pub fn run(a: ReportArgs) -> anyhow::Result<()> {
     let study = Study::open_segment_columns(&a.study.study, &report::REPORT_COLUMNS)?;
-    let loaded = report::load(&study)?;
     let filter = Filter {
         group: a.group.clone(),
         code: a.code.clone(),
     };
-    loaded.check_filter(&filter)?;
     let format = match a.format {
         Some(f) => format(f),
         None if output::stdout_is_terminal() => Format::Table,
         None => Format::Csv,
     };
+    // The HTML report lists the first recommendations and counts the
+    // others: only those are read whole.
+    let (loaded, counts) = if format == Format::Html {
+        let (loaded, counts) = report::load_listed(&study, &filter, html::LISTED)?;
+        (loaded, Some(counts))
+    } else {
+        (report::load(&study)?, None)
+    };
+    loaded.check_filter(&filter)?;
     let kinds: Vec<Kind> = match (a.table, format) {
         (Some(ReportTable::All), _) | (None, Format::Xlsx | Format::Html) => Kind::ALL.to_vec(),
         (Some(t), _) => vec![kind(t)],
@@ -40,7 +48,14 @@ pub fn run(a: ReportArgs) -> anyhow::Result<()> {
         };
         anyhow::bail!("--format {name} writes a file: add --out FILE");
     }
-    let bytes = report::render(&study, format, &tables, output::width(), output::colour())?;
+    let bytes = report::render(
+        &study,
+        format,
+        &tables,
+        counts,
+        output::width(),
+        output::colour(),
+    )?;
     match &a.out {
         Some(path) => report::write_file(path, &bytes),
         None => Ok(output::print(bytes)?),

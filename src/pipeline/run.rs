@@ -233,7 +233,7 @@ fn write_reports(
                     .filter(|t| kind.is_none_or(|k| t.kind() == k))
                     .cloned()
                     .collect();
-                let bytes = report_stage::render(study, format, &chosen, FILE_WIDTH, false)?;
+                let bytes = report_stage::render(study, format, &chosen, None, FILE_WIDTH, false)?;
                 report_stage::write_file(&path, &bytes)?;
                 written = true;
                 content_hash(&bytes)

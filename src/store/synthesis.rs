@@ -11,7 +11,7 @@ use super::atomic::Staged;
 use super::{StoreError, Workspace, tables};
 use crate::rows::{Rows, Table};
 use crate::synthesis::Synthesis;
-use crate::synthesis::recommendations::{EvidenceRow, MemberRow};
+use crate::synthesis::recommendations::{EvidenceRow, MemberRow, RecommendationRow};
 
 /// Folder of the synthesis tables, relative to the study directory.
 pub const DIR: &str = "data/synthesis";
@@ -109,6 +109,19 @@ impl Workspace {
     /// those of the recommendations it details with
     /// [`Workspace::read_recommendation_rows`].
     pub fn read_synthesis_summary(&self) -> Result<Option<Synthesis>, StoreError> {
+        let Some(mut s) = self.read_synthesis_summary_but_recommendations()? else {
+            return Ok(None);
+        };
+        s.recommendations = self.synthesis_rows(TABLES[5])?;
+        Ok(Some(s))
+    }
+
+    /// [`Workspace::read_synthesis_summary`] without the merged
+    /// recommendations (at national scale, millions of rows a board
+    /// report only counts).
+    pub fn read_synthesis_summary_but_recommendations(
+        &self,
+    ) -> Result<Option<Synthesis>, StoreError> {
         if !self.has_synthesis() {
             return Ok(None);
         }
@@ -118,7 +131,7 @@ impl Workspace {
             cooccurrence: self.synthesis_rows(TABLES[2])?,
             divergence: self.synthesis_rows(TABLES[3])?,
             quotes: self.synthesis_rows(TABLES[4])?,
-            recommendations: self.synthesis_rows(TABLES[5])?,
+            recommendations: Vec::new(),
             members: Table::default(),
             evidence: Table::default(),
             non_proposals: self.synthesis_rows(TABLES[8])?,
@@ -126,6 +139,41 @@ impl Workspace {
             method_members: self.synthesis_rows(METHOD_TABLES[1])?,
             tensions: self.synthesis_rows(METHOD_TABLES[2])?,
         }))
+    }
+
+    /// Some columns of the merged recommendations table, every row
+    /// (`None` when there is no synthesis).
+    pub fn recommendation_columns(
+        &self,
+        columns: &[&str],
+    ) -> Result<Option<DataFrame>, StoreError> {
+        read_optional(&self.recommendations_path(), Some(columns))
+    }
+
+    /// The merged recommendations at `rows` of their table (ascending),
+    /// whole; only the rows up to the last are read.
+    pub fn recommendations_at(&self, rows: &[u32]) -> Result<Vec<RecommendationRow>, StoreError> {
+        use polars::prelude::{IdxCa, IdxSize, ParquetReader, SerReader};
+        let Some(&last) = rows.last() else {
+            return Ok(Vec::new());
+        };
+        let path = self.recommendations_path();
+        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
+        };
+        let file = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, "read", e))?;
+        let df = ParquetReader::new(file)
+            .with_slice(Some((0, last as usize + 1)))
+            .finish()
+            .map_err(unreadable)?;
+        let idx = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
+        let df = df.take(&idx).map_err(unreadable)?;
+        RecommendationRow::from_frame(&df).map_err(unreadable)
+    }
+
+    fn recommendations_path(&self) -> std::path::PathBuf {
+        self.dir.join(DIR).join(format!("{}.parquet", TABLES[5]))
     }
 
     /// The members and evidence rows of the merged recommendations `ids`,

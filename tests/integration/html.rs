@@ -119,3 +119,41 @@ fn html_report_is_self_contained_with_every_section() {
         stderr(&out)
     );
 }
+
+/// `report --format html` reads only the recommendations it lists and
+/// counts the others; `run` renders the same page from all of them.
+#[test]
+fn the_html_report_is_the_one_run_writes() {
+    let (env, html) = rendered();
+    let by_run = std::fs::read_to_string(env.dir.path().join("study/reports/report.html")).unwrap();
+    assert_eq!(html, by_run);
+    assert!(html.contains("<b>11</b>merged recommendations"));
+}
+
+/// With a group or a code, the page counts the recommendations the CSV
+/// report lists for it.
+#[test]
+fn a_filtered_html_report_counts_what_the_filtered_table_lists() {
+    let (env, _) = rendered();
+    for filter in [["--group", "Marseille"], ["--code", "lien"]] {
+        let csv = env
+            .study_cmd(&["report", "--format", "csv", "--table", "recommendations"])
+            .args(filter)
+            .output()
+            .unwrap();
+        assert!(csv.status.success(), "{}", stderr(&csv));
+        let rows = csv::Reader::from_reader(csv.stdout.as_slice())
+            .records()
+            .count();
+        assert!(rows > 0 && rows < 11, "{filter:?}: {rows}");
+        let out = env
+            .study_cmd(&["report", "--format", "html", "--out", "f.html"])
+            .args(filter)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let html = std::fs::read_to_string(env.dir.path().join("f.html")).unwrap();
+        let figure = format!("<b>{rows}</b>merged recommendations");
+        assert!(html.contains(&figure), "{filter:?}: {figure}");
+    }
+}

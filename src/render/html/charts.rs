@@ -126,7 +126,7 @@ pub(super) fn support_cell(k: i64, n: i64) -> String {
     format!("{glyphs} <span class=\"kn\">{k}/{n}</span>")
 }
 
-pub(super) fn support_chart(out: &mut String, recs: &[RecommendationLine]) {
+pub(super) fn support_chart(out: &mut String, recs: &[RecommendationLine], total: usize) {
     let shown = &recs[..recs.len().min(CHART_TOP)];
     let n = shown
         .iter()
@@ -141,8 +141,8 @@ pub(super) fn support_chart(out: &mut String, recs: &[RecommendationLine]) {
     out.push_str("<section id=\"support\">\n<h2>Support across groups</h2>\n");
     out.push_str(&format!(
         "<p class=\"note\">Supporting groups per recommendation{}.</p>\n",
-        if recs.len() > CHART_TOP {
-            format!(", top {CHART_TOP} of {}", recs.len())
+        if total > CHART_TOP {
+            format!(", top {CHART_TOP} of {total}")
         } else {
             String::new()
         }

@@ -34,6 +34,32 @@ pub fn to_html(study: &str, tables: &[Table], details: &[RecDetail]) -> String {
     to_html_with(study, tables, details, &[])
 }
 
+/// The recommendations an HTML report lists: those shown in full, then
+/// the compact lines. The others are only counted.
+pub const LISTED: usize = sections::FULL_RECOMMENDATIONS + sections::COMPACT_RECOMMENDATIONS;
+
+/// What the HTML report says of all the recommendations, listed or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecCounts {
+    /// Merged recommendations.
+    pub total: usize,
+    /// Those with an owner, a target and a deadline.
+    pub actionable: usize,
+    /// Whether the consultant curated any.
+    pub curated: bool,
+}
+
+impl RecCounts {
+    /// The counts of these recommendations.
+    pub fn of(recs: &[RecommendationLine]) -> Self {
+        RecCounts {
+            total: recs.len(),
+            actionable: recs.iter().filter(|r| r.actionable).count(),
+            curated: recs.iter().any(|r| r.curated),
+        }
+    }
+}
+
 /// [`to_html`] with notes on how the synthesis was made (who was left
 /// out), shown under the header.
 pub fn to_html_with(
@@ -42,7 +68,24 @@ pub fn to_html_with(
     details: &[RecDetail],
     notes: &[String],
 ) -> String {
-    let t = Tables::new(tables);
+    to_html_counted(study, tables, None, details, notes)
+}
+
+/// [`to_html_with`] where the recommendations table holds only the first
+/// [`LISTED`] and `counts` counts them all (a study of two million
+/// contributions merges into millions of recommendations; the report lists
+/// 320). With `None`, the table holds them all.
+pub fn to_html_counted(
+    study: &str,
+    tables: &[Table],
+    counts: Option<RecCounts>,
+    details: &[RecDetail],
+    notes: &[String],
+) -> String {
+    let mut t = Tables::new(tables);
+    if let Some(c) = counts {
+        t.counts = c;
+    }
     let heat = charts::Heat::new(&t);
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"und\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -57,10 +100,10 @@ pub fn to_html_with(
         out.push_str(&format!("<p class=\"note\">{}</p>\n", esc(n)));
     }
     let mut any = false;
-    if !t.recs.is_empty() {
+    if t.counts.total > 0 {
         any = true;
-        sections::recommendations(&mut out, t.recs, details);
-        charts::support_chart(&mut out, t.recs);
+        sections::recommendations(&mut out, t.recs, t.counts, details);
+        charts::support_chart(&mut out, t.recs, t.counts.total);
     }
     if !heat.rows.is_empty() {
         any = true;
@@ -152,6 +195,8 @@ fn push_new(v: &mut Vec<String>, s: &str) {
 /// The rows of each table (empty when the table was not asked for).
 struct Tables<'a> {
     recs: &'a [RecommendationLine],
+    /// Counts of all the recommendations, `recs` being all or the first.
+    counts: RecCounts,
     themes: Option<&'a Themes>,
     matrix: &'a [MatrixLine],
     conv: &'a [ConvergenceLine],
@@ -167,6 +212,7 @@ impl<'a> Tables<'a> {
     fn new(tables: &'a [Table]) -> Self {
         let mut t = Tables {
             recs: &[],
+            counts: RecCounts::default(),
             themes: None,
             matrix: &[],
             conv: &[],
@@ -178,7 +224,10 @@ impl<'a> Tables<'a> {
         };
         for table in tables {
             match table {
-                Table::Recommendations(r) => t.recs = r,
+                Table::Recommendations(r) => {
+                    t.recs = r;
+                    t.counts = RecCounts::of(r);
+                }
                 Table::Themes(th) => t.themes = Some(th),
                 Table::Matrix(r) => t.matrix = r,
                 Table::Convergence(r) => t.conv = r,

@@ -42,16 +42,16 @@ pub(super) fn header(out: &mut String, study: &str, t: &Tables, heat: &Heat) {
             .filter(|r| r.groups_raised == r.groups_total)
             .count()
     };
-    let actionable = t.recs.iter().filter(|r| r.actionable).count();
+    let (total, actionable) = (t.counts.total, t.counts.actionable);
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut summary = vec![plural(groups, "working group", "working groups")];
     if themes > 0 {
         summary.push(plural(themes, "theme", "themes"));
     }
-    if !t.recs.is_empty() {
+    if total > 0 {
         summary.push(plural(
-            t.recs.len(),
+            total,
             "merged recommendation",
             "merged recommendations",
         ));
@@ -69,8 +69,8 @@ pub(super) fn header(out: &mut String, study: &str, t: &Tables, heat: &Heat) {
             figures.push((shared.to_string(), "themes shared by all groups"));
         }
     }
-    if !t.recs.is_empty() {
-        figures.push((t.recs.len().to_string(), "merged recommendations"));
+    if total > 0 {
+        figures.push((total.to_string(), "merged recommendations"));
         figures.push((actionable.to_string(), "actionable"));
     }
     out.push_str("<ul class=\"figures\">\n");
@@ -79,7 +79,7 @@ pub(super) fn header(out: &mut String, study: &str, t: &Tables, heat: &Heat) {
     }
     out.push_str("</ul>\n");
     let mut toc = Vec::new();
-    if !t.recs.is_empty() {
+    if total > 0 {
         toc.push(("recommendations", "Recommendations"));
         toc.push(("support", "Support"));
     }
@@ -124,10 +124,11 @@ pub(super) fn priority_class(p: &str) -> &'static str {
 pub(super) fn recommendations(
     out: &mut String,
     recs: &[RecommendationLine],
+    counts: super::RecCounts,
     details: &[RecDetail],
 ) {
     out.push_str("<section id=\"recommendations\">\n<h2>Recommendations</h2>\n");
-    let curated = recs.iter().any(|r| r.curated);
+    let curated = counts.curated;
     out.push_str(&format!(
         "<p class=\"note\">Merged across groups when they say the same thing, and ranked by \
          the number of groups that back them, then the coded segments behind them, then votes.{}\
@@ -213,8 +214,10 @@ pub(super) fn recommendations(
         out.push_str("</tbody>\n");
     }
     out.push_str("</table>\n");
-    if !rest.is_empty() {
-        compact_recommendations(out, rest);
+    // Those after the full ones: listed, then counted.
+    let more = counts.total.saturating_sub(full.len());
+    if more > 0 {
+        compact_recommendations(out, rest, more);
     }
     out.push_str("</section>\n");
 }
@@ -223,20 +226,22 @@ pub(super) fn recommendations(
 /// others are listed compactly.
 pub(crate) const FULL_RECOMMENDATIONS: usize = 20;
 /// Recommendations listed compactly, at most; the others are counted.
-const COMPACT_RECOMMENDATIONS: usize = 300;
+pub(crate) const COMPACT_RECOMMENDATIONS: usize = 300;
 /// Group names shown in a cell before the rest fold away.
 const GROUPS_SHOWN: usize = 6;
 /// Members shown under a recommendation before the rest fold away.
 const MEMBERS_SHOWN: usize = 12;
 
 /// The recommendations after the first ones: a line each (rank, wording,
-/// support, votes), the count of those left out.
-fn compact_recommendations(out: &mut String, rest: &[RecommendationLine]) {
-    let (shown, hidden) = rest.split_at(rest.len().min(COMPACT_RECOMMENDATIONS));
+/// support, votes), the count of those left out: `more` after the full
+/// ones, of which `rest` are at hand.
+fn compact_recommendations(out: &mut String, rest: &[RecommendationLine], more: usize) {
+    let shown = &rest[..rest.len().min(COMPACT_RECOMMENDATIONS)];
+    let hidden = more.saturating_sub(shown.len());
     out.push_str(&format!(
         "<details class=\"more\"><summary>{} more recommendation{}</summary>\n<table class=\"compact\"><thead><tr><th>#</th><th>Recommendation</th><th>Support</th><th class=\"num\">Votes</th></tr></thead><tbody>\n",
-        rest.len(),
-        if rest.len() == 1 { "" } else { "s" }
+        more,
+        if more == 1 { "" } else { "s" }
     ));
     for r in shown {
         out.push_str(&format!(
@@ -252,10 +257,9 @@ fn compact_recommendations(out: &mut String, rest: &[RecommendationLine]) {
         ));
     }
     out.push_str("</tbody></table>\n");
-    if !hidden.is_empty() {
+    if hidden > 0 {
         out.push_str(&format!(
-            "<p class=\"note\">{} more, each backed by fewer groups, are in the workbook and the CSV and JSON reports.</p>\n",
-            hidden.len()
+            "<p class=\"note\">{hidden} more, each backed by fewer groups, are in the workbook and the CSV and JSON reports.</p>\n"
         ));
     }
     out.push_str("</details>\n");

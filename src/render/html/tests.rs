@@ -468,3 +468,48 @@ fn scales_and_helpers() {
     assert_eq!(support_cell(2, 3).matches('●').count(), 2);
     assert!(support_cell(5, 12).contains("<svg"));
 }
+
+/// A report given the first recommendations and the counts of all is the
+/// report given all of them, byte for byte: the header's figures, the
+/// curated note, the compact list and its count of the others, the chart.
+#[test]
+fn the_listed_recommendations_with_their_counts_render_as_all_of_them() {
+    let all: Vec<RecommendationLine> = (1..=LISTED as u32 + 77)
+        .map(|i| {
+            let mut r = rec(
+                i,
+                &format!("R{i:04}"),
+                &format!("Proposal {i}"),
+                &["A"],
+                1,
+                3,
+            );
+            r.actionable = i % 7 == 0;
+            // The only curated one is past those listed.
+            r.curated = i == LISTED as u32 + 5;
+            r
+        })
+        .collect();
+    let listed = all[..LISTED].to_vec();
+    let counts = RecCounts::of(&all);
+    assert_eq!(
+        (counts.total, counts.actionable, counts.curated),
+        (397, 56, true)
+    );
+    let full = to_html_with("t", &[Table::Recommendations(all)], &[], &[]);
+    let bounded = to_html_counted(
+        "t",
+        &[Table::Recommendations(listed.clone())],
+        Some(counts),
+        &[],
+        &[],
+    );
+    assert_eq!(bounded, full);
+    assert!(full.contains("<b>397</b>merged recommendations"));
+    assert!(full.contains("377 more recommendations"));
+    assert!(full.contains("77 more, each backed by fewer groups"));
+    // Without the counts, the listed ones are all there is.
+    let alone = to_html_with("t", &[Table::Recommendations(listed)], &[], &[]);
+    assert_ne!(alone, full);
+    assert!(alone.contains("<b>320</b>merged recommendations"));
+}

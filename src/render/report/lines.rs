@@ -60,6 +60,18 @@ impl Filter {
     fn groups_ok(&self, groups: &[String]) -> bool {
         self.group.as_ref().is_none_or(|g| groups.contains(g))
     }
+
+    /// Whether the recommendations table keeps a recommendation of these
+    /// groups and codes (as [`recommendations`] does).
+    pub fn keeps_recommendation(&self, groups: &[&str], codes: &[&str]) -> bool {
+        self.group.as_deref().is_none_or(|g| groups.contains(&g))
+            && (self.code.is_none() || codes.iter().any(|c| self.code_ok(c)))
+    }
+
+    /// Whether it keeps every row.
+    pub fn is_empty(&self) -> bool {
+        self.group.is_none() && self.code.is_none()
+    }
 }
 
 /// `code` is `parent` or one of its descendants.
