@@ -68,24 +68,27 @@ pub fn load_listed(
     let mut synthesis = ws
         .read_synthesis_summary_but_recommendations()?
         .ok_or(PipelineError::NotSynthesised)?;
-    let mut columns = vec!["actionable", "curated"];
+    let mut columns = vec!["rank", "actionable", "curated"];
     if !filter.is_empty() {
         columns.extend(["groups", "codes"]);
     }
     let mut counts = html::RecCounts::default();
     let mut rows: Vec<u32> = Vec::new();
     if let Some(df) = ws.recommendation_columns(&columns)? {
+        // A column the table lacks reads as its rows read it: false, or
+        // no groups and codes.
         let flag = |name: &str| -> anyhow::Result<Vec<bool>> {
-            Ok(df
-                .column(name)?
-                .bool()?
-                .iter()
-                .map(Option::unwrap_or_default)
-                .collect())
+            match df.column(name) {
+                Ok(c) => Ok(c.bool()?.iter().map(Option::unwrap_or_default).collect()),
+                Err(_) => Ok(vec![false; df.height()]),
+            }
         };
         let (actionable, curated) = (flag("actionable")?, flag("curated")?);
         let lists = |name: &str| -> anyhow::Result<Vec<Vec<String>>> {
-            crate::rows::read_column(&df, name).map_err(Into::into)
+            match df.column(name) {
+                Ok(_) => crate::rows::read_column(&df, name).map_err(Into::into),
+                Err(_) => Ok(vec![Vec::new(); df.height()]),
+            }
         };
         let (groups, codes) = if filter.is_empty() {
             (Vec::new(), Vec::new())

@@ -141,13 +141,39 @@ impl Workspace {
         }))
     }
 
-    /// Some columns of the merged recommendations table, every row
-    /// (`None` when there is no synthesis).
+    /// Those of `columns` the merged recommendations table has, every row
+    /// (`None` when there is no synthesis; a table written before a column
+    /// existed lacks it, as its rows read it empty).
     pub fn recommendation_columns(
         &self,
         columns: &[&str],
     ) -> Result<Option<DataFrame>, StoreError> {
-        read_optional(&self.recommendations_path(), Some(columns))
+        use polars::prelude::{ParquetReader, SerReader};
+        let path = self.recommendations_path();
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StoreError::io(&path, "read", e)),
+        };
+        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
+            path: path.display().to_string(),
+            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
+        };
+        let mut reader = ParquetReader::new(file);
+        let schema = reader.schema().map_err(unreadable)?;
+        let present: Vec<String> = columns
+            .iter()
+            .filter(|c| schema.contains(c))
+            .map(|c| (*c).to_owned())
+            .collect();
+        if present.is_empty() {
+            return Ok(Some(DataFrame::empty()));
+        }
+        reader
+            .with_columns(Some(present))
+            .finish()
+            .map(Some)
+            .map_err(unreadable)
     }
 
     /// The merged recommendations at `rows` of their table (ascending),
@@ -308,6 +334,40 @@ mod tests {
             text: text.to_owned(),
             ..MemberRow::default()
         }
+    }
+
+    /// A board report reads some rows of the recommendations and some
+    /// columns of all; a table written before a column existed lacks it.
+    #[test]
+    fn a_report_reads_recommendations_by_row_and_by_column() {
+        let tmp = tempfile::tempdir().unwrap();
+        Workspace::init(tmp.path(), "t", "fr").unwrap();
+        let ws = Workspace::open(tmp.path()).unwrap();
+        assert!(ws.recommendation_columns(&["rank"]).unwrap().is_none());
+        let recs: Vec<RecommendationRow> = (1..=5)
+            .map(|k| RecommendationRow {
+                rank: k,
+                rec_id: format!("R{k:03}"),
+                actionable: k % 2 == 0,
+                ..RecommendationRow::default()
+            })
+            .collect();
+        let s = Synthesis {
+            recommendations: recs.clone(),
+            ..Synthesis::default()
+        };
+        ws.save_synthesis(&s).unwrap();
+        assert_eq!(
+            ws.recommendations_at(&[1, 3]).unwrap(),
+            [recs[1].clone(), recs[3].clone()]
+        );
+        assert!(ws.recommendations_at(&[]).unwrap().is_empty());
+        let df = ws
+            .recommendation_columns(&["actionable", "no_such_column"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(df.get_column_names(), ["actionable"]);
+        assert_eq!(df.height(), 5);
     }
 
     #[test]
