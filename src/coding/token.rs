@@ -615,30 +615,27 @@ mod tests {
         assert_eq!(norms("Don't U.S. 🏠", Semantics::Codes), ["don't", "u.s"]);
     }
 
-    #[test]
-    fn ascii_words_equal_unicode_segmentation() {
-        let alphabet = b"aZ9_.:',; -\"!\t\nb0";
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        for round in 0..20_000 {
+    /// `rounds` random texts of up to `max_len - 1` characters, each
+    /// drawn by `pick` from a random number (xorshift, the same texts on
+    /// every run).
+    fn random_texts(
+        mut seed: u64,
+        rounds: usize,
+        max_len: u64,
+        mut pick: impl FnMut(u64) -> char,
+    ) -> impl Iterator<Item = String> {
+        (0..rounds).map(move |_| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            let len = (seed % 12) as usize;
             let mut x = seed;
-            let text: String = (0..len)
+            (0..seed % max_len)
                 .map(|_| {
                     x = x.rotate_left(5).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    alphabet[(x >> 33) as usize % alphabet.len()] as char
+                    pick(x)
                 })
-                .collect();
-            let expected: Vec<(usize, usize)> = text
-                .split_word_bound_indices()
-                .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-                .map(|(i, w)| (i, i + w.len()))
-                .collect();
-            let got: Vec<(usize, usize)> = AsciiWords::new(text.as_bytes()).collect();
-            assert_eq!(got, expected, "round {round}: {text:?}");
-        }
+                .collect()
+        })
     }
 
     /// The words `split_word_bound_indices` gives, as [`latin_words`]
@@ -655,9 +652,18 @@ mod tests {
         latin_words(text, |b0, b1| got.push((b0, b1))).then_some(got)
     }
 
-    /// Every character the fast path reads, alone and between letters,
-    /// digits, accented letters, joiners and itself, breaks as
-    /// `unicode-segmentation` breaks it; its letters are alphanumeric.
+    #[test]
+    fn ascii_words_equal_unicode_segmentation() {
+        let alphabet = b"aZ9_.:',; -\"!\t\nb0";
+        let texts = random_texts(0x2545_F491_4F6C_DD1D, 20_000, 12, |x| {
+            alphabet[(x >> 33) as usize % alphabet.len()] as char
+        });
+        for (round, text) in texts.enumerate() {
+            let got: Vec<(usize, usize)> = AsciiWords::new(text.as_bytes()).collect();
+            assert_eq!(got, uax_words(&text), "round {round}: {text:?}");
+        }
+    }
+
     #[test]
     fn latin_words_class_every_character_as_uax_29() {
         let mut classed = 0;
@@ -696,24 +702,15 @@ mod tests {
             .chars()
             .collect();
         let rare: Vec<char> = "\u{301}\u{AD}²🏠α\u{200D}".chars().collect();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let texts = random_texts(0x9E37_79B9_7F4A_7C15, 50_000, 14, |x| {
+            if (x >> 20).is_multiple_of(40) {
+                rare[(x >> 33) as usize % rare.len()]
+            } else {
+                alphabet[(x >> 33) as usize % alphabet.len()]
+            }
+        });
         let mut fast = 0;
-        for round in 0..50_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 14) as usize;
-            let mut x = seed;
-            let text: String = (0..len)
-                .map(|_| {
-                    x = x.rotate_left(5).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    if (x >> 20).is_multiple_of(40) {
-                        rare[(x >> 33) as usize % rare.len()]
-                    } else {
-                        alphabet[(x >> 33) as usize % alphabet.len()]
-                    }
-                })
-                .collect();
+        for (round, text) in texts.enumerate() {
             let expected = uax_words(&text);
             match latin(&text) {
                 Some(got) => {
