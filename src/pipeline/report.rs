@@ -75,8 +75,8 @@ pub fn load_listed(
     let mut counts = html::RecCounts::default();
     let mut rows: Vec<u32> = Vec::new();
     if let Some(df) = ws.recommendation_columns(&columns)? {
-        // A column the table lacks reads as its rows read it: false, or
-        // no groups and codes.
+        // A column the table lacks (written before it existed) counts as
+        // false, or as no groups and codes.
         let flag = |name: &str| -> anyhow::Result<Vec<bool>> {
             match df.column(name) {
                 Ok(c) => Ok(c.bool()?.iter().map(Option::unwrap_or_default).collect()),
@@ -96,13 +96,8 @@ pub fn load_listed(
             (lists("groups")?, lists("codes")?)
         };
         for i in 0..df.height() {
-            if !filter.is_empty() {
-                fn strs(v: &[String]) -> Vec<&str> {
-                    v.iter().map(String::as_str).collect()
-                }
-                if !filter.keeps_recommendation(&strs(&groups[i]), &strs(&codes[i])) {
-                    continue;
-                }
+            if !filter.is_empty() && !filter.keeps_recommendation(&groups[i], &codes[i]) {
+                continue;
             }
             counts.total += 1;
             counts.actionable += usize::from(actionable[i]);
@@ -190,6 +185,7 @@ impl Loaded {
 
 /// The bytes of a one-file report (every format but CSV of several tables,
 /// for which CSV renders the first table).
+///
 /// An HTML report whose recommendations table lists only the first of
 /// them gets their `counts` ([`load_listed`]); other formats ignore it.
 pub fn render(

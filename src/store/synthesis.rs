@@ -143,7 +143,7 @@ impl Workspace {
 
     /// Those of `columns` the merged recommendations table has, every row
     /// (`None` when there is no synthesis; a table written before a column
-    /// existed lacks it, as its rows read it empty).
+    /// existed lacks it).
     pub fn recommendation_columns(
         &self,
         columns: &[&str],
@@ -155,10 +155,7 @@ impl Workspace {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StoreError::io(&path, "read", e)),
         };
-        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
-            path: path.display().to_string(),
-            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
-        };
+        let unreadable = unreadable(&path);
         let mut reader = ParquetReader::new(file);
         let schema = reader.schema().map_err(unreadable)?;
         let present: Vec<String> = columns
@@ -184,10 +181,7 @@ impl Workspace {
             return Ok(Vec::new());
         };
         let path = self.recommendations_path();
-        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
-            path: path.display().to_string(),
-            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
-        };
+        let unreadable = unreadable(&path);
         let file = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, "read", e))?;
         let df = ParquetReader::new(file)
             .with_slice(Some((0, last as usize + 1)))
@@ -224,10 +218,7 @@ impl Workspace {
     ) -> Result<Vec<T>, StoreError> {
         use polars::prelude::{ParquetReader, SerReader};
         let path = self.dir.join(DIR).join(format!("{name}.parquet"));
-        let unreadable = |e: polars::prelude::PolarsError| StoreError::Table {
-            path: path.display().to_string(),
-            message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
-        };
+        let unreadable = unreadable(&path);
         let open = || match std::fs::File::open(&path) {
             Ok(f) => Ok(Some(ParquetReader::new(f))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -308,6 +299,15 @@ impl Workspace {
         columns: &[&str],
     ) -> Result<Option<DataFrame>, StoreError> {
         read_optional(&self.dir.join(rel), Some(columns))
+    }
+}
+
+/// The error of a synthesis table polars cannot read, naming it and what
+/// rebuilds it.
+fn unreadable(path: &Path) -> impl Fn(polars::prelude::PolarsError) -> StoreError + Copy + '_ {
+    move |e| StoreError::Table {
+        path: path.display().to_string(),
+        message: format!("unreadable table ({e}); rebuild it with `qualsynth synthesize`"),
     }
 }
 

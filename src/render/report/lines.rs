@@ -62,10 +62,9 @@ impl Filter {
     }
 
     /// Whether the recommendations table keeps a recommendation of these
-    /// groups and codes (as [`recommendations`] does).
-    pub fn keeps_recommendation(&self, groups: &[&str], codes: &[&str]) -> bool {
-        self.group.as_deref().is_none_or(|g| groups.contains(&g))
-            && (self.code.is_none() || codes.iter().any(|c| self.code_ok(c)))
+    /// groups and codes.
+    pub fn keeps_recommendation(&self, groups: &[String], codes: &[String]) -> bool {
+        self.groups_ok(groups) && self.codes_ok(codes)
     }
 
     /// Whether it keeps every row.
@@ -310,7 +309,7 @@ pub struct SourceLine {
 /// The merged recommendations kept by the filter.
 pub fn recommendations(recs: &[RecommendationRow], f: &Filter) -> Vec<RecommendationLine> {
     recs.iter()
-        .filter(|r| f.groups_ok(&r.groups) && f.codes_ok(&r.codes))
+        .filter(|r| f.keeps_recommendation(&r.groups, &r.codes))
         .map(|r| RecommendationLine {
             rank: r.rank,
             id: r.rec_id.clone(),
